@@ -1,0 +1,5 @@
+noinst_LIBRARIES += common/libcommon.a
+common_libcommon_a_SOURCES = \
+	common/util.c common/util.h \
+	common/date.c common/date.h \
+	common/sha256.c common/sha256.h

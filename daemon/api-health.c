@@ -1,0 +1,1 @@
+/* api-health.c — placeholder until written. */

@@ -1,0 +1,6 @@
+/* api-health.h */
+#ifndef SUIVI_API_HEALTH_H
+#define SUIVI_API_HEALTH_H
+#include "http.h"
+extern const struct route api_health_routes[];
+#endif

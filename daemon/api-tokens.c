@@ -1,0 +1,1 @@
+/* api-tokens.c — placeholder until written. */

@@ -1,0 +1,1 @@
+/* embedded-pg.c — placeholder until written. */

@@ -1,0 +1,23 @@
+# suivid: every module but main.c goes into libsuivid.a so the unit tests link them directly.
+noinst_LIBRARIES += daemon/libsuivid.a
+daemon_libsuivid_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/daemon \
+	$(LIBPQ_CFLAGS) $(LIBEVENT_CFLAGS) $(JANSSON_CFLAGS) $(SYSTEMD_CFLAGS)
+daemon_libsuivid_a_SOURCES = \
+	daemon/log.c daemon/log.h \
+	daemon/config.c daemon/config.h \
+	daemon/db.c daemon/db.h \
+	daemon/http.c daemon/http.h \
+	daemon/auth.c daemon/auth.h \
+	daemon/api-health.c daemon/api-health.h \
+	daemon/api-tokens.c daemon/api-tokens.h \
+	daemon/migrate.c daemon/migrate.h \
+	daemon/embedded-pg.c daemon/embedded-pg.h \
+	daemon/schedule.c daemon/schedule.h
+
+SUIVID_LIBS = daemon/libsuivid.a common/libcommon.a \
+	$(LIBPQ_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS)
+
+sbin_PROGRAMS += daemon/suivid
+daemon_suivid_CPPFLAGS = $(daemon_libsuivid_a_CPPFLAGS)
+daemon_suivid_SOURCES = daemon/main.c
+daemon_suivid_LDADD = $(SUIVID_LIBS)

@@ -1,0 +1,5 @@
+/* main.c — placeholder until written. */
+int main(void)
+{
+	return 0;
+}

@@ -1,0 +1,1 @@
+/* schedule.c — placeholder until written. */

@@ -1,0 +1,16 @@
+# Shared harness: throwaway PostgreSQL, real suivid, small HTTP client.
+check_LIBRARIES += tests/harness/libharness.a
+tests_harness_libharness_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS)
+tests_harness_libharness_a_SOURCES = tests/harness/harness.c tests/harness/harness.h
+
+# Integration suites: each its own program, run against real PostgreSQL and suivid.
+INTEGRATION_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/harness \
+	$(LIBPQ_CFLAGS) $(JANSSON_CFLAGS) $(CHECK_CFLAGS)
+INTEGRATION_LDADD = tests/harness/libharness.a common/libcommon.a \
+	$(LIBPQ_LIBS) $(JANSSON_LIBS) $(CHECK_LIBS)
+
+check_PROGRAMS += tests/integration/test-foundation
+TESTS += tests/integration/test-foundation
+tests_integration_test_foundation_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_foundation_SOURCES = tests/integration/test-foundation.c
+tests_integration_test_foundation_LDADD = $(INTEGRATION_LDADD)

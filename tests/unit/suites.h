@@ -1,0 +1,22 @@
+/* suites.h — every unit suite; the runner adds them all. One line per module. */
+#ifndef SUIVI_TEST_SUITES_H
+#define SUIVI_TEST_SUITES_H
+
+#include <check.h>
+
+/* Each tests/unit/test-<module>.c defines make_<module>_suite(). */
+#define UNIT_SUITES(X) \
+	X(util) \
+	X(date) \
+	X(sha256) \
+	X(config) \
+	X(log) \
+	X(migrate) \
+	X(auth) \
+	X(schedule)
+
+#define DECLARE_SUITE(name) Suite *make_##name##_suite(void);
+UNIT_SUITES(DECLARE_SUITE)
+#undef DECLARE_SUITE
+
+#endif
