@@ -47,8 +47,17 @@ void auth_free(struct auth *a);
 
 typedef void (*auth_cb)(const struct identity *id /* NULL: unknown or revoked */,
 			const struct db_error *err /* set when the database failed */, void *arg);
-/* Look up the identity behind a bearer token (async, through the pool). */
+/* Look up the identity behind a bearer token (async, through the pool). cb runs once, always
+ * from the loop, never before auth_lookup returns; id is borrowed for the call. */
 void auth_lookup(struct auth *a, const char *token, auth_cb cb, void *arg);
+
+/* Who leads a recommendation, for the router's owner scoping: id_or_ref is all digits (an
+ * id) or "meeting-code/n". found is false when no such recommendation exists (or the id is
+ * out of range); owner_id is 0 when it has no lead owner. Async like auth_lookup. */
+typedef void (*auth_owner_cb)(bool found, int64_t owner_id, const struct db_error *err,
+			      void *arg);
+void auth_recommendation_owner(struct auth *a, const char *id_or_ref, auth_owner_cb cb,
+			       void *arg);
 
 /* Statements auth needs prepared on every pool connection. */
 extern const struct db_stmt auth_stmts[];
