@@ -43,6 +43,10 @@ struct suivid_proc;
  * NULL). When wait_ready, waits (up to 30 s) until GET /v1/health answers 200. */
 struct suivid_proc *suivid_start(const char *conf_body, const char *const *extra_args,
 				 bool wait_ready);
+/* The same with environment overrides for the child ("NAME=value", NULL-terminated, may be
+ * NULL), kept for suivid_run on the result (e.g. SUIVI_MIGRATIONS_DIR=…). */
+struct suivid_proc *suivid_start_env(const char *conf_body, const char *const *extra_args,
+				     const char *const *env, bool wait_ready);
 int suivid_port(const struct suivid_proc *p);
 pid_t suivid_pid(const struct suivid_proc *p);
 const char *suivid_dir(const struct suivid_proc *p);     /* the temp dir (%DIR%) */

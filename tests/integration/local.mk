@@ -1,7 +1,8 @@
 # Shared harness: throwaway PostgreSQL, real suivid, small HTTP client.
 check_LIBRARIES += tests/harness/libharness.a
 tests_harness_libharness_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS)
-tests_harness_libharness_a_SOURCES = tests/harness/harness.c tests/harness/harness.h
+tests_harness_libharness_a_SOURCES = tests/harness/harness.c tests/harness/harness.h \
+	tests/harness/harness-http.c tests/harness/harness-internal.h
 
 # Integration suites: each its own program, run against real PostgreSQL and suivid.
 INTEGRATION_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/harness \
