@@ -3,4 +3,5 @@
 #define SUIVI_API_HEALTH_H
 #include "http.h"
 extern const struct route api_health_routes[];
+extern const struct db_stmt api_health_stmts[];
 #endif

@@ -16,6 +16,10 @@ int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **con
 		      char **cause) WUR;
 /* Stop the server (fast shutdown) and release the lock. */
 void embedded_pg_stop(struct embedded_pg *pg);
+/* conninfo reaching the server of a suivid already running on data_dir (caller frees). */
+char *embedded_pg_conninfo(const char *data_dir);
+/* 1 when another process holds data_dir's lock, 0 when free, -1 on error. */
+int embedded_pg_locked(const char *data_dir);
 /* Directory holding initdb, pg_ctl and postgres: $SUIVI_PG_BINDIR, else the configured one,
  * else the newest /usr/lib/postgresql/N/bin. */
 const char *embedded_pg_bindir(void);
