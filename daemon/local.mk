@@ -12,7 +12,9 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api-tokens.c daemon/api-tokens.h \
 	daemon/migrate.c daemon/migrate.h \
 	daemon/embedded-pg.c daemon/embedded-pg.h \
-	daemon/schedule.c daemon/schedule.h
+	daemon/schedule.c daemon/schedule.h \
+	daemon/import.c daemon/import.h daemon/import-internal.h \
+	daemon/import-minutes.c daemon/import-csv.c daemon/import-json.c
 
 SUIVID_LIBS = daemon/libsuivid.a common/libcommon.a \
 	$(LIBPQ_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS)
