@@ -499,6 +499,7 @@ static void conn_query_done(struct db_conn *c)
 				    PQresultErrorField(error, PG_DIAG_MESSAGE_PRIMARY),
 				    PQresultErrorField(error, PG_DIAG_MESSAGE_DETAIL),
 				    PQresultErrorField(error, PG_DIAG_CONSTRAINT_NAME),
+				    PQresultErrorField(error, PG_DIAG_MESSAGE_HINT),
 				};
 				if (err.sqlstate == NULL)
 					err.sqlstate = "";

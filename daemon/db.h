@@ -37,6 +37,7 @@ struct db_error {
 	const char *message;    /* primary message */
 	const char *detail;     /* may be NULL */
 	const char *constraint; /* may be NULL */
+	const char *hint;       /* may be NULL; suivi's own SQL errors put their code here */
 };
 
 struct db_pool;
