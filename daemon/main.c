@@ -393,12 +393,13 @@ static int cmd_serve(struct daemon *d)
 	rc = 0;
 out:
 	free(cause);
-	if (d->http != NULL)
-		http_server_free(d->http);
-	if (d->auth != NULL)
-		auth_free(d->auth);
+	/* The pool first: failing its pending work answers the requests waiting on it. */
 	if (d->pool != NULL)
 		db_pool_free(d->pool);
+	if (d->auth != NULL)
+		auth_free(d->auth);
+	if (d->http != NULL)
+		http_server_free(d->http);
 	for (size_t i = 0; i < ARRAY_LEN(d->signals); i++)
 		if (d->signals[i] != NULL)
 			event_free(d->signals[i]);
