@@ -21,23 +21,39 @@
 #include "db.h"
 #include "util.h"
 
+/* Patterns. Segments are compared after percent-decoding (invalid %-escapes, NUL or invalid
+ * UTF-8 in a segment: 400). A literal segment matches itself; {name} matches one non-empty
+ * segment; {ref} matches a recommendation address: one all-digits segment (an id), or a
+ * ref "meeting-code/n" written as two segments ("/bamako-2019/3/…") or as one segment with
+ * an encoded slash ("/bamako-2019%2F3/…"), n all digits. api_param() gives "42" or
+ * "bamako-2019/3". When several routes match a path, the first in table order whose method
+ * matches wins; a path that matches only with other methods gets 405 and Allow, none 404.
+ * HEAD is served by GET routes; OPTIONS answers 204 with Allow.
+ *
+ * Order of checks: route (404/405), query string (400), bearer token (401; 503 when the
+ * database is unavailable), role (403), owner scope of ROUTE_OWNER_SCOPED routes (403),
+ * content type (415), body (400), then the handler. */
+
 /* What the body of a route must be. */
 enum route_body {
 	BODY_NONE = 0, /* no body expected (GET, DELETE): a body is ignored */
-	BODY_JSON,     /* application/json object or array, parsed before the handler */
+	BODY_JSON,     /* application/json object or array, parsed before the handler; an
+			* empty body without Content-Type counts as {} */
 	BODY_IMPORT,   /* text/plain, text/csv or application/json, handed over raw */
 };
 
 /* Route flags. */
 #define ROUTE_OWNER_SCOPED 0x1u /* owner tokens only on recommendations they lead: the
-				 * router resolves path parameter 0 before the handler */
+				 * router resolves path parameter 0 ({ref}) before the handler
+				 * and answers 403 "not_your_recommendation"; a recommendation
+				 * that does not exist is left to the handler's 404 */
 
 struct api_request;
 typedef void (*route_handler)(struct api_request *r);
 
 struct route {
 	enum evhttp_cmd_type method;
-	const char *pattern; /* "/v1/owners/{handle}": each {name} matches one non-empty segment */
+	const char *pattern; /* "/v1/owners/{handle}": see "Patterns" above */
 	enum role role;      /* least role allowed; ROLE_PUBLIC needs no token */
 	enum route_body body;
 	unsigned flags;
@@ -63,6 +79,8 @@ void http_server_set_config(struct http_server *s, const struct config *config);
 void http_server_stop_accepting(struct http_server *s);
 /* Requests received and not yet answered. */
 unsigned http_server_inflight(const struct http_server *s);
+/* Call after the pool is freed (its pending work answers the requests that wait on it):
+ * requests still unanswered are dropped with their connections. */
 void http_server_free(struct http_server *s);
 
 /* --- for handlers ---------------------------------------------------------------------- */

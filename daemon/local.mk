@@ -13,6 +13,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/migrate.c daemon/migrate.h \
 	daemon/embedded-pg.c daemon/embedded-pg.h \
 	daemon/schedule.c daemon/schedule.h \
+	daemon/mail.c daemon/mail.h \
 	daemon/import.c daemon/import.h daemon/import-internal.h \
 	daemon/import-minutes.c daemon/import-csv.c daemon/import-json.c
 

@@ -11,5 +11,6 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-log.c \
 	tests/unit/test-migrate.c \
 	tests/unit/test-auth.c \
-	tests/unit/test-schedule.c
+	tests/unit/test-schedule.c \
+	tests/unit/test-mail.c
 tests_unit_unit_tests_LDADD = tests/harness/libharness.a $(SUIVID_LIBS) $(CHECK_LIBS)

@@ -13,7 +13,8 @@
 	X(log) \
 	X(migrate) \
 	X(auth) \
-	X(schedule)
+	X(schedule) \
+	X(mail)
 
 #define DECLARE_SUITE(name) Suite *make_##name##_suite(void);
 UNIT_SUITES(DECLARE_SUITE)
