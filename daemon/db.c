@@ -123,6 +123,7 @@ static void work_event_cb(evutil_socket_t fd, short what, void *arg);
 static void work_fail_later(struct work *w, enum db_status status, const char *msg);
 static void work_finish(struct work *w, PGresult *res, const struct db_error *err);
 static bool pool_has_stmt(const struct db_pool *p, const char *name);
+static struct db_error unavailable(const char *msg);
 
 static const char *const session_setup_sql =
     "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'";
@@ -183,7 +184,7 @@ void db_pool_free(struct db_pool *p)
 			work_free(w); /* a borrower still holds it: nothing to tell */
 			continue;
 		}
-		struct db_error err = {DB_UNAVAILABLE, "", "shutting down", NULL, NULL};
+		struct db_error err = unavailable("shutting down");
 		w->kind = w->kind == WORK_ACQUIRE ? WORK_ACQUIRE : WORK_EXEC;
 		work_finish(w, NULL, &err);
 	}
@@ -313,7 +314,7 @@ static void conn_fail(struct db_conn *c, const char *why)
 	}
 	pool_update_failing(p);
 	if (cur != NULL) {
-		struct db_error err = {DB_UNAVAILABLE, "", msg, NULL, NULL};
+		struct db_error err = unavailable(msg);
 		work_finish(cur, NULL, &err);
 	}
 }
@@ -730,8 +731,7 @@ void db_release(struct db_conn *c)
 		/* Released with a query still running: the connection's state is unknown. */
 		struct work *w = c->current;
 		c->current = NULL;
-		struct db_error err = {DB_UNAVAILABLE, "", "connection released mid-query", NULL,
-				       NULL};
+		struct db_error err = unavailable("connection released mid-query");
 		work_finish(w, NULL, &err);
 		c->expired = true;
 	}
@@ -844,7 +844,7 @@ static void work_event_cb(evutil_socket_t fd, short what, void *arg)
 		TAILQ_REMOVE(&p->queue, w, entry);
 		w->queued = false;
 		p->queued--;
-		struct db_error err = {DB_UNAVAILABLE, "", "database deadline passed", NULL, NULL};
+		struct db_error err = unavailable("database deadline passed");
 		work_finish(w, NULL, &err);
 		return;
 	}
@@ -863,8 +863,7 @@ static void work_event_cb(evutil_socket_t fd, short what, void *arg)
 			}
 			PQfinish(c->pg);
 			c->pg = NULL;
-			struct db_error err = {DB_UNAVAILABLE, "", "database deadline passed", NULL,
-					       NULL};
+			struct db_error err = unavailable("database deadline passed");
 			work_finish(cur, NULL, &err);
 		}
 		return;
@@ -893,6 +892,12 @@ static void work_finish(struct work *w, PGresult *res, const struct db_error *er
 }
 
 /* --- errors and blocking helpers -------------------------------------------------------- */
+
+static struct db_error unavailable(const char *msg)
+{
+	struct db_error err = {.status = DB_UNAVAILABLE, .sqlstate = "", .message = msg};
+	return err;
+}
 
 int db_error_http_status(const struct db_error *err)
 {
