@@ -23,5 +23,11 @@ int embedded_pg_locked(const char *data_dir);
 /* Directory holding initdb, pg_ctl and postgres: $SUIVI_PG_BINDIR, else the configured one,
  * else the newest /usr/lib/postgresql/N/bin. */
 const char *embedded_pg_bindir(void);
+/* conninfo (caller's) of the embedded server of data_dir, without starting it: for the
+ * one-shot commands while a `suivid serve` holds the lock. */
+char *embedded_pg_conninfo(const char *data_dir);
+/* 1 when another suivid holds data_dir's lock (so its server runs), 0 when it is free (or
+ * data_dir does not exist yet), -1 on error. A lock held by this very process counts too. */
+int embedded_pg_locked(const char *data_dir);
 
 #endif

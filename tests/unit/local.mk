@@ -10,7 +10,35 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-config.c \
 	tests/unit/test-log.c \
 	tests/unit/test-migrate.c \
+	tests/unit/test-embedded-pg.c \
 	tests/unit/test-auth.c \
 	tests/unit/test-schedule.c \
-	tests/unit/test-mail.c
+	tests/unit/test-mail.c \
+	tests/unit/test-import.c
 tests_unit_unit_tests_LDADD = tests/harness/libharness.a $(SUIVID_LIBS) $(CHECK_LIBS)
+
+# Data of the import suite (test-import.c): minutes, CSV, JSON, bad files, and the seeds it reads.
+EXTRA_DIST += \
+	tests/data/minutes/bad-column.csv \
+	tests/data/minutes/bad-control.txt \
+	tests/data/minutes/bad-date.csv \
+	tests/data/minutes/bad-duplicate.json \
+	tests/data/minutes/bad-empty.txt \
+	tests/data/minutes/bad-fields.csv \
+	tests/data/minutes/bad-key.json \
+	tests/data/minutes/bad-owner.json \
+	tests/data/minutes/bad-status.json \
+	tests/data/minutes/bad-type.json \
+	tests/data/minutes/bad-unbalanced.csv \
+	tests/data/minutes/bad-utf8.txt \
+	tests/data/minutes/bamako-2019.txt \
+	tests/data/minutes/benelux-postal-2024.txt \
+	tests/data/minutes/cosi-clasi-2024.txt \
+	tests/data/minutes/eu-ca-2023.txt \
+	tests/data/minutes/eu-ca-ct-2015.txt \
+	tests/data/minutes/excel-fr.csv \
+	tests/data/minutes/recommendations.csv \
+	tests/data/minutes/recommendations.json \
+	tests/data/seeds/000_22a1b08ae9fa8f8a.txt \
+	tests/data/seeds/001_e6407ce75b95ac61.txt \
+	tests/data/seeds/003_478cbb3d9346e4ba.txt

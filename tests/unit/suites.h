@@ -12,8 +12,10 @@
 	X(config) \
 	X(log) \
 	X(migrate) \
+	X(embedded_pg) \
 	X(auth) \
 	X(schedule) \
+	X(import) \
 	X(mail)
 
 #define DECLARE_SUITE(name) Suite *make_##name##_suite(void);
