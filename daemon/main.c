@@ -21,6 +21,8 @@
 #endif
 
 #include "api-health.h"
+#include "api-meetings.h"
+#include "api-owners.h"
 #include "api-tokens.h"
 #include "auth.h"
 #include "config.h"
@@ -67,12 +69,16 @@ static const struct db_stmt *const stmt_tables[] = {
     auth_stmts,
     api_health_stmts,
     api_tokens_stmts,
+    api_owners_stmts,
+    api_meetings_stmts,
     NULL,
 };
 
 static const struct route *const route_tables[] = {
     api_health_routes,
     api_tokens_routes,
+    api_owners_routes,
+    api_meetings_routes,
     NULL,
 };
 
