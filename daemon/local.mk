@@ -14,6 +14,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/embedded-pg.c daemon/embedded-pg.h \
 	daemon/schedule.c daemon/schedule.h \
 	daemon/mail.c daemon/mail.h \
+	daemon/hook.c daemon/hook.h \
 	daemon/import.c daemon/import.h daemon/import-internal.h \
 	daemon/import-minutes.c daemon/import-csv.c daemon/import-json.c
 

@@ -14,6 +14,7 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-auth.c \
 	tests/unit/test-schedule.c \
 	tests/unit/test-mail.c \
+	tests/unit/test-hook.c \
 	tests/unit/test-import.c
 tests_unit_unit_tests_LDADD = tests/harness/libharness.a $(SUIVID_LIBS) $(CHECK_LIBS)
 

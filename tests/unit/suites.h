@@ -16,7 +16,8 @@
 	X(auth) \
 	X(schedule) \
 	X(import) \
-	X(mail)
+	X(mail) \
+	X(hook)
 
 #define DECLARE_SUITE(name) Suite *make_##name##_suite(void);
 UNIT_SUITES(DECLARE_SUITE)
