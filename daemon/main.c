@@ -21,8 +21,10 @@
 #endif
 
 #include "api-health.h"
+#include "api-import.h"
 #include "api-meetings.h"
 #include "api-owners.h"
+#include "api-recommendations.h"
 #include "api-tokens.h"
 #include "auth.h"
 #include "config.h"
