@@ -13,6 +13,13 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/migrate.c daemon/migrate.h \
 	daemon/embedded-pg.c daemon/embedded-pg.h \
 	daemon/schedule.c daemon/schedule.h \
+	daemon/validate.c daemon/validate.h \
+	daemon/api-util.c daemon/api-util.h \
+	daemon/api-owners.c daemon/api-owners.h \
+	daemon/api-meetings.c daemon/api-meetings.h \
+	daemon/api-import.c daemon/api-import.h \
+	daemon/rec-list.c daemon/rec-list.h \
+	daemon/api-recommendations.c daemon/api-recommendations.h \
 	daemon/mail.c daemon/mail.h \
 	daemon/hook.c daemon/hook.h \
 	daemon/import.c daemon/import.h daemon/import-internal.h \
