@@ -1,5 +1,6 @@
 # Documentation: man pages, the example configuration and the check that keeps them in step
 # with the configuration key table of daemon/config.c.
+dist_man_MANS += doc/suivi.1
 dist_man_MANS += doc/suivid.conf.5
 
 TESTS += tests/check-config-docs.sh
