@@ -19,6 +19,8 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api-meetings.c daemon/api-meetings.h \
 	daemon/api-import.c daemon/api-import.h \
 	daemon/rec-list.c daemon/rec-list.h \
+	daemon/report.c daemon/report.h \
+	daemon/api-reports.c daemon/api-reports.h \
 	daemon/api-recommendations.c daemon/api-recommendations.h \
 	daemon/mail.c daemon/mail.h \
 	daemon/hook.c daemon/hook.h \
