@@ -295,6 +295,8 @@ static int check_enum(struct import_ctx *ctx, int row, const char *field, const 
 	for (size_t i = 0; allowed[i] != NULL; i++) {
 		if (strcmp(s, allowed[i]) == 0)
 			return 0;
+	}
+	for (size_t i = 0; allowed[i] != NULL; i++) {
 		if (i > 0)
 			import_buf_add(&list, ", ", 2);
 		import_buf_add(&list, allowed[i], strlen(allowed[i]));
