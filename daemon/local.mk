@@ -5,6 +5,7 @@ daemon_libsuivid_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/daemon \
 daemon_libsuivid_a_SOURCES = \
 	daemon/log.c daemon/log.h \
 	daemon/config.c daemon/config.h \
+	daemon/config-value.c daemon/config-value.h \
 	daemon/db.c daemon/db.h \
 	daemon/http.c daemon/http.h \
 	daemon/auth.c daemon/auth.h \

@@ -755,6 +755,55 @@ START_TEST(test_restart_keys)
 }
 END_TEST
 
+/* contrib/suivid.conf is installed as the live configuration: it must load as the defaults,
+ * and every example value it shows must be valid once uncommented. */
+START_TEST(test_example_config)
+{
+	const char *src = getenv("SUIVI_SRCDIR");
+	if (src == NULL)
+		return; /* run outside make check */
+	char *path = xasprintf("%s/contrib/suivid.conf", src);
+	struct config *c = NULL, *d = config_defaults();
+	char *cause = NULL;
+	ck_assert_msg(config_load(path, &c, &cause) == 0, "%s", cause);
+	ck_assert_ptr_null(config_restart_keys(c, d));
+	ck_assert_str_eq(c->listen, d->listen);
+	ck_assert_str_eq(c->overdue_report, d->overdue_report);
+	ck_assert_int_eq(c->n_remind_before, d->n_remind_before);
+	ck_assert_int_eq(c->hook_max_running, d->hook_max_running);
+	config_free(c);
+
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char *text = xstrdup(""), *line = NULL;
+	size_t cap = 0;
+	int uncommented = 0;
+	while (getline(&line, &cap, f) > 0) {
+		const char *p = line;
+		size_t k = 1;
+		while (line[0] == '#' && ((line[k] >= 'a' && line[k] <= 'z') || line[k] == '_'))
+			k++;
+		if (k > 1 && strncmp(line + k, " =", 2) == 0) {
+			p = line + 1;
+			uncommented++;
+		}
+		char *next = xasprintf("%s%s", text, p);
+		free(text);
+		text = next;
+	}
+	free(line);
+	fclose(f);
+	ck_assert_int_eq(uncommented, 23);
+	c = parse_ok(text);
+	ck_assert_str_eq(c->unix_socket, "/run/suivi/suivid.sock");
+	ck_assert_ptr_null(c->url);
+	config_free(c);
+	free(text);
+	config_free(d);
+	free(path);
+}
+END_TEST
+
 Suite *make_config_suite(void)
 {
 	Suite *s = suite_create("config");
@@ -777,6 +826,7 @@ Suite *make_config_suite(void)
 	tcase_add_test(tc, test_load);
 	tcase_add_test(tc, test_split_command);
 	tcase_add_test(tc, test_restart_keys);
+	tcase_add_test(tc, test_example_config);
 	suite_add_tcase(s, tc);
 	return s;
 }

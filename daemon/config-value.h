@@ -1,0 +1,25 @@
+/* config-value.h — the syntax of single suivid.conf values, for config.c's key table.
+ * Each check returns 0, or -1 with a one-phrase *cause (no file, line or key: config.c adds
+ * those). */
+#ifndef SUIVI_CONFIG_VALUE_H
+#define SUIVI_CONFIG_VALUE_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+/* A decimal integer, optionally negative. */
+int config_value_number(const char *s, long long *out, char **cause) WUR;
+/* A byte count with an optional k, M or G (binary) suffix. */
+int config_value_size(const char *s, long long *out, char **cause) WUR;
+/* "IPv4:port" or "[IPv6]:port", numeric only, port 1..65535. */
+int config_value_listen(const char *v, char **cause) WUR;
+/* A bare local@domain address of at most max bytes. */
+int config_value_email(const char *v, size_t max, char **cause) WUR;
+/* A hook command line whose first word is an absolute path. */
+int config_value_command(const char *v, char **cause) WUR;
+/* A comma list of days 1..max into days[CONFIG_MAX_REMIND_BEFORE], descending, no duplicates;
+ * unused slots are zeroed. */
+int config_value_days(const char *v, int max, int *days, int *n, char **cause) WUR;
+
+#endif
