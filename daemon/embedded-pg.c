@@ -217,7 +217,7 @@ done:
 }
 
 /* data_dir (0700) and run (0700, the socket's only protection) owned by the user the
- * server runs as; pgdata, when it exists already, must be that user's too. */
+ * server runs as; pgdata too, or refused when it is another user's initialised cluster. */
 static int prepare_dirs(struct embedded_pg *pg, char **cause)
 {
 	struct stat st;
@@ -233,16 +233,28 @@ static int prepare_dirs(struct embedded_pg *pg, char **cause)
 			  strerror(errno));
 		return -1;
 	}
-	if (stat(pg->pgdata, &st) == 0 && st.st_uid != pg->uid) {
-		/* A cluster made by another user: chowning the top alone would not do, and
-		 * rewriting its files behind the operator's back is not ours to decide. */
-		set_cause(cause,
-			  "the PostgreSQL cluster %s belongs to uid %ld, not to the %s user that "
-			  "runs it: chown -R %s %s, or choose another data_dir",
-			  pg->pgdata, (long)st.st_uid, pg->user, pg->user, pg->pgdata);
-		return -1;
+	if (stat(pg->pgdata, &st) == -1 || st.st_uid == pg->uid)
+		return 0;
+	char *version = xasprintf("%s/PG_VERSION", pg->pgdata);
+	bool cluster = access(version, F_OK) == 0;
+	free(version);
+	if (!cluster) {
+		/* Not initialised yet (made by hand, or an initdb that never ran): initdb
+		 * accepts an empty directory if the user owns it. */
+		if (chown(pg->pgdata, pg->uid, pg->gid) == -1) {
+			set_cause(cause, "cannot give %s to the %s user: %s", pg->pgdata, pg->user,
+				  strerror(errno));
+			return -1;
+		}
+		return 0;
 	}
-	return 0;
+	/* A cluster made by another user: chowning the top alone would not do, and rewriting
+	 * its files behind the operator's back is not ours to decide. */
+	set_cause(cause,
+		  "the PostgreSQL cluster %s belongs to uid %ld, not to the %s user that runs it: "
+		  "chown -R %s %s, or choose another data_dir",
+		  pg->pgdata, (long)st.st_uid, pg->user, pg->user, pg->pgdata);
+	return -1;
 }
 
 /* In the child: plain signals, no inherited descriptors, the unprivileged user, then exec. */

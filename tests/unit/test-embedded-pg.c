@@ -248,6 +248,53 @@ START_TEST(test_adopts_orphan_server)
 }
 END_TEST
 
+/* As root: an empty pgdata made by root is handed to postgres; another user's initialised
+ * cluster is refused rather than half-chowned. (Not root: nothing to check.) */
+START_TEST(test_root_pgdata_ownership)
+{
+	if (geteuid() != 0)
+		return;
+	struct passwd *pw = getpwnam("postgres");
+	ck_assert_ptr_nonnull(pw);
+	uid_t postgres = pw->pw_uid;
+	char *dir = new_data_dir("owned");
+	char *pgdata = xasprintf("%s/pgdata", dir);
+	struct embedded_pg *pg = NULL;
+	char *ci = NULL, *cause = NULL;
+	struct stat st;
+
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	ck_assert_int_eq(mkdir(pgdata, 0700), 0);
+	ck_assert_msg(embedded_pg_start(dir, &pg, &ci, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(stat(pgdata, &st), 0);
+	ck_assert_int_eq(st.st_uid, postgres);
+	ASSERT_QUERY(ci, "SELECT current_database()", "suivi");
+	embedded_pg_stop(pg);
+	free(ci);
+	ci = NULL;
+
+	char *other = new_data_dir("foreign");
+	char *other_pgdata = xasprintf("%s/pgdata", other);
+	char *pgversion = xasprintf("%s/PG_VERSION", other_pgdata);
+	ck_assert_int_eq(mkdir(other, 0700), 0);
+	ck_assert_int_eq(mkdir(other_pgdata, 0700), 0);
+	FILE *f = fopen(pgversion, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("15\n", f);
+	fclose(f);
+	ck_assert_int_eq(embedded_pg_start(other, &pg, &ci, &cause), -1);
+	ck_assert_msg(strstr(cause, "chown -R postgres") != NULL, "%s", cause);
+	ck_assert_msg(strstr(cause, other_pgdata) != NULL, "%s", cause);
+	ck_assert_int_eq(embedded_pg_locked(other), 0); /* the lock went with the failure */
+	free(cause);
+	free(pgversion);
+	free(other_pgdata);
+	free(other);
+	free(pgdata);
+	free(dir);
+}
+END_TEST
+
 START_TEST(test_socket_path_too_long)
 {
 	char name[101];
@@ -318,6 +365,7 @@ Suite *make_embedded_pg_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_adopts_orphan_server);
+	tcase_add_test(tc, test_root_pgdata_ownership);
 	tcase_add_test(tc, test_socket_path_too_long);
 	tcase_add_test(tc, test_programs_not_found);
 	suite_add_tcase(s, tc);
