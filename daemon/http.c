@@ -49,11 +49,18 @@ struct http_server {
 	dev_t unix_dev;
 	ino_t unix_ino;
 
-	unsigned inflight;
+	unsigned inflight; /* handed to a handler, not answered yet */
+	unsigned flushing; /* answered, reply not yet written out */
 	/* evhttp 2.1 has no connection limit: connections are counted from their first
 	 * request to their close callback. */
-	struct evhttp_connection **conns;
+	struct http_conn *conns;
 	size_t nconns, conns_cap;
+};
+
+/* A connection that has carried a request, and its replies still being written. */
+struct http_conn {
+	struct evhttp_connection *evcon;
+	unsigned flushing;
 };
 
 /* A path parameter: count segments from first ("{ref}" may take two). */
@@ -84,7 +91,9 @@ static int listen_unix(struct http_server *s, const char *path, char **cause);
 static int bind_listener(struct http_server *s, const struct sockaddr *sa, socklen_t len,
 			 const char *what, char **cause);
 static void connection_closed(struct evhttp_connection *evcon, void *arg);
+static struct http_conn *connection_find(struct http_server *s, struct evhttp_request *req);
 static bool connection_admit(struct http_server *s, struct evhttp_request *req);
+static void reply_written(struct evhttp_request *req, void *arg);
 static void http_dispatch(struct evhttp_request *req, void *arg);
 static int path_split(const char *path, char **segs, size_t *nsegs);
 static int segment_decode(const char *s, size_t len, char **out);
@@ -123,9 +132,9 @@ struct http_server *http_server_new(const struct http_server_options *opt, char 
 	}
 	evhttp_set_allowed_methods(s->http, HTTP_METHODS);
 	evhttp_set_max_headers_size(s->http, HTTP_MAX_HEADERS_SIZE);
-	/* Every reply of ours sets its own type; only libevent's own error pages (400, 413,
-	 * 431 …, bodies in HTML) get the default, which must then say what they are. */
-	evhttp_set_default_content_type(s->http, "text/html; charset=utf-8");
+	/* Every reply of ours sets its own type anyway; libevent's own error pages (400, 413 …)
+	 * are HTML and say so themselves. */
+	evhttp_set_default_content_type(s->http, "application/json");
 	/* Lets a client still sending an oversized body read the 413 instead of a reset. */
 	if (evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE) != 0)
 		log_warnx("event=http_lingering_close_unavailable");
@@ -171,9 +180,10 @@ void http_server_stop_accepting(struct http_server *s)
 	}
 }
 
+/* A reply counts until written: draining must not close a connection under it. */
 unsigned http_server_inflight(const struct http_server *s)
 {
-	return s->inflight;
+	return s->inflight + s->flushing;
 }
 
 void http_server_free(struct http_server *s)
@@ -325,33 +335,57 @@ static int bind_listener(struct http_server *s, const struct sockaddr *sa, sockl
 	return 0;
 }
 
+/* A connection gone with replies unwritten: evhttp will not call reply_written for them. */
 static void connection_closed(struct evhttp_connection *evcon, void *arg)
 {
 	struct http_server *s = arg;
 	for (size_t i = 0; i < s->nconns; i++) {
-		if (s->conns[i] == evcon) {
+		if (s->conns[i].evcon == evcon) {
+			s->flushing -= s->conns[i].flushing;
 			s->conns[i] = s->conns[--s->nconns];
 			return;
 		}
 	}
 }
 
-/* Count the request's connection; false when it is one too many. */
-static bool connection_admit(struct http_server *s, struct evhttp_request *req)
+static struct http_conn *connection_find(struct http_server *s, struct evhttp_request *req)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
 	for (size_t i = 0; i < s->nconns; i++)
-		if (s->conns[i] == evcon)
-			return true;
-	if (s->config->max_connections > 0 && s->nconns >= (size_t)s->config->max_connections)
-		return false;
+		if (s->conns[i].evcon == evcon)
+			return &s->conns[i];
+	return NULL;
+}
+
+/* Track the request's connection; false when it is one too many (it is tracked all the
+ * same, so that its refusal is written out before a drain ends). */
+static bool connection_admit(struct http_server *s, struct evhttp_request *req)
+{
+	if (connection_find(s, req) != NULL)
+		return true;
+	bool ok = s->config->max_connections <= 0 ||
+		  s->nconns < (size_t)s->config->max_connections;
 	if (s->nconns == s->conns_cap) {
 		s->conns_cap = s->conns_cap == 0 ? 64 : s->conns_cap * 2;
 		s->conns = xrealloc(s->conns, s->conns_cap * sizeof *s->conns);
 	}
-	s->conns[s->nconns++] = evcon;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	s->conns[s->nconns].evcon = evcon;
+	s->conns[s->nconns].flushing = 0;
+	s->nconns++;
 	evhttp_connection_set_closecb(evcon, connection_closed, s);
-	return true;
+	return ok;
+}
+
+/* evhttp wrote the whole reply (not called when the connection failed first). */
+static void reply_written(struct evhttp_request *req, void *arg)
+{
+	struct http_server *s = arg;
+	struct http_conn *c = connection_find(s, req);
+	if (c != NULL && c->flushing > 0) {
+		c->flushing--;
+		s->flushing--;
+	}
 }
 
 /* --- routing ---------------------------------------------------------------------------- */
@@ -977,6 +1011,12 @@ static void request_send(struct api_request *r, int status, const char *type, co
 	struct evbuffer *buf = evbuffer_new();
 	if (buf == NULL || (len > 0 && evbuffer_add(buf, data, len) != 0))
 		fatalx("event=out_of_memory where=http_reply");
+	struct http_conn *c = connection_find(r->server, r->req);
+	if (c != NULL) {
+		c->flushing++;
+		r->server->flushing++;
+		evhttp_request_set_on_complete_cb(r->req, reply_written, r->server);
+	}
 	evhttp_send_reply(r->req, status, status_phrase(status), buf);
 	evbuffer_free(buf);
 
