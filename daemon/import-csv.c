@@ -175,7 +175,8 @@ static int check_field(struct csv *c, size_t index, const struct import_buf *fie
 	if (field->len == 0)
 		return 0;
 	if (!utf8_valid(field->s, field->len))
-		return import_fail(c->ctx, c->row, field_name(c, index), "is not valid UTF-8");
+		return import_fail(c->ctx, c->row, field_name(c, index),
+		    "is not valid UTF-8 (save the file as UTF-8)");
 	if (memchr(field->s, '\0', field->len) != NULL)
 		return import_fail(c->ctx, c->row, field_name(c, index),
 		    "contains the control character U+0000");

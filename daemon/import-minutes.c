@@ -89,7 +89,7 @@ int import_minutes_parse(struct import_ctx *ctx, const char *data, size_t len)
 	return 0;
 
 fail_utf8:
-	import_fail(ctx, lineno, NULL, "is not valid UTF-8");
+	import_fail(ctx, lineno, NULL, "is not valid UTF-8 (save the file as UTF-8)");
 	goto fail;
 fail_nul:
 	import_fail(ctx, lineno, NULL, "contains the control character U+0000");

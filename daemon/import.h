@@ -4,14 +4,16 @@
  * that every owner exists and inserts every item in one transaction. All or nothing: the first
  * problem, in document order, fails the whole parse and is the one reported.
  *
- * Every value, in every format, loses its surrounding white space. An item takes the limits of
- * POST /v1/recommendations (doc/api.md): text 1–4000 characters (code points), details 0–20000,
- * owner and each supporting owner a handle [a-z0-9][a-z0-9-]{0,62}, at most 20 supporting owners,
- * due_on a real YYYY-MM-DD date, priority low|normal|high, status an open status (proposed,
- * accepted, in_progress, blocked), at most 20 tags of 1–50 characters. No control character
- * but tab and newline anywhere (CR LF and lone CR inside a value become LF); in text/plain, tabs
- * are white space. Duplicate tags or supporting owners are kept once. At most
- * IMPORT_MAX_ITEMS items; none at all is an error too.
+ * Every value, in every format, loses its surrounding white space; an optional value left
+ * empty (or JSON null) means "not given", and then the defaults apply to owner and due_on.
+ * An item takes the limits of POST /v1/recommendations (doc/api.md): text 1–4000 characters
+ * (code points), details 0–20000, owner and each supporting owner a handle
+ * [a-z0-9][a-z0-9-]{0,62} (at most 20 supporting), due_on a real YYYY-MM-DD date (date_parse),
+ * priority low|normal|high, status an open status (proposed, accepted, in_progress, blocked),
+ * at most 20 tags of 1–50 characters. Text and details refuse every control character (C0, DEL,
+ * C1) but tab and newline (CR LF and lone CR inside them become LF); tags refuse them all.
+ * Repeated tags or supporting owners are kept once. At most IMPORT_MAX_ITEMS items; none at
+ * all is an error too. Whether the owners exist is the caller's business.
  *
  * text/plain — meeting minutes. Lines end with LF, CR LF or CR; a leading UTF-8 BOM is skipped;
  * white space is space, tab, no-break space (U+00A0, U+202F), form feed and vertical tab.
@@ -49,8 +51,10 @@
  *
  * application/json — an array of objects with the fields of POST /v1/recommendations except
  * meeting: text (required), details, owner, supporting, status, priority, due_on, tags. A null
- * value means "not given". Unknown keys, duplicate keys and wrong types are refused; the row of
- * an element is its 1-based position in the array.
+ * value means "not given". Unknown keys and wrong types are refused naming the element (its
+ * 1-based position in the array: row) and the key (field). A syntax error, a duplicate key
+ * (JSON_REJECT_DUPLICATES) or invalid UTF-8 is refused with row 0, jansson's line and column in
+ * the message.
  */
 #ifndef SUIVI_IMPORT_H
 #define SUIVI_IMPORT_H

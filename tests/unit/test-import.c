@@ -117,7 +117,8 @@ static const struct expect_minutes minutes[] = {
 };
 
 static const struct expect_error bad_files[] = {
-    {"minutes/bad-utf8.txt", "text/plain", 4, "line", NULL, "is not valid UTF-8"},
+    {"minutes/bad-utf8.txt", "text/plain", 4, "line", NULL,
+	"is not valid UTF-8 (save the file as UTF-8)"},
     {"minutes/bad-control.txt", "text/plain", 3, "line", "text",
 	"contains the control character U+0007"},
     {"minutes/bad-empty.txt", "text/plain", 0, NULL, NULL,
@@ -545,7 +546,8 @@ START_TEST(test_csv_refusals)
 	    {"text,supporting\nUn point.,unodc;Interpol\n", 2, "supporting",
 		"a supporting owner \"Interpol\" is not a handle (a-z, 0-9 and '-', 1 to 63 "
 		"characters, not starting with '-')"},
-	    {"text,details\nUn point.,\"d\xc3\"\n", 2, "details", "is not valid UTF-8"},
+	    {"text,details\nUn point.,\"d\xc3\"\n", 2, "details",
+		"is not valid UTF-8 (save the file as UTF-8)"},
 	    {"text,tags\nUn point.,\"a\x01\"\n", 2, "tags",
 		"tag 1 contains the control character U+0001"},
 	    {"text\n\"Un\x1bpoint.\"\n", 2, "text", "contains the control character U+001B"},
