@@ -15,8 +15,15 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-schedule.c \
 	tests/unit/test-mail.c \
 	tests/unit/test-hook.c \
-	tests/unit/test-import.c
-tests_unit_unit_tests_LDADD = tests/harness/libharness.a $(SUIVID_LIBS) $(CHECK_LIBS)
+	tests/unit/test-import.c \
+	tests/unit/test-rec-list.c \
+	tests/unit/test-report.c \
+	tests/unit/test-client-table.c \
+	tests/unit/test-client-reldate.c \
+	tests/unit/test-client-config.c \
+	tests/unit/test-client-conn.c \
+	tests/unit/test-client-request.c
+tests_unit_unit_tests_LDADD = tests/harness/libharness.a client/libsuivi.a $(SUIVID_LIBS) $(CHECK_LIBS)
 
 # Data of the import suite (test-import.c): minutes, CSV, JSON, bad files, and the seeds it reads.
 EXTRA_DIST += \

@@ -16,8 +16,15 @@
 	X(auth) \
 	X(schedule) \
 	X(import) \
+	X(rec_list) \
+	X(report) \
 	X(mail) \
-	X(hook)
+	X(hook) \
+	X(client_table) \
+	X(client_reldate) \
+	X(client_config) \
+	X(client_conn) \
+	X(client_request)
 
 #define DECLARE_SUITE(name) Suite *make_##name##_suite(void);
 UNIT_SUITES(DECLARE_SUITE)
