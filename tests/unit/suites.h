@@ -17,6 +17,7 @@
 	X(schedule) \
 	X(import) \
 	X(rec_list) \
+	X(validate) \
 	X(report) \
 	X(mail) \
 	X(hook) \
