@@ -12,6 +12,7 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-migrate.c \
 	tests/unit/test-embedded-pg.c \
 	tests/unit/test-auth.c \
+	tests/unit/test-http.c \
 	tests/unit/test-schedule.c \
 	tests/unit/test-mail.c \
 	tests/unit/test-hook.c \

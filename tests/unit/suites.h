@@ -14,6 +14,7 @@
 	X(migrate) \
 	X(embedded_pg) \
 	X(auth) \
+	X(http) \
 	X(schedule) \
 	X(import) \
 	X(rec_list) \

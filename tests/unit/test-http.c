@@ -1,0 +1,446 @@
+/* test-http.c — the router and the reply helpers, through real HTTP on loopback: a server
+ * with public test routes and libevent's own client on the same event loop. */
+#include "suivi-config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "http.h"
+#include "log.h"
+#include "suites.h"
+
+#define REPLY_BOUND_S 5
+
+struct reply {
+	bool done;
+	int status;
+	char allow[128];
+	char type[128];
+	char location[128];
+	char *body;
+};
+
+static struct event_base *base;
+static struct config *config;
+static struct http_server *server;
+static int port;
+
+static int free_port(void);
+static void setup(void);
+static void teardown(void);
+static void echo(struct api_request *r);
+static void echo_query(const char *key, const char *value, void *arg);
+static void reply_bad_header(struct api_request *r);
+static void reply_created(struct api_request *r);
+static void reply_null(struct api_request *r);
+static void client_done(struct evhttp_request *req, void *arg);
+static void client_timeout(evutil_socket_t fd, short what, void *arg);
+static struct reply *do_request(enum evhttp_cmd_type method, const char *uri,
+				const char *content_type, const char *body, size_t len);
+static void reply_free(struct reply *r);
+static json_t *reply_json(const struct reply *r);
+
+static const struct route test_routes[] = {
+	{EVHTTP_REQ_GET, "/t/items", ROLE_PUBLIC, BODY_NONE, 0, echo},
+	{EVHTTP_REQ_POST, "/t/items", ROLE_PUBLIC, BODY_JSON, 0, echo},
+	{EVHTTP_REQ_GET, "/t/items/{name}", ROLE_PUBLIC, BODY_NONE, 0, echo},
+	{EVHTTP_REQ_GET, "/t/recs/{ref}", ROLE_PUBLIC, BODY_NONE, 0, echo},
+	{EVHTTP_REQ_POST, "/t/recs/{ref}/comments", ROLE_PUBLIC, BODY_JSON, 0, echo},
+	{EVHTTP_REQ_POST, "/t/import", ROLE_PUBLIC, BODY_IMPORT, 0, echo},
+	{EVHTTP_REQ_GET, "/t/bad-header", ROLE_PUBLIC, BODY_NONE, 0, reply_bad_header},
+	{EVHTTP_REQ_POST, "/t/created", ROLE_PUBLIC, BODY_NONE, 0, reply_created},
+	{EVHTTP_REQ_GET, "/t/null", ROLE_PUBLIC, BODY_NONE, 0, reply_null},
+	{0},
+};
+static const struct route *const test_tables[] = {test_routes, NULL};
+
+/* A port the kernel just gave out and took back: free for the test in practice. */
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	ck_assert_int_ge(fd, 0);
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof sin;
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	close(fd);
+	return ntohs(sin.sin_port);
+}
+
+static void setup(void)
+{
+	log_set_level(LOG_LEVEL_ERROR); /* one request line per check is noise here */
+	base = event_base_new();
+	ck_assert_ptr_nonnull(base);
+	port = free_port();
+	char *text = xasprintf("[server]\nlisten = 127.0.0.1:%d\nmax_body = 2048\n", port);
+	char *cause = NULL;
+	ck_assert_msg(config_parse("test.conf", text, &config, &cause) == 0, "%s", cause);
+	free(text);
+	struct http_server_options opt = {.base = base, .config = config,
+					  .route_tables = test_tables};
+	server = http_server_new(&opt, &cause);
+	ck_assert_msg(server != NULL, "%s", cause);
+}
+
+static void teardown(void)
+{
+	http_server_free(server);
+	config_free(config);
+	event_base_free(base);
+}
+
+/* Answers what the router handed over: params, query, body. */
+static void echo(struct api_request *r)
+{
+	json_t *params = json_array();
+	for (unsigned i = 0; api_param(r, i) != NULL; i++)
+		json_array_append_new(params, json_string(api_param(r, i)));
+	json_t *query = json_object();
+	api_query_each(r, echo_query, query);
+	json_t *out = json_pack("{s:o, s:o}", "params", params, "query", query);
+	if (api_body_json(r) != NULL)
+		json_object_set(out, "json", api_body_json(r));
+	size_t len;
+	if (api_body(r, &len) != NULL) {
+		json_object_set_new(out, "body", json_stringn(api_body(r, &len), len));
+		json_object_set_new(out, "body_type", json_string(api_body_type(r)));
+	}
+	api_reply_json(r, 200, out);
+}
+
+static void echo_query(const char *key, const char *value, void *arg)
+{
+	json_object_set_new(arg, key, json_string(value));
+}
+
+static void reply_bad_header(struct api_request *r)
+{
+	api_set_header(r, "X-Test", "a\r\nInjected: yes");
+	api_set_header(r, "X-Fine", "ok");
+	api_reply_empty(r, 204);
+}
+
+static void reply_created(struct api_request *r)
+{
+	api_reply_created(r, json_pack("{s:i}", "id", 7), "/t/items/7");
+}
+
+static void reply_null(struct api_request *r)
+{
+	api_reply_json(r, 200, NULL); /* a builder that failed */
+}
+
+static void client_done(struct evhttp_request *req, void *arg)
+{
+	struct reply *r = arg;
+	r->done = true;
+	if (req != NULL) {
+		r->status = evhttp_request_get_response_code(req);
+		struct evkeyvalq *h = evhttp_request_get_input_headers(req);
+		const char *v;
+		if ((v = evhttp_find_header(h, "Allow")) != NULL)
+			snprintf(r->allow, sizeof r->allow, "%s", v);
+		if ((v = evhttp_find_header(h, "Content-Type")) != NULL)
+			snprintf(r->type, sizeof r->type, "%s", v);
+		if ((v = evhttp_find_header(h, "Location")) != NULL)
+			snprintf(r->location, sizeof r->location, "%s", v);
+		if (evhttp_find_header(h, "Injected") != NULL)
+			snprintf(r->type, sizeof r->type, "INJECTED");
+		struct evbuffer *b = evhttp_request_get_input_buffer(req);
+		size_t n = evbuffer_get_length(b);
+		r->body = xmalloc(n + 1);
+		evbuffer_remove(b, r->body, n);
+		r->body[n] = '\0';
+	}
+	event_base_loopbreak(base);
+}
+
+static void client_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	event_base_loopbreak(base);
+}
+
+/* One request on a fresh connection; runs the loop until the answer (bounded). */
+static struct reply *do_request(enum evhttp_cmd_type method, const char *uri,
+				const char *content_type, const char *body, size_t len)
+{
+	struct reply *r = xcalloc(1, sizeof *r);
+	struct evhttp_connection *conn =
+	    evhttp_connection_base_new(base, NULL, "127.0.0.1", (unsigned short)port);
+	ck_assert_ptr_nonnull(conn);
+	struct evhttp_request *req = evhttp_request_new(client_done, r);
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Host", "127.0.0.1");
+	if (content_type != NULL)
+		evhttp_add_header(h, "Content-Type", content_type);
+	if (body != NULL)
+		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
+	ck_assert_int_eq(evhttp_make_request(conn, req, method, uri), 0);
+	struct event *timer = evtimer_new(base, client_timeout, NULL);
+	struct timeval tv = {REPLY_BOUND_S, 0};
+	evtimer_add(timer, &tv);
+	event_base_dispatch(base);
+	event_free(timer);
+	evhttp_connection_free(conn);
+	ck_assert_msg(r->done, "no answer to %s within %d s", uri, REPLY_BOUND_S);
+	if (r->body == NULL)
+		r->body = xstrdup("");
+	return r;
+}
+
+static void reply_free(struct reply *r)
+{
+	free(r->body);
+	free(r);
+}
+
+static json_t *reply_json(const struct reply *r)
+{
+	json_error_t e;
+	json_t *j = json_loads(r->body, 0, &e);
+	ck_assert_msg(j != NULL, "not JSON: %s (%s)", r->body, e.text);
+	return j;
+}
+
+/* Checks a problem+json answer: status, code, and the RFC 9457 members. */
+#define ASSERT_PROBLEM(rep, want_status, want_code)                                             \
+	do {                                                                                    \
+		ck_assert_int_eq((rep)->status, want_status);                                   \
+		ck_assert_str_eq((rep)->type, "application/problem+json");                      \
+		json_t *p_ = reply_json(rep);                                                   \
+		ck_assert_str_eq(json_string_value(json_object_get(p_, "type")), "about:blank"); \
+		ck_assert_int_eq(json_integer_value(json_object_get(p_, "status")), want_status); \
+		ck_assert_str_eq(json_string_value(json_object_get(p_, "code")), want_code);    \
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(p_, "title")));         \
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(p_, "detail")));        \
+		json_decref(p_);                                                                \
+	} while (0)
+
+START_TEST(test_not_found)
+{
+	struct reply *r = do_request(EVHTTP_REQ_GET, "/t/nothing", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 404, "not_found");
+	ck_assert_ptr_null(strstr(r->body, "\"errors\""));
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_GET, "/t/items/", NULL, NULL, 0); /* empty segment */
+	ASSERT_PROBLEM(r, 404, "not_found");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_GET, "/t/items/a/b", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 404, "not_found");
+	reply_free(r);
+}
+END_TEST
+
+START_TEST(test_method_not_allowed)
+{
+	struct reply *r = do_request(EVHTTP_REQ_DELETE, "/t/items", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 405, "method_not_allowed");
+	ck_assert_str_eq(r->allow, "GET, HEAD, POST");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_PATCH, "/t/recs/4/comments", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 405, "method_not_allowed");
+	ck_assert_str_eq(r->allow, "POST");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_OPTIONS, "/t/items", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 204);
+	ck_assert_str_eq(r->allow, "GET, HEAD, POST, OPTIONS");
+	reply_free(r);
+}
+END_TEST
+
+START_TEST(test_params_decoded)
+{
+	struct reply *r = do_request(EVHTTP_REQ_GET, "/t/items/caf%C3%A9%20noir", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(r->type, "application/json");
+	/* UTF-8 goes out as is, not as \u escapes. */
+	ck_assert_ptr_nonnull(strstr(r->body, "\"params\":[\"café noir\"]"));
+	reply_free(r);
+}
+END_TEST
+
+START_TEST(test_ref_forms)
+{
+	static const struct {
+		const char *uri, *param;
+	} ok[] = {
+	    {"/t/recs/42", "42"},
+	    {"/t/recs/bamako-2019/3", "bamako-2019/3"},
+	    {"/t/recs/bamako-2019%2F3", "bamako-2019/3"},
+	    {"/t/recs/5/3", "5/3"}, /* a meeting code may be all digits */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
+		struct reply *r = do_request(EVHTTP_REQ_GET, ok[i].uri, NULL, NULL, 0);
+		ck_assert_msg(r->status == 200, "%s: %d", ok[i].uri, r->status);
+		json_t *j = reply_json(r);
+		ck_assert_str_eq(json_string_value(json_array_get(json_object_get(j, "params"), 0)),
+				 ok[i].param);
+		json_decref(j);
+		reply_free(r);
+	}
+	struct reply *r = do_request(EVHTTP_REQ_POST, "/t/recs/bamako-2019/3/comments",
+				     "application/json", "{\"comment\":\"ok\"}", 16);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(r->body, "\"params\":[\"bamako-2019/3\"]"));
+	reply_free(r);
+	static const char *const refused[] = {"/t/recs/abc", "/t/recs/bamako-2019/x",
+					      "/t/recs/a/b/3", "/t/recs/bamako-2019%2F"};
+	for (size_t i = 0; i < ARRAY_LEN(refused); i++) {
+		r = do_request(EVHTTP_REQ_GET, refused[i], NULL, NULL, 0);
+		ck_assert_msg(r->status == 404, "%s: %d", refused[i], r->status);
+		reply_free(r);
+	}
+}
+END_TEST
+
+START_TEST(test_bad_paths)
+{
+	static const char *const bad[] = {"/t/items/%zz", "/t/items/%4", "/t/items/a%00b",
+					  "/t/items/%C3", "/t/items/%ED%A0%80"};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		struct reply *r = do_request(EVHTTP_REQ_GET, bad[i], NULL, NULL, 0);
+		ck_assert_msg(r->status == 400, "%s: %d", bad[i], r->status);
+		ASSERT_PROBLEM(r, 400, "malformed_path");
+		reply_free(r);
+	}
+}
+END_TEST
+
+START_TEST(test_query)
+{
+	struct reply *r = do_request(EVHTTP_REQ_GET, "/t/items?a=1&b=x%20y", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(r->body, "\"query\":{\"a\":\"1\",\"b\":\"x y\"}"));
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_GET, "/t/items?flag", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 400, "malformed_query");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_GET, "/t/items?a=%FF", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 400, "malformed_query");
+	reply_free(r);
+}
+END_TEST
+
+START_TEST(test_json_body)
+{
+	struct reply *r = do_request(EVHTTP_REQ_POST, "/t/items", "text/plain", "{}", 2);
+	ASSERT_PROBLEM(r, 415, "unsupported_media_type");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_POST, "/t/items", "application/json; charset=latin1", "{}", 2);
+	ASSERT_PROBLEM(r, 415, "unsupported_media_type");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_POST, "/t/items", "Application/JSON; charset=UTF-8",
+		       "{\"k\":\"é\"}", strlen("{\"k\":\"é\"}"));
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(r->body, "\"json\":{\"k\":\"é\"}"));
+	reply_free(r);
+	static const char *const bad[] = {"{\"a\":1,\"a\":2}", "{\"a\":", "{} x", "\"str\"",
+					  "{\"a\":\"\xff\"}", ""};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		r = do_request(EVHTTP_REQ_POST, "/t/items", "application/json", bad[i],
+			       strlen(bad[i]));
+		ASSERT_PROBLEM(r, 400, "malformed_json");
+		reply_free(r);
+	}
+	/* No body and no type: an empty object, for POSTs whose fields are all optional. */
+	r = do_request(EVHTTP_REQ_POST, "/t/items", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(r->body, "\"json\":{}"));
+	reply_free(r);
+}
+END_TEST
+
+START_TEST(test_import_body)
+{
+	const char text[] = "- one\n- deux é\n";
+	struct reply *r = do_request(EVHTTP_REQ_POST, "/t/import", "text/plain; charset=utf-8",
+				     text, strlen(text));
+	ck_assert_int_eq(r->status, 200);
+	json_t *j = reply_json(r);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "body")), text);
+	ck_assert_str_eq(json_string_value(json_object_get(j, "body_type")), "text/plain");
+	json_decref(j);
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_POST, "/t/import", "text/csv", "a,b\n", 4);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(r->body, "\"body_type\":\"text/csv\""));
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_POST, "/t/import", "application/xml", "<a/>", 4);
+	ASSERT_PROBLEM(r, 415, "unsupported_media_type");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_POST, "/t/import", "text/plain", "caf\xe9", 4);
+	ASSERT_PROBLEM(r, 400, "malformed_body");
+	reply_free(r);
+}
+END_TEST
+
+START_TEST(test_body_too_large)
+{
+	char *big = xmalloc(4096);
+	memset(big, ' ', 4096);
+	big[0] = '{';
+	big[4095] = '}';
+	struct reply *r = do_request(EVHTTP_REQ_POST, "/t/items", "application/json", big, 4096);
+	ck_assert_int_eq(r->status, 413);
+	reply_free(r);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_reply_helpers)
+{
+	struct reply *r = do_request(EVHTTP_REQ_GET, "/t/bad-header", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 204);
+	ck_assert_str_ne(r->type, "INJECTED");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_POST, "/t/created", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 201);
+	ck_assert_str_eq(r->location, "/t/items/7");
+	ck_assert_str_eq(r->body, "{\"id\":7}\n");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_GET, "/t/null", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 500, "internal_error");
+	reply_free(r);
+	/* Every answer was counted out again. */
+	ck_assert_uint_eq(http_server_inflight(server), 0);
+}
+END_TEST
+
+START_TEST(test_head_served_by_get)
+{
+	struct reply *r = do_request(EVHTTP_REQ_HEAD, "/t/items", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_str_eq(r->body, "");
+	reply_free(r);
+}
+END_TEST
+
+Suite *make_http_suite(void)
+{
+	Suite *s = suite_create("http");
+	TCase *tc = tcase_create("router");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_not_found);
+	tcase_add_test(tc, test_method_not_allowed);
+	tcase_add_test(tc, test_params_decoded);
+	tcase_add_test(tc, test_ref_forms);
+	tcase_add_test(tc, test_bad_paths);
+	tcase_add_test(tc, test_query);
+	tcase_add_test(tc, test_json_body);
+	tcase_add_test(tc, test_import_body);
+	tcase_add_test(tc, test_body_too_large);
+	tcase_add_test(tc, test_reply_helpers);
+	tcase_add_test(tc, test_head_served_by_get);
+	suite_add_tcase(s, tc);
+	return s;
+}
