@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		fprintf(stderr, "suivi: a command is needed; suivi --help lists them\n");
 		return EXIT_USAGE;
 	}
 	/* The API speaks UTF-8 only: say so here rather than send text the server refuses. */

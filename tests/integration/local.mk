@@ -15,3 +15,12 @@ TESTS += tests/integration/test-foundation
 tests_integration_test_foundation_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_foundation_SOURCES = tests/integration/test-foundation.c
 tests_integration_test_foundation_LDADD = $(INTEGRATION_LDADD)
+
+# The suivi client end to end. Built by make check but not yet in TESTS: the API endpoints it
+# drives are still being written. Run it by hand: make tests/integration/test-client &&
+# SUIVI=client/suivi SUIVID=daemon/suivid ... tests/integration/test-client (see the report).
+check_PROGRAMS += tests/integration/test-client
+tests_integration_test_client_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_client_SOURCES = tests/integration/test-client.c \
+	tests/integration/client-run.c tests/integration/client-run.h
+tests_integration_test_client_LDADD = $(INTEGRATION_LDADD)
