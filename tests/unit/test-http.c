@@ -13,8 +13,10 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "harness.h"
 #include "http.h"
 #include "log.h"
+#include "migrate.h"
 #include "suites.h"
 
 #define REPLY_BOUND_S 5
@@ -25,6 +27,7 @@ struct reply {
 	char allow[128];
 	char type[128];
 	char location[128];
+	char www_auth[128];
 	char *body;
 };
 
@@ -32,6 +35,12 @@ static struct event_base *base;
 static struct config *config;
 static struct http_server *server;
 static int port;
+static const char *client_token; /* sent as Authorization: Bearer when set */
+/* The database part: one cluster for the suite, a fresh database per test. */
+static struct pg_cluster *cluster;
+static struct db_pool *pool;
+static struct auth *auth;
+static char *tok_admin, *tok_viewer, *tok_alice, *tok_revoked;
 
 static int free_port(void);
 static void setup(void);
@@ -41,6 +50,11 @@ static void echo_query(const char *key, const char *value, void *arg);
 static void reply_bad_header(struct api_request *r);
 static void reply_created(struct api_request *r);
 static void reply_null(struct api_request *r);
+static void cluster_setup(void);
+static void cluster_teardown(void);
+static void auth_setup(void);
+static void auth_teardown(void);
+static char *make_token(PGconn *conn, const char *name, enum role role, const char *owner);
 static void client_done(struct evhttp_request *req, void *arg);
 static void client_timeout(evutil_socket_t fd, short what, void *arg);
 static struct reply *do_request(enum evhttp_cmd_type method, const char *uri,
@@ -61,6 +75,15 @@ static const struct route test_routes[] = {
 	{0},
 };
 static const struct route *const test_tables[] = {test_routes, NULL};
+
+static const struct route auth_routes[] = {
+	{EVHTTP_REQ_GET, "/t/read", ROLE_VIEWER, BODY_NONE, 0, echo},
+	{EVHTTP_REQ_POST, "/t/write", ROLE_SECRETARIAT, BODY_JSON, 0, echo},
+	{EVHTTP_REQ_POST, "/t/recs/{ref}/act", ROLE_OWNER, BODY_JSON, ROUTE_OWNER_SCOPED, echo},
+	{0},
+};
+static const struct route *const auth_tables[] = {auth_routes, NULL};
+static const struct db_stmt *const auth_stmt_tables[] = {auth_stmts, NULL};
 
 /* A port the kernel just gave out and took back: free for the test in practice. */
 static int free_port(void)
@@ -98,6 +121,84 @@ static void teardown(void)
 	event_base_free(base);
 }
 
+static void cluster_setup(void)
+{
+	cluster = pg_cluster_start();
+}
+
+static void cluster_teardown(void)
+{
+	pg_cluster_destroy(cluster);
+}
+
+static char *make_token(PGconn *conn, const char *name, enum role role, const char *owner)
+{
+	char *token = NULL, *cause = NULL;
+	int64_t id;
+	ck_assert_msg(auth_create_token_blocking(conn, name, role, owner, &token, &id, &cause) == 0,
+		      "%s", cause);
+	return token;
+}
+
+/* A migrated database with owners alice and bob, recommendations bamako-2019/1 (id 1,
+ * alice), /2 (id 2, bob), /3 (id 3, no owner), tokens of each kind, and a server on it. */
+static void auth_setup(void)
+{
+	log_set_level(LOG_LEVEL_ERROR);
+	const char *conninfo = pg_cluster_new_database(cluster);
+	PGconn *conn = PQconnectdb(conninfo);
+	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
+	char *cause = NULL;
+	int applied;
+	ck_assert_msg(migrate_run(conn, migrate_default_dir(), &applied, &cause) == 0, "%s",
+		      cause);
+	pg_exec(conninfo,
+		"INSERT INTO owners (handle, name) VALUES ('alice', 'Alice'), ('bob', 'Bob');"
+		"INSERT INTO meetings (code, title, starts_on, ends_on)"
+		" VALUES ('bamako-2019', 'Atelier', '2019-10-01', '2019-10-03');"
+		"INSERT INTO recommendations (meeting_id, n, text, owner_id)"
+		" SELECT m.id, v.n, 'text', (SELECT id FROM owners WHERE handle = v.h)"
+		" FROM meetings m, (VALUES (1, 'alice'), (2, 'bob'), (3, NULL)) v(n, h)"
+		" ORDER BY v.n",
+		false);
+	tok_admin = make_token(conn, "the-admin", ROLE_ADMIN, NULL);
+	tok_viewer = make_token(conn, "the-viewer", ROLE_VIEWER, NULL);
+	tok_alice = make_token(conn, "alice-token", ROLE_OWNER, "alice");
+	tok_revoked = make_token(conn, "gone", ROLE_ADMIN, NULL);
+	PGresult *res = PQexec(conn, "UPDATE tokens SET revoked_at = now() WHERE name = 'gone'");
+	ck_assert_int_eq(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	PQfinish(conn);
+
+	base = event_base_new();
+	port = free_port();
+	char *text = xasprintf("[server]\nlisten = 127.0.0.1:%d\n", port);
+	ck_assert_msg(config_parse("test.conf", text, &config, &cause) == 0, "%s", cause);
+	free(text);
+	struct db_pool_options po = {.conninfo = conninfo, .size = 2, .queue_max = 16,
+				     .timeout_ms = 5000, .stmt_tables = auth_stmt_tables};
+	pool = db_pool_new(base, &po);
+	auth = auth_new(base, pool);
+	struct http_server_options opt = {.base = base, .pool = pool, .config = config,
+					  .route_tables = auth_tables, .auth = auth};
+	server = http_server_new(&opt, &cause);
+	ck_assert_msg(server != NULL, "%s", cause);
+}
+
+static void auth_teardown(void)
+{
+	db_pool_free(pool); /* first: it answers what still waits on it */
+	http_server_free(server);
+	auth_free(auth);
+	config_free(config);
+	event_base_free(base);
+	free(tok_admin);
+	free(tok_viewer);
+	free(tok_alice);
+	free(tok_revoked);
+	client_token = NULL;
+}
+
 /* Answers what the router handed over: params, query, body. */
 static void echo(struct api_request *r)
 {
@@ -107,6 +208,8 @@ static void echo(struct api_request *r)
 	json_t *query = json_object();
 	api_query_each(r, echo_query, query);
 	json_t *out = json_pack("{s:o, s:o}", "params", params, "query", query);
+	if (api_identity(r) != NULL)
+		json_object_set_new(out, "actor", json_string(api_identity(r)->name));
 	if (api_body_json(r) != NULL)
 		json_object_set(out, "json", api_body_json(r));
 	size_t len;
@@ -151,6 +254,8 @@ static void client_done(struct evhttp_request *req, void *arg)
 			snprintf(r->allow, sizeof r->allow, "%s", v);
 		if ((v = evhttp_find_header(h, "Content-Type")) != NULL)
 			snprintf(r->type, sizeof r->type, "%s", v);
+		if ((v = evhttp_find_header(h, "WWW-Authenticate")) != NULL)
+			snprintf(r->www_auth, sizeof r->www_auth, "%s", v);
 		if ((v = evhttp_find_header(h, "Location")) != NULL)
 			snprintf(r->location, sizeof r->location, "%s", v);
 		if (evhttp_find_header(h, "Injected") != NULL)
@@ -182,6 +287,11 @@ static struct reply *do_request(enum evhttp_cmd_type method, const char *uri,
 	evhttp_add_header(h, "Host", "127.0.0.1");
 	if (content_type != NULL)
 		evhttp_add_header(h, "Content-Type", content_type);
+	if (client_token != NULL) {
+		char *v = xasprintf("Bearer %s", client_token);
+		evhttp_add_header(h, "Authorization", v);
+		free(v);
+	}
 	if (body != NULL)
 		evbuffer_add(evhttp_request_get_output_buffer(req), body, len);
 	ck_assert_int_eq(evhttp_make_request(conn, req, method, uri), 0);
@@ -424,6 +534,115 @@ START_TEST(test_head_served_by_get)
 }
 END_TEST
 
+START_TEST(test_token_required)
+{
+	struct reply *r = do_request(EVHTTP_REQ_GET, "/t/read", NULL, NULL, 0);
+	ASSERT_PROBLEM(r, 401, "missing_token");
+	ck_assert_ptr_nonnull(strstr(r->www_auth, "Bearer"));
+	reply_free(r);
+	static const char *const bad[] = {"suivi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "nope",
+					  "suivi_x y", NULL};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		client_token = bad[i] != NULL ? bad[i] : tok_revoked;
+		r = do_request(EVHTTP_REQ_GET, "/t/read", NULL, NULL, 0);
+		ASSERT_PROBLEM(r, 401, "invalid_token");
+		ck_assert_ptr_nonnull(strstr(r->www_auth, "Bearer"));
+		reply_free(r);
+	}
+	/* The scheme is case-insensitive. */
+	client_token = NULL;
+	struct evhttp_connection *conn =
+	    evhttp_connection_base_new(base, NULL, "127.0.0.1", (unsigned short)port);
+	struct reply *lr = xcalloc(1, sizeof *lr);
+	struct evhttp_request *req = evhttp_request_new(client_done, lr);
+	char *v = xasprintf("bEaReR  %s", tok_viewer);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Authorization", v);
+	evhttp_add_header(evhttp_request_get_output_headers(req), "Host", "x");
+	free(v);
+	ck_assert_int_eq(evhttp_make_request(conn, req, EVHTTP_REQ_GET, "/t/read"), 0);
+	event_base_dispatch(base);
+	ck_assert(lr->done);
+	ck_assert_int_eq(lr->status, 200);
+	ck_assert_ptr_nonnull(strstr(lr->body, "\"actor\":\"the-viewer\""));
+	evhttp_connection_free(conn);
+	reply_free(lr);
+}
+END_TEST
+
+START_TEST(test_roles_ordered)
+{
+	client_token = tok_viewer;
+	struct reply *r = do_request(EVHTTP_REQ_POST, "/t/write", "application/json", "{}", 2);
+	ASSERT_PROBLEM(r, 403, "forbidden");
+	reply_free(r);
+	client_token = tok_alice;
+	r = do_request(EVHTTP_REQ_POST, "/t/write", "application/json", "{}", 2);
+	ASSERT_PROBLEM(r, 403, "forbidden");
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_GET, "/t/read", NULL, NULL, 0); /* owner reads */
+	ck_assert_int_eq(r->status, 200);
+	reply_free(r);
+	client_token = tok_admin; /* admin is above secretariat */
+	r = do_request(EVHTTP_REQ_POST, "/t/write", "application/json", "{}", 2);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_ptr_nonnull(strstr(r->body, "\"actor\":\"the-admin\""));
+	reply_free(r);
+	/* A forbidden request never reaches the body checks. */
+	client_token = tok_viewer;
+	r = do_request(EVHTTP_REQ_POST, "/t/write", "text/plain", "x", 1);
+	ASSERT_PROBLEM(r, 403, "forbidden");
+	reply_free(r);
+}
+END_TEST
+
+START_TEST(test_owner_scope)
+{
+	static const struct {
+		const char *uri;
+		int status;
+	} cases[] = {
+	    {"/t/recs/1/act", 200},             /* alice leads it */
+	    {"/t/recs/bamako-2019/1/act", 200}, /* same by ref */
+	    {"/t/recs/2/act", 403},             /* bob's */
+	    {"/t/recs/bamako-2019/2/act", 403},
+	    {"/t/recs/3/act", 403},             /* nobody's */
+	    {"/t/recs/999/act", 200},           /* does not exist: the handler's 404 */
+	    {"/t/recs/bamako-2019/99/act", 200},
+	    {"/t/recs/nowhere/1/act", 200},
+	    {"/t/recs/99999999999999999999999/act", 200},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		client_token = tok_alice;
+		struct reply *r = do_request(EVHTTP_REQ_POST, cases[i].uri, "application/json",
+					     "{}", 2);
+		ck_assert_msg(r->status == cases[i].status, "%s: %d %s", cases[i].uri, r->status,
+			      r->body);
+		if (cases[i].status == 403)
+			ASSERT_PROBLEM(r, 403, "not_your_recommendation");
+		reply_free(r);
+		/* Roles above owner are not scoped. */
+		client_token = tok_admin;
+		r = do_request(EVHTTP_REQ_POST, cases[i].uri, "application/json", "{}", 2);
+		ck_assert_msg(r->status == 200, "admin %s: %d", cases[i].uri, r->status);
+		reply_free(r);
+	}
+}
+END_TEST
+
+START_TEST(test_database_down_is_503)
+{
+	client_token = tok_viewer;
+	struct reply *r = do_request(EVHTTP_REQ_GET, "/t/read", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	reply_free(r);
+	pg_cluster_stop(cluster);
+	r = do_request(EVHTTP_REQ_GET, "/t/read", NULL, NULL, 0);
+	pg_cluster_restart(cluster);
+	ASSERT_PROBLEM(r, 503, "database_unavailable");
+	reply_free(r);
+}
+END_TEST
+
 Suite *make_http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -441,6 +660,16 @@ Suite *make_http_suite(void)
 	tcase_add_test(tc, test_body_too_large);
 	tcase_add_test(tc, test_reply_helpers);
 	tcase_add_test(tc, test_head_served_by_get);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("auth");
+	tcase_add_unchecked_fixture(tc, cluster_setup, cluster_teardown);
+	tcase_add_checked_fixture(tc, auth_setup, auth_teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_token_required);
+	tcase_add_test(tc, test_roles_ordered);
+	tcase_add_test(tc, test_owner_scope);
+	tcase_add_test(tc, test_database_down_is_503);
 	suite_add_tcase(s, tc);
 	return s;
 }
