@@ -37,6 +37,10 @@
  * An item whose text ends with ':' is a lead-in ("1. Les États s'engagent à :" above a), b)…),
  * not a recommendation, and is dropped. An item's row is the line number of its marker (1-based,
  * physical lines). Defaults apply to every item of the minutes (no inline annotations).
+ * Known ambiguities, visible with ?dry_run=true: a numbered section title ("1. Ouverture") is an
+ * item unless it ends with ':'; a prose line directly under an item without final punctuation
+ * is joined to it (leave a blank line after a list); a wrapped item whose line break falls just
+ * after a full stop loses its next, unindented line (indent continuation lines).
  *
  * text/csv — RFC 4180 with a header row: quoted fields, "" for a quote, delimiters and line
  * breaks inside quotes, CR LF or LF, optional BOM. The delimiter is the first of ',' ';' or tab
