@@ -194,12 +194,9 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 	long long n;
 	int rc = -1;
 
+	/* Values end up in argv, mail headers and log lines: no control character but tab. */
 	for (const char *p = value; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 && *p != '\t') {
-			set_cause(cause, "[%s] %s: control character in value", k->section, k->key);
-			return -1;
-		}
-		if (*p == 0x7f) {
+		if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f) {
 			set_cause(cause, "[%s] %s: control character in value", k->section, k->key);
 			return -1;
 		}

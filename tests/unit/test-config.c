@@ -349,6 +349,14 @@ START_TEST(test_byte_errors)
 	parse_err("[mail]\nfrom = \xed\xa0\x80@x\n", "suivid.conf:2: invalid UTF-8");
 	parse_err("[database]\nurl = a\x01z\n",
 	    "suivid.conf:2: [database] url: control character in value");
+	parse_err("[database]\nurl = a\x7fz\n",
+	    "suivid.conf:2: [database] url: control character in value");
+	parse_err("[database]\nurl = a\rz\n",
+	    "suivid.conf:2: [database] url: control character in value");
+	/* A tab inside a value is kept. */
+	struct config *tabbed = parse_ok("[database]\nurl = host=/tmp\tdbname=x\n");
+	ck_assert_str_eq(tabbed->url, "host=/tmp\tdbname=x");
+	config_free(tabbed);
 
 	char *text = xmalloc(4200);
 	strcpy(text, "[server]\n#");
