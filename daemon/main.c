@@ -193,10 +193,8 @@ static int load_config(struct daemon *d, char **cause)
 		else
 			free(def);
 	}
-	if (d->config_path == NULL) {
-		d->config = config_defaults();
-		return 0;
-	}
+	if (d->config_path == NULL) /* the same checks as a file, on the defaults */
+		return config_parse("(built-in defaults)", "", &d->config, cause);
 	return config_load(d->config_path, &d->config, cause);
 }
 
