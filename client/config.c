@@ -105,6 +105,8 @@ int client_config_load(const char *flag_url, const char *flag_token, FILE *warn,
 		if (path != NULL) {
 			if (read_file(path, warn, &file_url, &file_token, cause) < 0) {
 				free(path);
+				free(file_url);
+				free(file_token);
 				return -1;
 			}
 			if (file_url != NULL || file_token != NULL)
