@@ -2,6 +2,7 @@
 # with the configuration key table of daemon/config.c.
 dist_man_MANS += doc/suivi.1
 dist_man_MANS += doc/suivid.conf.5
+dist_man_MANS += doc/suivid.8
 
 TESTS += tests/check-config-docs.sh
 EXTRA_DIST += tests/check-config-docs.sh
