@@ -8,6 +8,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/config-value.c daemon/config-value.h \
 	daemon/db.c daemon/db.h \
 	daemon/http.c daemon/http.h \
+	daemon/http-reply.c daemon/http-internal.h \
 	daemon/auth.c daemon/auth.h \
 	daemon/api-health.c daemon/api-health.h \
 	daemon/api-tokens.c daemon/api-tokens.h \
