@@ -125,6 +125,18 @@ static void work_finish(struct work *w, PGresult *res, const struct db_error *er
 static bool pool_has_stmt(const struct db_pool *p, const char *name);
 static struct db_error unavailable(const char *msg);
 
+/* libpq prints notices (and the server's "terminating connection" farewell) on stderr by
+ * default: route them to the log instead, as one line each. */
+static void notice_to_log(void *arg, const char *message)
+{
+	struct db_conn *c = arg;
+	char buf[512];
+
+	snprintf(buf, sizeof buf, "%s", message);
+	str_trim(buf);
+	log_debug("event=db_notice conn=%d message=%s", c != NULL ? c->index : -1, log_quote(buf));
+}
+
 static const char *const session_setup_sql =
     "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'";
 
@@ -242,6 +254,7 @@ static void conn_start(struct db_conn *c)
 		conn_fail(c, PQerrorMessage(c->pg));
 		return;
 	}
+	PQsetNoticeProcessor(c->pg, notice_to_log, c);
 	c->state = CONN_CONNECTING;
 	/* connect_timeout does not apply in this mode: our own timer bounds the attempt. */
 	struct timeval tv = {DB_CONNECT_TIMEOUT_MS / 1000, (DB_CONNECT_TIMEOUT_MS % 1000) * 1000};
@@ -934,6 +947,7 @@ PGconn *db_connect_blocking(const char *conninfo, char **cause)
 		PQfinish(conn);
 		return NULL;
 	}
+	PQsetNoticeProcessor(conn, notice_to_log, NULL);
 	PGresult *r = PQexec(conn, session_setup_sql);
 	PQclear(r);
 	return conn;
