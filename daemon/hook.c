@@ -122,6 +122,14 @@ void hook_runner_free(struct hook_runner *r)
 	free(r);
 }
 
+/* A reload may change max_running: more room starts queued hooks now; less lets the
+ * running ones finish. */
+void hook_runner_set_max_running(struct hook_runner *r, int max_running)
+{
+	r->max_running = max_running < 1 ? 1 : max_running;
+	start_queued(r);
+}
+
 int hook_run(struct hook_runner *r, char *const argv[], const char *const envp_extra[],
     const char *stdin_data, size_t len, int timeout_s, hook_done_cb cb, void *arg)
 {

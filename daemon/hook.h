@@ -43,6 +43,8 @@ struct hook_runner *hook_runner_new(struct event_base *base, int max_running);
 /* Kill (SIGKILL to the group) and reap running hooks, drop queued ones; no callback runs:
  * the outbox delivers undelivered notifications again at the next start. */
 void hook_runner_free(struct hook_runner *r);
+/* Apply a reloaded max_running (queued hooks start when there is room). */
+void hook_runner_set_max_running(struct hook_runner *r, int max_running);
 /* Start argv (argv[0] an absolute path) or queue it; envp_extra is a NULL-terminated list of
  * "NAME=value" (may be NULL); stdin_data is copied. Everything is copied: the caller's buffers
  * may go at once. -1 only on an invalid call (no argv[0], timeout < 1). */

@@ -26,6 +26,11 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api-recommendations.c daemon/api-recommendations.h \
 	daemon/mail.c daemon/mail.h \
 	daemon/hook.c daemon/hook.h \
+	daemon/digest.c daemon/digest.h \
+	daemon/remind.c daemon/remind.h \
+	daemon/outbox.c daemon/outbox.h \
+	daemon/scheduler.c daemon/scheduler.h \
+	daemon/api-notifications.c daemon/api-notifications.h daemon/app.h \
 	daemon/import.c daemon/import.h daemon/import-internal.h \
 	daemon/import-minutes.c daemon/import-csv.c daemon/import-json.c
 

@@ -23,16 +23,22 @@
 #include "api-health.h"
 #include "api-import.h"
 #include "api-meetings.h"
+#include "api-notifications.h"
 #include "api-owners.h"
 #include "api-recommendations.h"
 #include "api-tokens.h"
+#include "app.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
 #include "embedded-pg.h"
+#include "hook.h"
 #include "http.h"
 #include "log.h"
 #include "migrate.h"
+#include "outbox.h"
+#include "remind.h"
+#include "scheduler.h"
 #include "util.h"
 
 #define DRAIN_BOUND_MS 10000 /* SIGTERM: how long in-flight requests may take */
@@ -47,6 +53,8 @@ struct daemon {
 	struct db_pool *pool;
 	struct auth *auth;
 	struct http_server *http;
+	struct app app;                /* reminders: the outbox (handlers reach it) */
+	struct scheduler *scheduler;
 	struct event *signals[4];
 	struct event *drain_timer;
 	int drain_waited_ms;
@@ -73,6 +81,10 @@ static const struct db_stmt *const stmt_tables[] = {
     api_tokens_stmts,
     api_owners_stmts,
     api_meetings_stmts,
+    api_notifications_stmts,
+    remind_stmts,
+    outbox_stmts,
+    scheduler_stmts,
     NULL,
 };
 
@@ -81,6 +93,7 @@ static const struct route *const route_tables[] = {
     api_tokens_routes,
     api_owners_routes,
     api_meetings_routes,
+    api_notifications_routes,
     NULL,
 };
 
@@ -366,13 +379,15 @@ static int cmd_serve(struct daemon *d)
 	};
 	d->pool = db_pool_new(d->base, &po);
 	d->auth = auth_new(d->base, d->pool);
+	d->app.outbox = outbox_new(d->base, d->pool, d->config);
+	d->scheduler = scheduler_new(d->base, d->conninfo, d->pool, d->app.outbox, d->config);
 	struct http_server_options ho = {
 	    .base = d->base,
 	    .pool = d->pool,
 	    .config = d->config,
 	    .route_tables = route_tables,
 	    .auth = d->auth,
-	    .app = d,
+	    .app = &d->app,
 	};
 	d->http = http_server_new(&ho, &cause);
 	if (d->http == NULL) {
@@ -399,9 +414,16 @@ static int cmd_serve(struct daemon *d)
 	rc = 0;
 out:
 	free(cause);
+	/* Nothing new starts while the pool fails its pending work. */
+	if (d->scheduler != NULL)
+		scheduler_stop(d->scheduler);
+	if (d->app.outbox != NULL)
+		outbox_stop(d->app.outbox);
 	/* The pool first: failing its pending work answers the requests waiting on it. */
 	if (d->pool != NULL)
 		db_pool_free(d->pool);
+	scheduler_free(d->scheduler); /* releases the leader and claim locks */
+	outbox_free(d->app.outbox);   /* kills hooks that outlived the drain */
 	if (d->auth != NULL)
 		auth_free(d->auth);
 	if (d->http != NULL)
@@ -430,7 +452,8 @@ static void signal_cb(evutil_socket_t sig, short what, void *arg)
 		reload(d);
 		break;
 	case SIGCHLD:
-		/* Children are the hook runner's; it reaps them (issue: reminders). */
+		/* Children are the hook runner's; it reaps them. */
+		hook_runner_sigchld(outbox_runner(d->app.outbox));
 		break;
 	default:
 		break;
@@ -476,6 +499,8 @@ static void reload(struct daemon *d)
 	log_set_level(fresh->log_level);
 	http_server_set_config(d->http, fresh);
 	db_pool_set_timeout(d->pool, fresh->request_timeout * 1000);
+	outbox_set_config(d->app.outbox, fresh);
+	scheduler_set_config(d->scheduler, fresh);
 	d->config = fresh;
 	config_free(old);
 	log_info("event=reload result=ok file=%s", log_quote(d->config_path));
@@ -494,6 +519,8 @@ static void begin_stop(struct daemon *d, int sig)
 	notify_systemd("STOPPING=1");
 	log_info("event=stopping signal=%d inflight=%u", sig, http_server_inflight(d->http));
 	http_server_stop_accepting(d->http);
+	scheduler_stop(d->scheduler);
+	outbox_stop(d->app.outbox);
 	d->drain_waited_ms = 0;
 	drain_cb(-1, 0, d);
 }
@@ -501,7 +528,8 @@ static void begin_stop(struct daemon *d, int sig)
 static void drain_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct daemon *d = arg;
-	unsigned inflight = http_server_inflight(d->http);
+	/* Requests, and hooks whose outcome is not recorded yet. */
+	unsigned inflight = http_server_inflight(d->http) + outbox_inflight(d->app.outbox);
 
 	if (inflight == 0 || d->drain_waited_ms >= DRAIN_BOUND_MS) {
 		if (inflight > 0)
