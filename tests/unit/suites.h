@@ -22,6 +22,7 @@
 	X(report) \
 	X(mail) \
 	X(hook) \
+	X(digest) \
 	X(client_table) \
 	X(client_reldate) \
 	X(client_config) \

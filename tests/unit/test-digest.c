@@ -1,0 +1,230 @@
+/* test-digest.c — which items a reminder mentions, and the digests and report as mailed. */
+#include "suivi-config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "digest.h"
+#include "suites.h"
+
+#define NBSP "\xc2\xa0"
+#define NNBSP "\xe2\x80\xaf"
+
+static const int horizons[] = {14, 3};
+static const struct digest_policy policy = {horizons, 2, 7};
+
+static struct digest_item sample_items[] = {
+    {"eu-ca-2023/2", "Tenir un séminaire national annuel", "eu-ca-2023",
+     "Dialogue UE–Asie centrale", "2026-12-06", 14},
+    {"bamako-2019/3", "Mettre en place une base de données partagée\nentre services",
+     "bamako-2019", "Atelier régional de Bamako", "2026-11-21", -1},
+    {"eu-ca-2023/1", "Instituer un cadre de concertation", "eu-ca-2023",
+     "Dialogue UE–Asie centrale", "2026-11-25", 3},
+    {"bamako-2019/1", "Former les agents", "bamako-2019", "Atelier régional de Bamako",
+     "2026-11-07", -15},
+};
+
+START_TEST(test_decide_horizons)
+{
+	ck_assert_int_eq(digest_decide(14, &policy), DIGEST_DUE_SOON);
+	ck_assert_int_eq(digest_decide(3, &policy), DIGEST_DUE_SOON);
+	ck_assert_int_eq(digest_decide(13, &policy), DIGEST_NONE);
+	ck_assert_int_eq(digest_decide(4, &policy), DIGEST_NONE);
+	ck_assert_int_eq(digest_decide(15, &policy), DIGEST_NONE);
+	/* due today is not overdue and not a horizon */
+	ck_assert_int_eq(digest_decide(0, &policy), DIGEST_NONE);
+}
+END_TEST
+
+START_TEST(test_decide_overdue_every)
+{
+	/* first day overdue, then every 7 days: 1, 8, 15, 22 … */
+	ck_assert_int_eq(digest_decide(-1, &policy), DIGEST_OVERDUE);
+	for (int late = 2; late <= 7; late++)
+		ck_assert_int_eq(digest_decide(-late, &policy), DIGEST_NONE);
+	ck_assert_int_eq(digest_decide(-8, &policy), DIGEST_OVERDUE);
+	ck_assert_int_eq(digest_decide(-15, &policy), DIGEST_OVERDUE);
+	ck_assert_int_eq(digest_decide(-16, &policy), DIGEST_NONE);
+
+	struct digest_policy once = {horizons, 2, 0};
+	ck_assert_int_eq(digest_decide(-1, &once), DIGEST_OVERDUE);
+	ck_assert_int_eq(digest_decide(-8, &once), DIGEST_NONE);
+	ck_assert_int_eq(digest_decide(-365, &once), DIGEST_NONE);
+
+	struct digest_policy daily = {horizons, 2, 1};
+	for (int late = 1; late <= 30; late++)
+		ck_assert_int_eq(digest_decide(-late, &daily), DIGEST_OVERDUE);
+}
+END_TEST
+
+START_TEST(test_sort_overdue_first)
+{
+	struct digest_item items[4];
+	memcpy(items, sample_items, sizeof items);
+	digest_sort(items, 4);
+	ck_assert_str_eq(items[0].ref, "bamako-2019/1");
+	ck_assert_str_eq(items[1].ref, "bamako-2019/3");
+	ck_assert_str_eq(items[2].ref, "eu-ca-2023/1");
+	ck_assert_str_eq(items[3].ref, "eu-ca-2023/2");
+}
+END_TEST
+
+START_TEST(test_digest_english)
+{
+	struct digest_item items[4];
+	memcpy(items, sample_items, sizeof items);
+	digest_sort(items, 4);
+	struct digest d = {"OCRTIS France", REPORT_EN, "2026-11-22", items, 4};
+	char *subject = digest_subject(&d);
+	char *body = digest_body(&d);
+
+	ck_assert_str_eq(subject, "suivi reminder: 2 overdue recommendations, 2 due soon");
+	ck_assert_ptr_nonnull(strstr(body, "Dear OCRTIS France,\n"));
+	ck_assert_ptr_nonnull(strstr(body, "As of 2026-11-22, 4 recommendations you lead need"));
+	ck_assert_ptr_nonnull(strstr(body, "\nOverdue (2)\n"));
+	ck_assert_ptr_nonnull(strstr(body, "\nDue soon (2)\n"));
+	ck_assert_ptr_nonnull(strstr(body, "bamako-2019/1 — due 2026-11-07, 15 days overdue"));
+	ck_assert_ptr_nonnull(strstr(body, "bamako-2019/3 — due 2026-11-21, 1 day overdue"));
+	ck_assert_ptr_nonnull(strstr(body, "eu-ca-2023/1 — due 2026-11-25, in 3 days"));
+	ck_assert_ptr_nonnull(strstr(body, "eu-ca-2023/2 — due 2026-12-06, in 14 days"));
+	/* overdue section before due soon, each sorted by due date */
+	ck_assert(strstr(body, "bamako-2019/1") < strstr(body, "bamako-2019/3"));
+	ck_assert(strstr(body, "bamako-2019/3") < strstr(body, "Due soon"));
+	ck_assert(strstr(body, "eu-ca-2023/1") < strstr(body, "eu-ca-2023/2"));
+	/* a line break inside a text cannot break the layout */
+	ck_assert_ptr_nonnull(strstr(body, "base de données partagée entre services"));
+	ck_assert_ptr_nonnull(strstr(body, "Meeting: Atelier régional de Bamako (bamako-2019)"));
+	free(subject);
+	free(body);
+
+	struct digest one = {"X", REPORT_EN, "2026-11-22", items + 2, 1};
+	subject = digest_subject(&one);
+	ck_assert_str_eq(subject, "suivi reminder: 1 recommendation due soon");
+	free(subject);
+	one.items = items;
+	subject = digest_subject(&one);
+	ck_assert_str_eq(subject, "suivi reminder: 1 overdue recommendation");
+	free(subject);
+}
+END_TEST
+
+START_TEST(test_digest_french)
+{
+	struct digest_item items[4];
+	memcpy(items, sample_items, sizeof items);
+	digest_sort(items, 4);
+	struct digest d = {"Office central", REPORT_FR, "2026-11-22", items, 4};
+	char *subject = digest_subject(&d);
+	char *body = digest_body(&d);
+
+	ck_assert_str_eq(subject, "Rappel suivi" NBSP ": 2 recommandations en retard, 2 à "
+				  "échéance prochaine");
+	ck_assert_ptr_nonnull(strstr(body, "Bonjour Office central,\n"));
+	ck_assert_ptr_nonnull(strstr(body, "Au 22/11/2026, 4 recommandations dont vous êtes "
+					   "responsable demandent votre attention."));
+	ck_assert_ptr_nonnull(strstr(body, "\nEn retard (2)\n"));
+	ck_assert_ptr_nonnull(strstr(body, "\nÀ échéance prochaine (2)\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(body, "bamako-2019/1 — échéance le 07/11/2026, en retard de 15 jours"));
+	ck_assert_ptr_nonnull(
+	    strstr(body, "bamako-2019/3 — échéance le 21/11/2026, en retard de 1 jour\n"));
+	ck_assert_ptr_nonnull(strstr(body, "eu-ca-2023/2 — échéance le 06/12/2026, dans 14 jours"));
+	ck_assert_ptr_nonnull(strstr(body, "\xc2\xab" NBSP "Former les agents" NBSP "\xc2\xbb"));
+	ck_assert_ptr_nonnull(strstr(body, "Réunion" NBSP ": Atelier régional de Bamako"));
+	ck_assert_ptr_nonnull(strstr(body, "suivi" NNBSP "; si une échéance n’est plus"));
+	ck_assert_ptr_nonnull(strstr(body, "Une question" NNBSP "? "));
+	ck_assert_ptr_nonnull(strstr(body, "automatiquement" NNBSP "!"));
+	/* no ordinary space before the high punctuation anywhere */
+	ck_assert_ptr_null(strstr(body, " :"));
+	ck_assert_ptr_null(strstr(body, " ;"));
+	ck_assert_ptr_null(strstr(body, " ?"));
+	ck_assert_ptr_null(strstr(body, " !"));
+	ck_assert_ptr_null(strstr(subject, " :"));
+	free(subject);
+	free(body);
+
+	struct digest one = {"X", REPORT_FR, "2026-11-22", items, 1};
+	subject = digest_subject(&one);
+	ck_assert_str_eq(subject, "Rappel suivi" NBSP ": 1 recommandation en retard");
+	free(subject);
+	body = digest_body(&one);
+	ck_assert_ptr_nonnull(strstr(body, "1 recommandation dont vous êtes responsable demande "));
+	free(body);
+}
+END_TEST
+
+static const char *overdue_doc =
+    "{\"as_of\":\"2026-11-22\",\"timezone\":\"UTC\",\"total\":1,"
+    "\"owners\":[{\"owner\":{\"handle\":\"ocrtis\",\"name\":\"OCRTIS\",\"email\":\"o@x.org\"},"
+    "\"total\":1,\"meetings\":[{\"code\":\"bamako-2019\",\"title\":\"Atelier\","
+    "\"items\":[{\"ref\":\"bamako-2019/3\",\"id\":3,\"text\":\"Base\",\"status\":\"accepted\","
+    "\"due_on\":\"2026-11-18\",\"days_overdue\":4}]}]}],\"unowned\":[]}";
+static const char *changes_doc =
+    "{\"previous\":\"2026-11-15\",\"since\":\"2026-11-15\","
+    "\"became_overdue\":[{\"ref\":\"bamako-2019/3\",\"text\":\"Base\",\"owner\":\"ocrtis\","
+    "\"owner_name\":\"OCRTIS\",\"due_on\":\"2026-11-18\",\"days_overdue\":4}],"
+    "\"closed\":[{\"ref\":\"bamako-2019/5\",\"text\":\"Fermer\",\"owner\":null,"
+    "\"owner_name\":null,\"status\":\"implemented\",\"due_on\":\"2026-11-01\","
+    "\"closed_on\":\"2026-11-20\"}],"
+    "\"owners_without_email\":[{\"handle\":\"douanes\",\"name\":\"Douanes\",\"items\":2}]}";
+
+START_TEST(test_report_sections)
+{
+	json_t *overdue = json_loads(overdue_doc, 0, NULL);
+	json_t *changes = json_loads(changes_doc, 0, NULL);
+	ck_assert_ptr_nonnull(overdue);
+	ck_assert_ptr_nonnull(changes);
+
+	char *subject = digest_report_subject(overdue, REPORT_EN);
+	ck_assert_str_eq(subject, "suivi overdue report as of 2026-11-22: 1 overdue recommendation");
+	free(subject);
+	char *body = digest_report_body(overdue, changes, REPORT_EN);
+	ck_assert_ptr_nonnull(body);
+	/* report.c's part first */
+	ck_assert_ptr_eq(strstr(body, "Overdue recommendations as of 2026-11-22"), body);
+	ck_assert_ptr_nonnull(strstr(body, "OCRTIS (ocrtis) — 1"));
+	ck_assert_ptr_nonnull(strstr(body, "\nOverdue since the report of 2026-11-15: 1\n"
+					   "  bamako-2019/3 — OCRTIS (ocrtis) — due 2026-11-18, 4 days "
+					   "overdue\n    Base\n"));
+	ck_assert_ptr_nonnull(strstr(body, "\nClosed since the report of 2026-11-15: 1\n"
+					   "  bamako-2019/5 — no lead owner — due 2026-11-01, closed "
+					   "on 2026-11-20 (implemented)\n"));
+	ck_assert_ptr_nonnull(strstr(body, "Owners without an email address (reminders not sent): "
+					   "1\n  Douanes (douanes) — 2 recommendations to remind\n"));
+	free(body);
+
+	body = digest_report_body(overdue, changes, REPORT_FR);
+	ck_assert_ptr_nonnull(strstr(body, "En retard depuis le rapport du 15/11/2026" NBSP ": 1"));
+	ck_assert_ptr_nonnull(strstr(body, "Clôturées depuis le rapport du 15/11/2026" NBSP ": 1"));
+	free(body);
+
+	/* no previous report: "since <date>", and no section for owners without email */
+	json_object_set_new(changes, "previous", json_null());
+	json_object_set_new(changes, "owners_without_email", json_array());
+	body = digest_report_body(overdue, changes, REPORT_EN);
+	ck_assert_ptr_nonnull(strstr(body, "\nOverdue since 2026-11-15: 1\n"));
+	ck_assert_ptr_null(strstr(body, "without an email"));
+	free(body);
+
+	ck_assert_ptr_null(digest_report_body(changes, changes, REPORT_EN));
+	json_decref(overdue);
+	json_decref(changes);
+}
+END_TEST
+
+Suite *make_digest_suite(void)
+{
+	Suite *s = suite_create("digest");
+	TCase *tc = tcase_create("digest");
+
+	tcase_add_test(tc, test_decide_horizons);
+	tcase_add_test(tc, test_decide_overdue_every);
+	tcase_add_test(tc, test_sort_overdue_first);
+	tcase_add_test(tc, test_digest_english);
+	tcase_add_test(tc, test_digest_french);
+	tcase_add_test(tc, test_report_sections);
+	suite_add_tcase(s, tc);
+	return s;
+}
