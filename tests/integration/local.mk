@@ -24,3 +24,15 @@ tests_integration_test_client_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_client_SOURCES = tests/integration/test-client.c \
 	tests/integration/client-run.c tests/integration/client-run.h
 tests_integration_test_client_LDADD = $(INTEGRATION_LDADD)
+
+# The SQL API of migrations/0002_tracking.sql, called directly (no suivid).
+check_PROGRAMS += tests/integration/test-sql tests/integration/test-sql-load
+TESTS += tests/integration/test-sql tests/integration/test-sql-load
+tests_integration_test_sql_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_sql_SOURCES = tests/integration/test-sql.c \
+	tests/integration/sqltest.c tests/integration/sqltest.h
+tests_integration_test_sql_LDADD = $(INTEGRATION_LDADD)
+tests_integration_test_sql_load_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_sql_load_SOURCES = tests/integration/test-sql-load.c \
+	tests/integration/sqltest.c tests/integration/sqltest.h
+tests_integration_test_sql_load_LDADD = $(INTEGRATION_LDADD)
