@@ -36,3 +36,11 @@ tests_integration_test_sql_load_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_sql_load_SOURCES = tests/integration/test-sql-load.c \
 	tests/integration/sqltest.c tests/integration/sqltest.h
 tests_integration_test_sql_load_LDADD = $(INTEGRATION_LDADD)
+
+# Reminders, the overdue report and delivery through the hook (needs msmtp, python3-aiosmtpd).
+check_PROGRAMS += tests/integration/test-notify
+TESTS += tests/integration/test-notify
+tests_integration_test_notify_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_notify_SOURCES = tests/integration/test-notify.c \
+	tests/integration/notify-util.c tests/integration/notify-util.h
+tests_integration_test_notify_LDADD = $(INTEGRATION_LDADD)
