@@ -9,6 +9,7 @@
 
 #include "api-owners.h"
 #include "api-util.h"
+#include "auth.h"
 #include "util.h"
 #include "validate.h"
 
@@ -19,35 +20,12 @@ static void owners_patch(struct api_request *r);
 static void owner_done(PGresult *res, const struct db_error *err, void *arg);
 static void owner_created(PGresult *res, const struct db_error *err, void *arg);
 
-#define OWNER_JSON                                                                         \
-	"json_build_object('handle', o.handle, 'name', o.name, 'email', o.email, 'locale', "   \
-	"o.locale, 'active', o.active, 'created_at', " SQL_TS("o.created_at")                  \
-	", 'updated_at', " SQL_TS("o.updated_at") ")"
-
+/* The representation, refusals (SUnnn) and paging live in migrations/0002_tracking.sql. */
 const struct db_stmt api_owners_stmts[] = {
-    {"owners_get", "SELECT " OWNER_JSON "::text FROM owners o WHERE o.handle = $1"},
-    /* Keyset page by handle: '' sorts before every handle, so the index serves both the
-     * first page and the next ones. One row more than asked tells whether there is a next. */
-    {"owners_list",
-     "WITH page AS (SELECT * FROM owners WHERE handle > coalesce($1, '') ORDER BY handle "
-     "LIMIT $2::int + 1) "
-     "SELECT coalesce((SELECT json_agg(" OWNER_JSON " ORDER BY o.handle) FROM (SELECT * FROM "
-     "page ORDER BY handle LIMIT $2::int) o), '[]')::text, "
-     "CASE WHEN (SELECT count(*) FROM page) > $2::int THEN (SELECT handle FROM page ORDER BY "
-     "handle OFFSET $2::int - 1 LIMIT 1) END"},
-    {"owners_create",
-     "INSERT INTO owners AS o (handle, name, email, locale, active) "
-     "SELECT b->>'handle', b->>'name', coalesce(b->>'email', ''), coalesce(b->>'locale', "
-     "'en'), coalesce((b->>'active')::boolean, true) FROM (SELECT $1::jsonb AS b) x "
-     "RETURNING " OWNER_JSON "::text"},
-    {"owners_patch",
-     "UPDATE owners AS o SET "
-     "name = CASE WHEN $2::jsonb ? 'name' THEN $2::jsonb->>'name' ELSE o.name END, "
-     "email = CASE WHEN $2::jsonb ? 'email' THEN $2::jsonb->>'email' ELSE o.email END, "
-     "locale = CASE WHEN $2::jsonb ? 'locale' THEN $2::jsonb->>'locale' ELSE o.locale END, "
-     "active = CASE WHEN $2::jsonb ? 'active' THEN ($2::jsonb->>'active')::boolean "
-     "ELSE o.active END, updated_at = now() "
-     "WHERE o.handle = $1 RETURNING " OWNER_JSON "::text"},
+    {"owners_get", "SELECT suivi_owner_get($1)::text"},
+    {"owners_list", "SELECT suivi_owner_list($1, $2::int)::text"},
+    {"owners_create", "SELECT suivi_owner_create($1, $2::jsonb)::text"},
+    {"owners_patch", "SELECT suivi_owner_patch($1, $2, $3::jsonb)::text"},
     {NULL, NULL},
 };
 
@@ -105,8 +83,8 @@ static void owners_create(struct api_request *r)
 
 	if (body == NULL)
 		return;
-	const char *params[] = {body};
-	if (db_exec(api_pool(r), "owners_create", 1, params, owner_created, r) == -1)
+	const char *params[] = {api_identity(r)->name, body};
+	if (db_exec(api_pool(r), "owners_create", 2, params, owner_created, r) == -1)
 		api_problem(r, 500, "internal", NULL, "unknown statement");
 	free(body);
 }
@@ -125,8 +103,8 @@ static void owners_patch(struct api_request *r)
 
 	if (body == NULL)
 		return;
-	const char *params[] = {api_param(r, 0), body};
-	if (db_exec(api_pool(r), "owners_patch", 2, params, owner_done, r) == -1)
+	const char *params[] = {api_identity(r)->name, api_param(r, 0), body};
+	if (db_exec(api_pool(r), "owners_patch", 3, params, owner_done, r) == -1)
 		api_problem(r, 500, "internal", NULL, "unknown statement");
 	free(body);
 }
@@ -146,10 +124,6 @@ static void owner_created(PGresult *res, const struct db_error *err, void *arg)
 	struct api_request *r = arg;
 
 	if (err != NULL) {
-		if (err->sqlstate != NULL && strcmp(err->sqlstate, "23505") == 0) {
-			api_problem(r, 409, "duplicate", NULL, "an owner with this handle exists");
-			return;
-		}
 		api_fail_db(r, err);
 		return;
 	}

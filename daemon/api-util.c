@@ -236,13 +236,19 @@ int api_if_match(struct api_request *r, char out[16])
 
 void api_set_etag_from_json(struct api_request *r, const char *json)
 {
-	/* The representation is ours: "version":N appears once at top level. */
-	const char *v = strstr(json, "\"version\":");
+	/* The representation is ours: "version" : N appears once at top level (json and jsonb
+	 * put the blanks differently around the colon). A string value cannot match: its
+	 * quotes would be escaped. */
+	const char *v = strstr(json, "\"version\"");
 	char tag[24];
 
 	if (v == NULL)
 		return;
-	v += strlen("\"version\":");
+	v += strlen("\"version\"");
+	while (*v == ' ')
+		v++;
+	if (*v++ != ':')
+		return;
 	while (*v == ' ')
 		v++;
 	size_t n = strspn(v, "0123456789");
@@ -256,15 +262,10 @@ static void list_simple_done(PGresult *res, const struct db_error *err, void *ar
 {
 	struct api_request *r = arg;
 
-	if (err != NULL) {
+	if (err != NULL)
 		api_fail_db(r, err);
-		return;
-	}
-	if (PQntuples(res) != 1) {
-		api_problem(r, 500, "internal", NULL, "unexpected list result");
-		return;
-	}
-	api_reply_page(r, PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
+	else
+		api_reply_row(r, 200, res, "list", NULL);
 }
 
 void api_list_simple(struct api_request *r, const char *stmt)
@@ -272,15 +273,14 @@ void api_list_simple(struct api_request *r, const char *stmt)
 	static const char *const allowed[] = {"limit", "after", NULL};
 	json_t *errors = NULL;
 	long limit = 50;
-	char *after = NULL, limit_text[16];
+	char limit_text[16];
 
 	api_check_query(r, allowed, &errors);
 	validate_query_int("limit", api_query(r, "limit"), 1, 500, &limit, &errors);
-	const char *cursor = api_query(r, "after");
-	if (cursor != NULL && (after = api_cursor_decode(cursor)) == NULL)
+	const char *after = api_query(r, "after");
+	if (after != NULL && (after[0] == '\0' || strlen(after) > 200))
 		api_error_add(&errors, "after", "is not a cursor from a previous page");
 	if (errors != NULL) {
-		free(after);
 		api_problem(r, 422, "invalid_parameters", errors, "invalid query parameters");
 		return;
 	}
@@ -288,5 +288,4 @@ void api_list_simple(struct api_request *r, const char *stmt)
 	const char *params[] = {after, limit_text};
 	if (db_exec(api_pool(r), stmt, 2, params, list_simple_done, r) == -1)
 		api_problem(r, 500, "internal", NULL, "unknown statement");
-	free(after);
 }

@@ -48,9 +48,9 @@ char *api_cursor_decode(const char *cursor);
  * with 400 already). */
 int api_if_match(struct api_request *r, char out[16]);
 
-/* A keyset-paginated list whose statement takes ($1 = key after which to start or NULL,
- * $2 = limit) and returns one row (items JSON array text, next key or NULL). Checks the
- * query parameters (only limit and after), runs it and answers. */
+/* A keyset-paginated list whose statement takes ($1 = the cursor of the previous page or
+ * NULL, $2 = limit) and returns the whole {"items","next"} document. Checks the query
+ * parameters (only limit and after), runs it and answers. */
 void api_list_simple(struct api_request *r, const char *stmt);
 
 /* Timestamps as RFC 3339 UTC in SQL (sessions run with TimeZone UTC). */

@@ -91,6 +91,7 @@ struct db_conn {
 struct db_pool {
 	struct event_base *base;
 	char *conninfo;
+	char *timezone;
 	int size;
 	int queue_max;
 	int timeout_ms;
@@ -137,14 +138,17 @@ static void notice_to_log(void *arg, const char *message)
 	log_debug("event=db_notice conn=%d message=%s", c != NULL ? c->index : -1, log_quote(buf));
 }
 
+/* Session settings, sent first on every connection; the zone travels as a parameter. */
 static const char *const session_setup_sql =
-    "SET TimeZone = 'UTC'; SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'";
+    "SELECT set_config('TimeZone', $1, false), set_config('client_encoding', 'UTF8', false), "
+    "set_config('DateStyle', 'ISO, YMD', false)";
 
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_options *opt)
 {
 	struct db_pool *p = xcalloc(1, sizeof *p);
 	p->base = base;
 	p->conninfo = xstrdup(opt->conninfo);
+	p->timezone = xstrdup(opt->timezone != NULL ? opt->timezone : "UTC");
 	p->size = opt->size > 0 ? opt->size : 1;
 	p->queue_max = opt->queue_max > 0 ? opt->queue_max : 1;
 	p->timeout_ms = opt->timeout_ms > 0 ? opt->timeout_ms : 5000;
@@ -213,7 +217,14 @@ void db_pool_free(struct db_pool *p)
 	free(p->conns);
 	free(p->stmts);
 	free(p->conninfo);
+	free(p->timezone);
 	free(p);
+}
+
+void db_pool_set_timezone(struct db_pool *p, const char *timezone)
+{
+	free(p->timezone);
+	p->timezone = xstrdup(timezone != NULL ? timezone : "UTC");
 }
 
 void db_pool_set_timeout(struct db_pool *p, int timeout_ms)
@@ -366,7 +377,8 @@ static void conn_poll_connect(struct db_conn *c)
 	}
 	c->state = CONN_SETUP;
 	c->setup_step = 0;
-	if (PQsendQuery(c->pg, session_setup_sql) == 0) {
+	const char *tz[] = {c->pool->timezone};
+	if (PQsendQueryParams(c->pg, session_setup_sql, 1, NULL, tz, NULL, NULL, 0) == 0) {
 		conn_fail(c, PQerrorMessage(c->pg));
 		return;
 	}
@@ -948,7 +960,8 @@ PGconn *db_connect_blocking(const char *conninfo, char **cause)
 		return NULL;
 	}
 	PQsetNoticeProcessor(conn, notice_to_log, NULL);
-	PGresult *r = PQexec(conn, session_setup_sql);
+	const char *utc[] = {"UTC"};
+	PGresult *r = PQexecParams(conn, session_setup_sql, 1, NULL, utc, NULL, NULL, 0);
 	PQclear(r);
 	return conn;
 }

@@ -55,6 +55,9 @@ struct db_pool_options {
 	int size;               /* connections, >= 1 */
 	int queue_max;          /* waiting work before DB_UNAVAILABLE, >= 1 */
 	int timeout_ms;         /* deadline of one piece of work, queue time included */
+	const char *timezone;   /* session TimeZone (the deployment's zone); NULL: UTC.
+				 * Timestamps are always rendered in UTC explicitly; the zone
+				 * matters when SQL turns dates into instants. */
 	const struct db_stmt *const *stmt_tables; /* NULL-terminated list of {NULL,NULL}-ended tables */
 };
 
@@ -94,5 +97,7 @@ int db_error_http_status(const struct db_error *err);
 /* Blocking helpers for the command-line paths that run before the loop (migrate, token
  * create). Never call them once the loop runs. */
 PGconn *db_connect_blocking(const char *conninfo, char **cause) WUR;
+/* Change the session zone of connections made from now on (reload). */
+void db_pool_set_timezone(struct db_pool *pool, const char *timezone);
 
 #endif

@@ -26,6 +26,7 @@
 #include "api-notifications.h"
 #include "api-owners.h"
 #include "api-recommendations.h"
+#include "api-reports.h"
 #include "api-tokens.h"
 #include "app.h"
 #include "auth.h"
@@ -81,6 +82,9 @@ static const struct db_stmt *const stmt_tables[] = {
     api_tokens_stmts,
     api_owners_stmts,
     api_meetings_stmts,
+    api_import_stmts,
+    api_recommendations_stmts,
+    api_reports_stmts,
     api_notifications_stmts,
     remind_stmts,
     outbox_stmts,
@@ -93,6 +97,9 @@ static const struct route *const route_tables[] = {
     api_tokens_routes,
     api_owners_routes,
     api_meetings_routes,
+    api_import_routes,
+    api_recommendations_routes,
+    api_reports_routes,
     api_notifications_routes,
     NULL,
 };
@@ -375,6 +382,7 @@ static int cmd_serve(struct daemon *d)
 	    .size = d->config->pool,
 	    .queue_max = d->config->queue,
 	    .timeout_ms = d->config->request_timeout * 1000,
+	    .timezone = d->config->timezone,
 	    .stmt_tables = stmt_tables,
 	};
 	d->pool = db_pool_new(d->base, &po);
@@ -499,6 +507,7 @@ static void reload(struct daemon *d)
 	log_set_level(fresh->log_level);
 	http_server_set_config(d->http, fresh);
 	db_pool_set_timeout(d->pool, fresh->request_timeout * 1000);
+	db_pool_set_timezone(d->pool, fresh->timezone);
 	outbox_set_config(d->app.outbox, fresh);
 	scheduler_set_config(d->scheduler, fresh);
 	d->config = fresh;

@@ -128,7 +128,7 @@ void rec_list_build(const struct rec_filters *f, struct rec_query *q)
 	}
 
 	const char *order = q->by_due ? "r.due_on, r.id" : "r.id";
-	q->sql = xasprintf("SELECT suivi_rec_page(ARRAY(SELECT r FROM recommendations r WHERE %s "
+	q->sql = xasprintf("SELECT suivi_rec_page(ARRAY(SELECT r.id FROM recommendations r WHERE %s "
 			   "ORDER BY %s LIMIT $2::int + 1), $2::int, $1::date, %s)::text",
 			   where.s, order, q->by_due ? "true" : "false");
 	free(where.s);
