@@ -328,7 +328,9 @@ START_TEST(hanging_hook_killed_at_timeout)
 	struct nt t;
 	nt_start(&t, pg,
 		 &(struct nt_opts){.schedule = "", .hook_extra = "timeout = 3\n",
-				   .behaviour = "echo $$ > \"$d/hang.pid\"; exec sleep 600"});
+				   .behaviour = "echo $$ > \"$d/hang.tmp\"; "
+						"mv \"$d/hang.tmp\" \"$d/hang.pid\"; "
+						"exec sleep 600"});
 	nt_seed_one(t.db);
 	char *today = nt_today(t.db);
 
