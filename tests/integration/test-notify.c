@@ -469,6 +469,42 @@ START_TEST(missed_run_at_start)
 }
 END_TEST
 
+START_TEST(sighup_applies_hook_settings)
+{
+	struct nt t;
+	nt_start(&t, pg, &(struct nt_opts){.schedule = ""});
+	nt_seed_one(t.db);
+	char *today = nt_today(t.db);
+
+	/* the reloaded hook command fails for good: proof that the reload reached the outbox */
+	FILE *f = fopen(nt_path(&t, "", "hook-perm.sh"), "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\ncat > /dev/null\necho 'reloaded hook' >&2\nexit 67\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_int_eq(chmod(nt_path(&t, "", "hook-perm.sh"), 0755), 0);
+	char *conf = nt_read_file(suivid_conf_path(t.p));
+	char *at = strstr(conf, "/hook.sh");
+	ck_assert_ptr_nonnull(at);
+	*at = '\0';
+	char *fresh = xasprintf("%s/hook-perm.sh%s", conf, at + strlen("/hook.sh"));
+	f = fopen(suivid_conf_path(t.p), "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(fresh, f);
+	ck_assert_int_eq(fclose(f), 0);
+	suivid_kill(t.p, SIGHUP);
+	ck_assert(suivid_wait_log(t.p, "event=reload result=ok", 10000));
+
+	json_decref(nt_run(&t, false, today, 200));
+	ck_assert(nt_wait_sql(t.db, "SELECT state || ' ' || (last_error LIKE '%reloaded hook%')"
+				    " FROM notifications", "failed true", 30000));
+	ck_assert_int_eq(nt_calls(&t), 0);
+	free(conf);
+	free(fresh);
+	free(today);
+	nt_stop(&t);
+}
+END_TEST
+
 static Suite *notify_suite(void)
 {
 	Suite *s = suite_create("notify");
@@ -481,7 +517,8 @@ static Suite *notify_suite(void)
 	    {"failures", {temporary_failure_retried, permanent_failure_not_retried,
 			  hanging_hook_killed_at_timeout, NULL}},
 	    {"crashes", {kill9_during_hook_then_delivered, sigterm_lets_hook_finish, NULL}},
-	    {"daemons", {two_daemons_one_delivery_each, missed_run_at_start, NULL}},
+	    {"daemons", {two_daemons_one_delivery_each, missed_run_at_start,
+			 sighup_applies_hook_settings, NULL}},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
 		TCase *tc = tcase_create(groups[i].name);
