@@ -481,12 +481,12 @@ const char *pg_cluster_new_database(struct pg_cluster *pg)
 	return pg->dbs[pg->n_dbs++];
 }
 
-/* A blocking connection bounded by connect_timeout (later array entries override what the
- * expanded conninfo says). */
+/* A blocking connection bounded by connect_timeout, whose statements are bounded too (later
+ * array entries override what the expanded conninfo says). */
 static PGconn *connect_bounded(const char *conninfo)
 {
-	const char *const keys[] = {"dbname", "connect_timeout", NULL};
-	const char *const values[] = {conninfo, "10", NULL};
+	const char *const keys[] = {"dbname", "connect_timeout", "options", NULL};
+	const char *const values[] = {conninfo, "10", "-c statement_timeout=120000", NULL};
 	return PQconnectdbParams(keys, values, 1);
 }
 
