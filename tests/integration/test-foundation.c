@@ -389,12 +389,23 @@ END_TEST
 
 /* --- migrations ------------------------------------------------------------------------ */
 
+/* The copied migrations go even when an assertion ends the (forked) test early. */
+static char mig_dir[64];
+
+static void remove_mig_dir(void)
+{
+	if (mig_dir[0] != '\0')
+		remove_dir(mig_dir);
+}
+
 START_TEST(edited_applied_migration_is_refused)
 {
 	const char *src = getenv("SUIVI_MIGRATIONS_DIR");
 	ck_assert_msg(src != NULL, "SUIVI_MIGRATIONS_DIR is not set");
 	char dir[] = "/tmp/suivi-mig-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(mig_dir, sizeof mig_dir, "%s", dir);
+	atexit(remove_mig_dir);
 	copy_dir(src, dir);
 	char *env_mig = xasprintf("SUIVI_MIGRATIONS_DIR=%s", dir);
 	const char *env[] = {env_mig, NULL};
@@ -426,7 +437,6 @@ START_TEST(edited_applied_migration_is_refused)
 	ck_assert(strstr(suivid_log(p), "event=ready") == NULL);
 
 	suivid_stop(p);
-	remove_dir(dir);
 	free(path);
 	free(tables);
 	free(conf);
