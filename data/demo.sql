@@ -141,8 +141,8 @@ SELECT m.id, d.n, d.text, o.id,
        CASE d.status WHEN 'implemented' THEN 'accepted' WHEN 'obsolete' THEN 'accepted'
 		     WHEN 'not_accepted' THEN 'proposed' ELSE d.status END,
        d.priority, current_date + d.due, d.tags, 1,
-       m.ends_on + time '17:00' AT TIME ZONE 'Europe/Brussels',
-       m.ends_on + time '17:00' AT TIME ZONE 'Europe/Brussels'
+       (m.ends_on + time '17:00') AT TIME ZONE 'Europe/Brussels',
+       (m.ends_on + time '17:00') AT TIME ZONE 'Europe/Brussels'
 FROM demo_recs d
 JOIN meetings m ON m.code = d.code
 LEFT JOIN owners o ON o.handle = d.owner;
