@@ -409,7 +409,7 @@ static int server_start(struct embedded_pg *pg, char **cause)
 {
 	char *ctl = xasprintf("%s/pg_ctl", embedded_pg_bindir());
 	char *q = shell_quote(pg->rundir);
-	char *opts = xasprintf("-k %s -c listen_addresses='' -p " EPG_PORT, q);
+	char *opts = xasprintf("-k %s -c listen_addresses='' -c jit=off -p " EPG_PORT, q);
 	const char *argv[] = {ctl, "-D", pg->pgdata, "-l", pg->logpath, "-w", "-t", "60", "-o",
 			opts, "start", NULL};
 	int rc = run_checked(pg, "pg_ctl start", argv, true, cause);
