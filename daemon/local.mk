@@ -6,7 +6,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/log.c daemon/log.h \
 	daemon/config.c daemon/config.h \
 	daemon/config-value.c daemon/config-value.h \
-	daemon/db.c daemon/db.h \
+	daemon/db.c daemon/db.h daemon/db-conn.c daemon/db-internal.h \
 	daemon/http.c daemon/http.h \
 	daemon/http-reply.c daemon/http-internal.h \
 	daemon/auth.c daemon/auth.h \
