@@ -1,0 +1,26 @@
+-- transition.lua — POST /v1/recommendations/{id}/transitions, in_progress ⇄ blocked.
+--
+-- Thread t owns BENCH_SPAN ids from BENCH_WRITE_LO + (t - 1) * BENCH_SPAN, all in_progress
+-- when the run starts (run.sh moves any blocked one back first), and visits them in turn:
+-- an id it moved to blocked (with the comment blocked requires) goes back to in_progress on
+-- the next visit. An id is visited again only after BENCH_SPAN other requests of its thread,
+-- far more than the requests in flight, so two requests never race on one id and every
+-- transition should be valid: anything but 200 is counted and reported.
+dofile(os.getenv("BENCH_LUA") .. "/common.lua")
+local lo = tonumber(os.getenv("BENCH_WRITE_LO"))
+local span = tonumber(os.getenv("BENCH_SPAN"))
+local blocked_body = '{"to":"blocked","comment":"Waiting for the budget line to be approved."}'
+local resume_body = '{"to":"in_progress"}'
+local next_i = 0
+local blocked = {}
+
+count_statuses()
+
+function request()
+	local id = lo + (tid - 1) * span + next_i
+	next_i = (next_i + 1) % span
+	local body = blocked[id] and resume_body or blocked_body
+	blocked[id] = not blocked[id]
+	return wrk.format("POST", "/v1/recommendations/" .. id .. "/transitions",
+		{["Content-Type"] = "application/json"}, body)
+end

@@ -1,0 +1,578 @@
+#!/usr/bin/env bash
+# tests/bench/run.sh — `make bench`: suivid under wrk, side by side with pgbench running the
+# very SQL suivid runs, on a throwaway PostgreSQL loaded with a million recommendations; then
+# the batch jobs and the client's round trip. Prints a table and writes it to $BENCH_RESULTS.
+#
+# What is compared. For every request suivid runs two statements on its pool: the token
+# lookup (auth.c's auth_token_lookup, no cache by design) and the handler's statement. The
+# pgbench script of a scenario runs the same two, with the same parameters, each in its own
+# implicit transaction as suivid does, so "ratio" is what the HTTP layer, the pool and the
+# JSON pass-through cost on top of the database work. pgbench's tps counts requests: the
+# transition script does two transitions (to blocked and back) and counts twice. A pgbench
+# run of the token lookup alone is reported too. The statements come from the daemon itself
+# (bench-sql prints its statement tables and rec-list.c's composition), written for pgbench
+# -M prepared ($n becomes a variable); a parameter suivid sends as NULL is written NULL.
+#
+# Environment (make bench sets the first six): SUIVID, SUIVI, BENCH_SQL (binaries),
+# SUIVI_MIGRATIONS_DIR, PG_BINDIR, BENCH_RESULTS (results file); optional: BENCH_DURATION
+# (seconds per measurement, 10), BENCH_RECS (1000000), BENCH_POOL (suivid's pool, 4),
+# BENCH_KEEP=1 (leave the temporary directory for inspection).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+: "${SUIVID:?set SUIVID to the suivid binary}" "${SUIVI:?set SUIVI to the suivi binary}"
+: "${BENCH_SQL:?set BENCH_SQL to the bench-sql binary}"
+: "${SUIVI_MIGRATIONS_DIR:=$here/../../migrations}"
+: "${PG_BINDIR:=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}"
+: "${BENCH_RESULTS:=$here/results.md}"
+duration=${BENCH_DURATION:-10}
+recs=${BENCH_RECS:-1000000}
+owners=10000
+meetings=5000
+writes=20000 # the last ids, all in_progress, for the transition scenario
+pool=${BENCH_POOL:-4}
+export SUIVI_MIGRATIONS_DIR
+
+for tool in wrk curl "$PG_BINDIR/pgbench" "$PG_BINDIR/initdb" "$PG_BINDIR/psql"; do
+	command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
+done
+
+started=$EPOCHREALTIME
+dir=$(mktemp -d /tmp/suivi-bench.XXXXXX)
+pg_pid=
+suivid_pid=
+
+log() { printf '[%5.0fs] %s\n' "$(elapsed)" "$*" >&2; }
+elapsed() { awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+# As root, PostgreSQL runs as the unprivileged postgres user (initdb and pg_ctl refuse root).
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+cleanup() {
+	local rc=$?
+	if [ -n "$suivid_pid" ] && kill -0 "$suivid_pid" 2>/dev/null; then
+		kill -TERM "$suivid_pid" 2>/dev/null || true
+		for _ in $(seq 100); do kill -0 "$suivid_pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$suivid_pid" 2>/dev/null || true
+	fi
+	if [ -n "$pg_pid" ] && [ -f "$dir/data/postmaster.pid" ]; then
+		as_pg "$PG_BINDIR/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+	fi
+	if [ "${BENCH_KEEP:-0}" = 1 ]; then
+		echo "bench: kept $dir" >&2
+	else
+		rm -rf "$dir"
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A TCP port on 127.0.0.1 that nothing listens on (bounded tries).
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo "bench: no free port found" >&2
+	return 1
+}
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+start_postgres() {
+	if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir"; fi
+	as_pg "$PG_BINDIR/initdb" -D "$dir/data" -A trust -N -E UTF8 --locale=C.UTF-8 -U suivi \
+		>"$dir/initdb.log"
+	pg_port=$((20000 + RANDOM % 40000)) # names the socket file only: no TCP listener
+	# Tuned for the benchmark, honestly: durability as in production (fsync and
+	# synchronous_commit on, every write waits for its WAL flush); memory for a 1.7 GB
+	# dataset; no checkpoint during the run; JIT off as in suivid's embedded PostgreSQL;
+	# wal_level minimal (no replica) so that index builds skip the WAL.
+	cat >>"$dir/data/postgresql.conf" <<-EOF
+		listen_addresses = ''
+		unix_socket_directories = '$dir'
+		port = $pg_port
+		max_connections = 300
+		shared_buffers = 1GB
+		work_mem = 16MB
+		maintenance_work_mem = 1GB
+		wal_level = minimal
+		max_wal_senders = 0
+		max_wal_size = 16GB
+		checkpoint_timeout = 1h
+		jit = off
+		synchronous_commit = on
+		fsync = on
+	EOF
+	as_pg "$PG_BINDIR/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start >/dev/null
+	pg_pid=$(head -1 "$dir/data/postmaster.pid")
+	"$PG_BINDIR/createdb" -h "$dir" -p "$pg_port" -U suivi suivi
+}
+
+psql_bench() {
+	"$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$pg_port" -U suivi -d suivi "$@"
+}
+
+load_dataset() {
+	local vars=(-v "recs=$recs" -v "owners=$owners" -v "meetings=$meetings"
+		-v "writes=$writes" -v "today=$today")
+	psql_bench "${vars[@]}" -f "$here/sql/load.sql"
+	log "recommendations loaded; history and indexes"
+	# The two GIN indexes take as long as everything else: build them on the other core.
+	psql_bench -f "$here/sql/gin.sql" &
+	local gin=$!
+	psql_bench "${vars[@]}" -f "$here/sql/history.sql"
+	wait "$gin"
+	psql_bench -f "$here/sql/finish.sql"
+	"$PG_BINDIR/vacuumdb" -q -z -j 2 -h "$dir" -p "$pg_port" -U suivi -d suivi
+}
+
+# --- suivid -----------------------------------------------------------------------------------
+
+start_suivid() {
+	http_port=$(free_port)
+	# The scheduled jobs are set twelve hours away so that none runs during the benchmark.
+	local hour
+	hour=$(( (10#$(date -u +%H) + 12) % 24 ))
+	mkdir -p "$dir/state"
+	cat >"$dir/suivid.conf" <<-EOF
+		[server]
+		listen = 127.0.0.1:$http_port
+		max_body = 16M
+		request_timeout = 60
+		max_connections = 1024
+		[database]
+		url = host=$dir port=$pg_port user=suivi dbname=suivi
+		pool = $pool
+		queue = 4096
+		data_dir = $dir/state
+		[schedule]
+		timezone = UTC
+		reminders = daily $(printf '%02d' "$hour"):00
+		overdue_report = daily $(printf '%02d' "$hour"):30
+		report_to = secretariat@example.org
+		[hook]
+		command = /bin/true
+		[log]
+		level = warn
+	EOF
+	"$SUIVID" -c "$dir/suivid.conf" migrate 2>>"$dir/suivid.log"
+}
+
+serve_suivid() {
+	"$SUIVID" -c "$dir/suivid.conf" serve 2>>"$dir/suivid.log" &
+	suivid_pid=$!
+	local ok=0
+	for _ in $(seq 100); do
+		if curl -sf -o /dev/null "http://127.0.0.1:$http_port/v1/health"; then ok=1; break; fi
+		kill -0 "$suivid_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ "$ok" != 1 ]; then
+		echo "bench: suivid did not answer /v1/health; its log:" >&2
+		tail -20 "$dir/suivid.log" >&2
+		exit 1
+	fi
+}
+
+rss_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$suivid_pid/status"; }
+# Start a new peak: writing 5 to clear_refs resets VmHWM to the current RSS.
+rss_reset() { echo 5 >"/proc/$suivid_pid/clear_refs"; }
+
+
+# --- pgbench scripts --------------------------------------------------------------------------
+
+pgb_defs=()
+pgb_const=0
+
+# pgb_sql SQL VALUE... — one statement for pgbench -M prepared, in pgb_out (not printed: the
+# constants must reach pgb_defs, which a command substitution's subshell would lose): $n
+# becomes :v for a value "@v" (a variable the script draws), NULL for "NULL" (suivid sends a
+# NULL parameter there), else a constant variable defined with -D. Highest numbers first, so
+# that $1 never eats the start of $12.
+pgb_sql() {
+	local sql=$1 i v name
+	shift
+	for ((i = $#; i >= 1; i--)); do
+		v=${!i}
+		case $v in
+		@*) name=":${v#@}" ;;
+		NULL) name=NULL ;;
+		*)
+			pgb_const=$((pgb_const + 1))
+			name=":k$pgb_const"
+			pgb_defs+=(-D "k$pgb_const=$v")
+			;;
+		esac
+		sql=${sql//\$$i/$name}
+	done
+	pgb_out="$sql;"
+}
+
+# pgb_list KEY=VALUE... — the list statement rec-list.c composes for these query parameters,
+# in pgb_out.
+pgb_list() {
+	local out sql
+	out=$("$BENCH_SQL" list "$@")
+	sql=$(head -1 <<<"$out")
+	local -a values=()
+	mapfile -t values < <(tail -n +2 <<<"$out" | cut -f2-)
+	pgb_sql "$sql" "${values[@]}"
+}
+
+write_pgbench_scripts() {
+	local auth stmt
+	pgb_sql "$("$BENCH_SQL" stmt auth_token_lookup)" "$token_hash"
+	auth=$pgb_out
+	printf '%s\n' "$auth" >"$dir/auth.pgb"
+	pgb_sql "$("$BENCH_SQL" stmt recs_get)" @id "$today"
+	printf '%s\n' "\\set id random(1, $recs)" "$auth" "$pgb_out" >"$dir/get.pgb"
+	pgb_list "today=$today" overdue=true owner=@h limit=50
+	printf '%s\n' "\\set h random(1, $owners_50)" "$auth" "$pgb_out" >"$dir/overdue.pgb"
+	pgb_list "today=$today" status=in_progress tag=climate limit=50 after=@c
+	printf '%s\n' "\\set c random(1, $cursor_max)" "$auth" "$pgb_out" >"$dir/page.pgb"
+	# Each client owns its span of ids, so no two clients race on one; the script moves its
+	# item to blocked and back (two requests).
+	stmt=$("$BENCH_SQL" stmt recs_transition)
+	local to_blocked to_progress
+	pgb_sql "$stmt" bench @id blocked "Waiting for the budget line to be approved." NULL \
+		"$today"
+	to_blocked=$pgb_out
+	pgb_sql "$stmt" bench @id in_progress NULL NULL "$today"
+	to_progress=$pgb_out
+	printf '%s\n' "\\set id $pgb_write_lo + :client_id * $pgb_span + random(0, $pgb_span - 1)" \
+		"$auth" "$to_blocked" "$auth" "$to_progress" >"$dir/transition.pgb"
+	pgb_sql "$("$BENCH_SQL" stmt recs_comment)" bench @id \
+		"Discussed at the follow-up call; the report is expected next month." NULL "$today"
+	printf '%s\n' "\\set id random(1, $comment_max)" "$auth" "$pgb_out" >"$dir/comment.pgb"
+}
+
+# --- measurements -----------------------------------------------------------------------------
+
+# wrk_run SCENARIO CONNECTIONS [SECONDS] — sets w_rps w_p50 w_p99 w_non2xx w_sockerr w_statuses
+# (latencies in ms).
+wrk_run() {
+	local out line secs=${3:-$duration}
+	out=$(wrk -t 2 -c "$2" -d "${secs}s" --timeout 10s --latency \
+		-s "$here/lua/$1.lua" "http://127.0.0.1:$http_port" 2>&1) || {
+		echo "bench: wrk failed: $out" >&2
+		exit 1
+	}
+	line=$(grep '^BENCH ' <<<"$out") || { echo "bench: wrk said: $out" >&2; exit 1; }
+	w_rps=$(awk '{ split($2, r, "="); split($3, d, "="); printf "%.0f", r[2] / (d[2] / 1e6) }' \
+		<<<"$line")
+	w_p50=$(sed -E 's/.* p50_us=([0-9]+).*/\1/' <<<"$line" | awk '{ printf "%.1f", $1 / 1000 }')
+	w_p99=$(sed -E 's/.* p99_us=([0-9]+).*/\1/' <<<"$line" | awk '{ printf "%.1f", $1 / 1000 }')
+	w_non2xx=$(sed -E 's/.* non2xx=([0-9]+).*/\1/' <<<"$line")
+	w_sockerr=$(sed -E 's/.* socket_errors=([0-9]+).*/\1/' <<<"$line")
+	w_statuses=$(sed -E 's/.* statuses=([^ ]+).*/\1/' <<<"$line")
+	w_requests=$(sed -E 's/^BENCH requests=([0-9]+).*/\1/' <<<"$line")
+}
+
+# pgbench_run SCRIPT CLIENTS — sets p_tps (transactions per second) and p_failed.
+pgbench_run() {
+	local out rc=0
+	out=$("$PG_BINDIR/pgbench" -n -M prepared -c "$2" -j 2 -T "$duration" -f "$dir/$1.pgb" \
+		"${pgb_defs[@]}" -h "$dir" -p "$pg_port" -U suivi suivi 2>&1) || rc=$?
+	p_tps=$(sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p' <<<"$out")
+	p_failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' <<<"$out")
+	if [ "$rc" -ne 0 ] || [ -z "$p_tps" ]; then
+		echo "bench: pgbench $1 failed (exit $rc):" >&2
+		tail -15 <<<"$out" >&2
+		exit 1
+	fi
+	: "${p_failed:=0}"
+}
+
+# Move every benchmark write item left blocked back to in_progress, through the API's own
+# function, so that each transition run starts from known states.
+reset_write_items() {
+	psql_bench -c "SELECT count(suivi_rec_transition('bench-reset', id::text, 'in_progress',
+		NULL, NULL, '$today'::date)) FROM recommendations
+		WHERE id > $recs - $writes AND status = 'blocked'" >/dev/null
+}
+
+declare -A res
+scenarios=(get overdue page transition comment)
+declare -A title=(
+	[get]="GET one recommendation"
+	[overdue]="GET overdue list of one owner (50)"
+	[page]="GET filtered page after a cursor"
+	[transition]="POST transition"
+	[comment]="POST comment"
+)
+declare -A per_request=([get]=1 [overdue]=1 [page]=1 [transition]=2 [comment]=1)
+
+# One scenario, alternating suivid and pgbench (ABBA: wrk 16, pgbench 16, pgbench 64, wrk 64)
+# so that a drift of the machine weighs on both sides alike.
+run_scenario() {
+	local s=$1 c
+	[ "$s" = transition ] && reset_write_items
+	wrk_run "$s" 16 2 # warm-up, not measured
+	for c in 16 64; do
+		if [ "$c" = 16 ]; then
+			[ "$s" = transition ] && reset_write_items
+			wrk_run "$s" "$c"
+			save_wrk "$s" "$c"
+			pgbench_run "$s" "$c"
+			save_pgbench "$s" "$c"
+		else
+			pgbench_run "$s" "$c"
+			save_pgbench "$s" "$c"
+			[ "$s" = transition ] && reset_write_items
+			wrk_run "$s" "$c"
+			save_wrk "$s" "$c"
+		fi
+	done
+	log "$s: suivid ${res[$s,16,rps]} / ${res[$s,64,rps]} req/s," \
+		"pgbench ${res[$s,16,tps]} / ${res[$s,64,tps]} req/s," \
+		"p99 ${res[$s,16,p99]} / ${res[$s,64,p99]} ms, non-2xx" \
+		"$((res[$s,16,non2xx] + res[$s,64,non2xx]))"
+}
+
+save_wrk() {
+	res[$1,$2,rps]=$w_rps
+	res[$1,$2,p50]=$w_p50
+	res[$1,$2,p99]=$w_p99
+	res[$1,$2,non2xx]=$((w_non2xx + w_sockerr))
+	res[$1,$2,requests]=$w_requests
+	res[$1,$2,statuses]=$w_statuses
+}
+
+save_pgbench() {
+	res[$1,$2,tps]=$(awk -v t="$p_tps" -v k="${per_request[$1]}" 'BEGIN { printf "%.0f", t * k }')
+	res[$1,$2,failed]=$p_failed
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a >= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+
+# --- batch work -------------------------------------------------------------------------------
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
+	else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# curl_time METHOD PATH BODY-FILE CONTENT-TYPE EXPECTED-STATUS — seconds, or fail.
+curl_time() {
+	local out code secs
+	out=$(curl -s -o "$dir/answer" -w '%{http_code} %{time_total}' --max-time 120 -X "$1" \
+		-H "Authorization: Bearer $BENCH_TOKEN" -H "Content-Type: $4" \
+		--data-binary "@$3" "http://127.0.0.1:$http_port$2")
+	code=${out% *}
+	secs=${out#* }
+	if [ "$code" != "$5" ]; then
+		echo "bench: $1 $2 answered $code, not $5:" >&2
+		head -c 600 "$dir/answer" >&2
+		echo >&2
+		exit 1
+	fi
+	echo "$secs"
+}
+
+run_batch() {
+	local t i
+	# Reminder digests and overdue report, decided without writing (dry run), three times.
+	printf '{"dry_run":true}' >"$dir/remind.json"
+	for i in 1 2 3; do
+		t=$(curl_time POST /v1/reminders/run "$dir/remind.json" application/json 200)
+		echo "$t" >>"$dir/remind.times"
+	done
+	batch_remind=$(median <"$dir/remind.times")
+	batch_remind_what=$(grep -o '"kind": *"[a-z_]*"' "$dir/answer" | sort | uniq -c |
+		awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $NF }' | tr -d '"')
+	log "reminders dry run: ${batch_remind}s (${batch_remind_what:-nothing decided})"
+
+	# Import of 10,000 recommendations as CSV into an existing meeting, three times.
+	awk -v today="$today" -v owners="$owners" 'BEGIN {
+		print "text,owner,due_on,priority,tags"
+		split("climate;finance|gender|health;data|urgent||training", tags, "|")
+		for (i = 1; i <= 10000; i++)
+			printf "\"Imported recommendation %d: strengthen the national reporting on " \
+				"item %d, with a progress review before the next session.\"," \
+				"%d,%s,%s,%s\n", i, i % 97, 1 + (i * 37) % owners, today,
+				(i % 3 ? "normal" : "high"), tags[1 + i % 6]
+	}' >"$dir/import.csv"
+	for i in 1 2 3; do
+		t=$(curl_time POST "/v1/meetings/m-00042/import" "$dir/import.csv" text/csv 201)
+		echo "$t" >>"$dir/import.times"
+	done
+	batch_import=$(median <"$dir/import.times")
+	log "import of 10,000: ${batch_import}s"
+
+	# The client: process start to exit, median of 50 runs.
+	local h=$owners_50 t0 t1
+	SUIVI_URL="http://127.0.0.1:$http_port" SUIVI_TOKEN=$BENCH_TOKEN \
+		"$SUIVI" list --overdue --owner "$h" >"$dir/client.out"
+	for i in $(seq 50); do
+		t0=$EPOCHREALTIME
+		SUIVI_URL="http://127.0.0.1:$http_port" SUIVI_TOKEN=$BENCH_TOKEN \
+			"$SUIVI" list --overdue --owner "$h" >/dev/null
+		t1=$EPOCHREALTIME
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", (b - a) * 1000 }' \
+			>>"$dir/client.times"
+	done
+	batch_client=$(median <"$dir/client.times")
+	batch_client_items=$(($(wc -l <"$dir/client.out") - 1))
+	log "suivi list --overdue --owner $h: ${batch_client} ms (median of 50)"
+}
+
+# --- report -----------------------------------------------------------------------------------
+
+verdict() {
+	local s=$1 min=$2 why=()
+	local r16 r64
+	r16=$(ratio "${res[$s,16,rps]}" "${res[$s,16,tps]}")
+	r64=$(ratio "${res[$s,64,rps]}" "${res[$s,64,tps]}")
+	ge "$r16" "$min" || why+=("ratio@16 $r16 < $min")
+	ge "$r64" "$min" || why+=("ratio@64 $r64 < $min")
+	lt "${res[$s,64,p99]}" 20 || why+=("p99@64 ${res[$s,64,p99]} ms ≥ 20")
+	[ $((res[$s,16,non2xx] + res[$s,64,non2xx])) -eq 0 ] || why+=("non-2xx answers")
+	if [ ${#why[@]} -eq 0 ]; then
+		echo "yes"
+	else
+		local IFS=';'
+		echo "no: ${why[*]}"
+	fi
+}
+
+yesno() { if "$@"; then echo yes; else echo no; fi; }
+
+report() {
+	local s min model mem
+	model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	echo "# suivi benchmark"
+	echo
+	echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') by \`make bench\` (tests/bench/run.sh)," \
+		"$(elapsed) s end to end. Machine: $(nproc) CPUs ($model), $mem RAM."
+	echo "PostgreSQL $("$PG_BINDIR/postgres" --version | awk '{ print $3 }') on a Unix socket" \
+		"(shared_buffers 1GB, fsync and synchronous_commit on, JIT off); suivid pool $pool;" \
+		"wrk and pgbench on the same machine, ${duration} s per measurement, 2 threads each."
+	echo "Dataset: $recs recommendations ($overdue_count overdue), $owners owners," \
+		"$meetings meetings, $history_count history rows; built and analysed in ${load_secs} s."
+	echo
+	echo "pgbench runs, per request, the two statements suivid runs (token lookup, then the" \
+		"handler's statement) with -M prepared and as many connections as wrk; ratio =" \
+		"suivid req/s ÷ pgbench req/s. The token lookup alone: pgbench ${auth_tps[16]} /" \
+		"${auth_tps[64]} tps at 16 / 64 connections."
+	echo
+	echo "| scenario | suivid req/s @16 / @64 | pgbench req/s @16 / @64 | ratio @16 / @64" \
+		"| p50 ms @16 / @64 | p99 ms @16 | p99 ms @64 | non-2xx | target met? |"
+	echo "|---|---|---|---|---|---|---|---|---|"
+	for s in "${scenarios[@]}"; do
+		case $s in transition | comment) min=0.8 ;; *) min=0.7 ;; esac
+		echo "| ${title[$s]} | ${res[$s,16,rps]} / ${res[$s,64,rps]}" \
+			"| ${res[$s,16,tps]} / ${res[$s,64,tps]}" \
+			"| $(ratio "${res[$s,16,rps]}" "${res[$s,16,tps]}") /" \
+			"$(ratio "${res[$s,64,rps]}" "${res[$s,64,tps]}")" \
+			"| ${res[$s,16,p50]} / ${res[$s,64,p50]} | ${res[$s,16,p99]}" \
+			"| ${res[$s,64,p99]} | $((res[$s,16,non2xx] + res[$s,64,non2xx]))" \
+			"| $(verdict "$s" "$min") |"
+	done
+	echo
+	echo "Targets: reads ≥ 0.7 × pgbench, writes ≥ 0.8 × pgbench, p99 < 20 ms at 64" \
+		"connections, no non-2xx answer."
+	echo
+	echo "Writes by answer status (wrk @16 + @64): transition" \
+		"${res[transition,16,statuses]} + ${res[transition,64,statuses]}; comment" \
+		"${res[comment,16,statuses]} + ${res[comment,64,statuses]}." \
+		"pgbench failed transactions: $((res[transition,16,failed] + res[transition,64,failed]))" \
+		"(transition), $((res[comment,16,failed] + res[comment,64,failed])) (comment)."
+	echo
+	echo "| figure | measured | target | met? |"
+	echo "|---|---|---|---|"
+	echo "| suivid peak RSS (VmHWM) under wrk -c256, overdue lists | $(mib "$rss_256") MiB" \
+		"| < 32 MiB | $(yesno lt "$(mib "$rss_256")" 32) |"
+	echo "| suivid peak RSS over the scenarios above | $(mib "$rss_scenarios") MiB | — | — |"
+	echo "| suivid peak RSS during the batch work below | $(mib "$rss_batch") MiB | — | — |"
+	echo "| reminders + overdue report, dry run, $recs items (median of 3)" \
+		"| ${batch_remind} s | < 10 s | $(yesno lt "$batch_remind" 10) |"
+	echo "| import of 10,000 recommendations, one CSV request (median of 3)" \
+		"| ${batch_import} s | < 2 s | $(yesno lt "$batch_import" 2) |"
+	echo "| \`suivi list --overdue --owner $owners_50\` ($batch_client_items items)," \
+		"process start to exit (median of 50) | ${batch_client} ms | < 10 ms" \
+		"| $(yesno lt "$batch_client" 10) |"
+	echo
+	echo "The dry run decided: ${batch_remind_what:-nothing}."
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+main() {
+	today=$(date -u +%F)
+	log "PostgreSQL and suivid in $dir"
+	start_postgres
+	start_suivid
+	log "loading $recs recommendations"
+	local t0=$EPOCHREALTIME
+	load_dataset
+	load_secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }')
+	log "dataset ready in ${load_secs}s"
+
+	BENCH_TOKEN=$("$SUIVID" -c "$dir/suivid.conf" token create bench --role secretariat \
+		2>>"$dir/suivid.log" | tail -1)
+	token_hash=$(printf '%s' "$BENCH_TOKEN" | sha256sum | cut -d' ' -f1)
+	overdue_count=$(psql_bench -Atc "SELECT count(*) FROM recommendations
+		WHERE is_open AND due_on < '$today'")
+	history_count=$(psql_bench -Atc "SELECT count(*) FROM history")
+	# Owners 1..owners_50 all have 50 or more overdue items (handles are numbers).
+	owners_50=$(psql_bench -Atc "SELECT min(o.id) - 1 FROM owners o
+		LEFT JOIN (SELECT owner_id, count(*) AS n FROM recommendations
+			   WHERE is_open AND due_on < '$today' GROUP BY owner_id) c
+		ON c.owner_id = o.id WHERE coalesce(c.n, 0) < 50")
+	if [ "${owners_50:-0}" -lt 1 ]; then
+		echo "bench: no owner has 50 overdue items" >&2
+		exit 1
+	fi
+	cursor_max=$((recs * 9 / 10))
+	comment_max=$((recs - writes))
+	wrk_span=4096
+	pgb_write_lo=$((recs - writes + 2 * wrk_span + 1))
+	pgb_span=$(((writes - 2 * wrk_span) / 64))
+	export BENCH_TOKEN BENCH_LUA="$here/lua" BENCH_RECS=$recs BENCH_OWNERS_50=$owners_50 \
+		BENCH_CURSOR_MAX=$cursor_max BENCH_COMMENT_MAX=$comment_max \
+		BENCH_WRITE_LO=$((recs - writes + 1)) BENCH_SPAN=$wrk_span
+	write_pgbench_scripts
+
+	serve_suivid
+	log "suivid on 127.0.0.1:$http_port (pool $pool); scenarios, ${duration}s per run"
+	local s
+	for s in "${scenarios[@]}"; do
+		run_scenario "$s"
+	done
+	declare -gA auth_tps
+	pgbench_run auth 16
+	auth_tps[16]=$(printf '%.0f' "$p_tps")
+	pgbench_run auth 64
+	auth_tps[64]=$(printf '%.0f' "$p_tps")
+	rss_scenarios=$(rss_kib VmHWM)
+
+	rss_reset
+	wrk_run overdue 256
+	rss_256=$(rss_kib VmHWM)
+	log "wrk -c256 overdue: $w_rps req/s, p99 $w_p99 ms, non-2xx $w_non2xx;" \
+		"VmHWM $(mib "$rss_256") MiB"
+
+	rss_reset
+	run_batch
+	rss_batch=$(rss_kib VmHWM)
+
+	report >"$dir/results.md"
+	cat "$dir/results.md"
+	cp "$dir/results.md" "$BENCH_RESULTS"
+	log "written to $BENCH_RESULTS"
+}
+
+main "$@"
