@@ -17,7 +17,7 @@
 
 static void import_post(struct api_request *r);
 static void import_done(PGresult *res, const struct db_error *err, void *arg);
-static json_t *item_json(const struct import_item *it);
+static json_t *item_json(const struct import_item *it, const char *unit);
 
 const struct db_stmt api_import_stmts[] = {
     {"recs_import", "SELECT suivi_rec_import($1, $2, $3::jsonb, $4::boolean, $5::date)::text"},
@@ -39,12 +39,15 @@ static json_t *string_list(char **v, size_t n)
 	return a;
 }
 
-/* The item as suivi_rec_import() reads it: create fields plus its row. */
-static json_t *item_json(const struct import_item *it)
+/* The item as suivi_rec_import() reads it: create fields plus its row, and the unit its row
+ * counts in, so that the database's refusals name it as the parser's do ("line 18: owner"
+ * for minutes, "element 3: owner" for JSON). */
+static json_t *item_json(const struct import_item *it, const char *unit)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "row", json_integer(it->row));
+	json_object_set_new(o, "unit", json_string(unit));
 	json_object_set_new(o, "text", json_string(it->text));
 	if (it->details != NULL)
 		json_object_set_new(o, "details", json_string(it->details));
@@ -104,9 +107,13 @@ static void import_post(struct api_request *r)
 		return;
 	}
 
+	const char *type = api_body_type(r);
+	const char *unit = strcmp(type, "text/plain") == 0 ? "line"
+			   : strcmp(type, "text/csv") == 0 ? "row"
+							   : "element";
 	json_t *items = json_array();
 	for (size_t i = 0; i < parsed.n; i++)
-		json_array_append_new(items, item_json(&parsed.items[i]));
+		json_array_append_new(items, item_json(&parsed.items[i], unit));
 	import_result_free(&parsed);
 	char *items_text = json_dumps(items, JSON_COMPACT);
 	json_decref(items);
