@@ -16,10 +16,9 @@ tests_integration_test_foundation_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_foundation_SOURCES = tests/integration/test-foundation.c
 tests_integration_test_foundation_LDADD = $(INTEGRATION_LDADD)
 
-# The suivi client end to end. Built by make check but not yet in TESTS: the API endpoints it
-# drives are still being written. Run it by hand: make tests/integration/test-client &&
-# SUIVI=client/suivi SUIVID=daemon/suivid ... tests/integration/test-client (see the report).
+# The suivi client end to end.
 check_PROGRAMS += tests/integration/test-client
+TESTS += tests/integration/test-client
 tests_integration_test_client_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_client_SOURCES = tests/integration/test-client.c \
 	tests/integration/client-run.c tests/integration/client-run.h
@@ -44,3 +43,13 @@ tests_integration_test_notify_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_notify_SOURCES = tests/integration/test-notify.c \
 	tests/integration/notify-util.c tests/integration/notify-util.h
 tests_integration_test_notify_LDADD = $(INTEGRATION_LDADD)
+
+# The HTTP API over real sockets: every endpoint, the role matrix, concurrent writers.
+APITEST_SOURCES = tests/integration/apitest.c tests/integration/apitest.h
+check_PROGRAMS += tests/integration/test-api
+TESTS += tests/integration/test-api
+tests_integration_test_api_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_api_SOURCES = tests/integration/test-api.c \
+	tests/integration/test-api-list.c tests/integration/test-api-more.c \
+	tests/integration/apitest-parts.h $(APITEST_SOURCES)
+tests_integration_test_api_LDADD = $(INTEGRATION_LDADD)

@@ -1,0 +1,12 @@
+/* apitest-parts.h — the parts of the test-api program (test-api.c runs them all). */
+#ifndef SUIVI_APITEST_PARTS_H
+#define SUIVI_APITEST_PARTS_H
+
+#include <check.h>
+
+/* test-api-list.c: recommendation lists and import. */
+void api_list_tcases(Suite *s);
+/* test-api-more.c: reports, tokens and request validation. */
+void api_more_tcases(Suite *s);
+
+#endif
