@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include <check.h>
+#include <libpq-fe.h>
+#include <unistd.h>
 
 #include "apitest.h"
 
@@ -14,6 +16,7 @@
 
 struct apitest at;
 
+static char *query(const char *sql);
 static json_t *call(const char *token, const char *method, const char *path, const char *body,
 		    const char *headers, int expect);
 
@@ -71,6 +74,7 @@ struct http_response *hreq(const char *token, const char *method, const char *pa
 	return r;
 }
 
+static char *query(const char *sql);
 static json_t *call(const char *token, const char *method, const char *path, const char *body,
 		    const char *headers, int expect)
 {
@@ -125,6 +129,27 @@ size_t problem_errors(const json_t *problem)
 	return json_array_size(json_object_get(problem, "errors"));
 }
 
+/* The first value of sql on one connection per process (Check's children do not share the
+ * parent's): a new connection per query would cost more than the query. */
+static char *query(const char *sql)
+{
+	static PGconn *conn;
+	static pid_t conn_pid;
+
+	if (conn == NULL || conn_pid != getpid()) {
+		conn = PQconnectdb(at.db);
+		conn_pid = getpid();
+		ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "connect: %s", PQerrorMessage(conn));
+	}
+	PGresult *res = PQexec(conn, sql);
+	ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql,
+		      PQresultErrorMessage(res));
+	char *v = PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? xstrdup(PQgetvalue(res, 0, 0))
+								 : NULL;
+	PQclear(res);
+	return v;
+}
+
 char *dbval(const char *fmt, ...)
 {
 	va_list ap;
@@ -132,7 +157,7 @@ char *dbval(const char *fmt, ...)
 	va_start(ap, fmt);
 	char *sql = xvasprintf(fmt, ap);
 	va_end(ap);
-	char *v = pg_query_value(at.db, sql);
+	char *v = query(sql);
 	free(sql);
 	return v;
 }
@@ -144,7 +169,7 @@ long long dbnum(const char *fmt, ...)
 	va_start(ap, fmt);
 	char *sql = xvasprintf(fmt, ap);
 	va_end(ap);
-	char *v = pg_query_value(at.db, sql);
+	char *v = query(sql);
 	ck_assert_msg(v != NULL, "no value for %s", sql);
 	long long n = atoll(v);
 	free(v);

@@ -53,3 +53,8 @@ tests_integration_test_api_SOURCES = tests/integration/test-api.c \
 	tests/integration/test-api-list.c tests/integration/test-api-more.c \
 	tests/integration/apitest-parts.h $(APITEST_SOURCES)
 tests_integration_test_api_LDADD = $(INTEGRATION_LDADD)
+check_PROGRAMS += tests/integration/test-roles
+TESTS += tests/integration/test-roles
+tests_integration_test_roles_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_roles_SOURCES = tests/integration/test-roles.c $(APITEST_SOURCES)
+tests_integration_test_roles_LDADD = $(INTEGRATION_LDADD)
