@@ -58,3 +58,9 @@ TESTS += tests/integration/test-roles
 tests_integration_test_roles_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_roles_SOURCES = tests/integration/test-roles.c $(APITEST_SOURCES)
 tests_integration_test_roles_LDADD = $(INTEGRATION_LDADD)
+check_PROGRAMS += tests/integration/test-concurrency
+TESTS += tests/integration/test-concurrency
+tests_integration_test_concurrency_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_concurrency_SOURCES = tests/integration/test-concurrency.c \
+	$(APITEST_SOURCES)
+tests_integration_test_concurrency_LDADD = $(INTEGRATION_LDADD)
