@@ -18,8 +18,6 @@ static void meetings_list(struct api_request *r);
 static void meetings_create(struct api_request *r);
 static void meetings_get(struct api_request *r);
 static void meetings_patch(struct api_request *r);
-static void meeting_done(PGresult *res, const struct db_error *err, void *arg);
-static void meeting_created(PGresult *res, const struct db_error *err, void *arg);
 
 /* The representation, refusals (SUnnn) and paging live in migrations/0002_tracking.sql. */
 const struct db_stmt api_meetings_stmts[] = {
@@ -66,31 +64,23 @@ static void meetings_list(struct api_request *r)
 	api_list_simple(r, "meetings_list");
 }
 
-/* Field checks, plus the one rule between two fields: a meeting cannot end before it starts. */
+/* Field checks, plus the one rule between two fields: a meeting cannot end before it starts
+ * (a PATCH moving only one of the dates is checked by suivi_meeting_patch). */
 static char *checked_body(struct api_request *r, const struct field_spec *specs)
 {
-	json_t *errors = NULL;
-	json_t *body = api_body_json(r);
-	bool ok = validate_object(body, specs, &errors);
+	json_t *body = api_body_json(r), *errors = NULL;
+	const char *st = json_string_value(json_object_get(body, "starts_on"));
+	const char *en = json_string_value(json_object_get(body, "ends_on"));
+	struct date s, e;
 
-	if (ok) {
-		struct date s, e;
-		const char *st = json_string_value(json_object_get(body, "starts_on"));
-		const char *en = json_string_value(json_object_get(body, "ends_on"));
-		if (st != NULL && en != NULL && date_parse(st, &s) && date_parse(en, &e) &&
-		    date_to_days(&e) < date_to_days(&s)) {
-			api_error_add(&errors, "ends_on", "is before starts_on");
-			ok = false;
-		}
-	}
-	if (!ok) {
+	if (st != NULL && en != NULL && date_parse(st, &s) && date_parse(en, &e) &&
+	    date_to_days(&e) < date_to_days(&s)) {
+		validate_object(body, specs, &errors);
+		api_error_add(&errors, "ends_on", "is before starts_on");
 		api_problem(r, 422, "invalid_fields", errors, "some fields are invalid");
 		return NULL;
 	}
-	char *text = json_dumps(body, JSON_COMPACT);
-	if (text == NULL)
-		api_problem(r, 500, "internal", NULL, "cannot encode the body");
-	return text;
+	return api_checked_body(r, specs);
 }
 
 static void meetings_create(struct api_request *r)
@@ -99,9 +89,12 @@ static void meetings_create(struct api_request *r)
 
 	if (body == NULL)
 		return;
+	/* The code was validated as a slug: safe in a path as it is. */
+	char *location = xasprintf(
+	    "/v1/meetings/%s", json_string_value(json_object_get(api_body_json(r), "code")));
 	const char *params[] = {api_identity(r)->name, body};
-	if (db_exec(api_pool(r), "meetings_create", 2, params, meeting_created, r) == -1)
-		api_problem(r, 500, "internal", NULL, "unknown statement");
+	api_exec_reply(r, "meetings_create", 2, params, 201, location);
+	free(location);
 	free(body);
 }
 
@@ -111,8 +104,7 @@ static void meetings_get(struct api_request *r)
 
 	api_today(r, today);
 	const char *params[] = {api_param(r, 0), today};
-	if (db_exec(api_pool(r), "meetings_get", 2, params, meeting_done, r) == -1)
-		api_problem(r, 500, "internal", NULL, "unknown statement");
+	api_exec_reply(r, "meetings_get", 2, params, 200, NULL);
 }
 
 static void meetings_patch(struct api_request *r)
@@ -122,32 +114,6 @@ static void meetings_patch(struct api_request *r)
 	if (body == NULL)
 		return;
 	const char *params[] = {api_identity(r)->name, api_param(r, 0), body};
-	if (db_exec(api_pool(r), "meetings_patch", 3, params, meeting_done, r) == -1)
-		api_problem(r, 500, "internal", NULL, "unknown statement");
+	api_exec_reply(r, "meetings_patch", 3, params, 200, NULL);
 	free(body);
-}
-
-static void meeting_done(PGresult *res, const struct db_error *err, void *arg)
-{
-	struct api_request *r = arg;
-
-	if (err != NULL)
-		api_fail_db(r, err);
-	else
-		api_reply_row(r, 200, res, "meeting", NULL);
-}
-
-static void meeting_created(PGresult *res, const struct db_error *err, void *arg)
-{
-	struct api_request *r = arg;
-
-	if (err != NULL) {
-		api_fail_db(r, err);
-		return;
-	}
-	/* The code was validated as a slug: safe in a path as it is. */
-	json_t *code = json_object_get(api_body_json(r), "code");
-	char *location = xasprintf("/v1/meetings/%s", json_string_value(code));
-	api_reply_row(r, 201, res, "meeting", location);
-	free(location);
 }

@@ -17,8 +17,6 @@ static void owners_list(struct api_request *r);
 static void owners_create(struct api_request *r);
 static void owners_get(struct api_request *r);
 static void owners_patch(struct api_request *r);
-static void owner_done(PGresult *res, const struct db_error *err, void *arg);
-static void owner_created(PGresult *res, const struct db_error *err, void *arg);
 
 /* The representation, refusals (SUnnn) and paging live in migrations/0002_tracking.sql. */
 const struct db_stmt api_owners_stmts[] = {
@@ -61,31 +59,18 @@ static void owners_list(struct api_request *r)
 	api_list_simple(r, "owners_list");
 }
 
-/* Validate body against specs; on failure answer 422 and return NULL, else its JSON text. */
-static char *checked_body(struct api_request *r, const struct field_spec *specs)
-{
-	json_t *errors = NULL;
-	json_t *body = api_body_json(r);
-
-	if (!validate_object(body, specs, &errors)) {
-		api_problem(r, 422, "invalid_fields", errors, "some fields are invalid");
-		return NULL;
-	}
-	char *text = json_dumps(body, JSON_COMPACT);
-	if (text == NULL)
-		api_problem(r, 500, "internal", NULL, "cannot encode the body");
-	return text;
-}
-
 static void owners_create(struct api_request *r)
 {
-	char *body = checked_body(r, owner_create_fields);
+	char *body = api_checked_body(r, owner_create_fields);
 
 	if (body == NULL)
 		return;
+	/* The handle was validated as a slug: safe in a path as it is. */
+	char *location = xasprintf(
+	    "/v1/owners/%s", json_string_value(json_object_get(api_body_json(r), "handle")));
 	const char *params[] = {api_identity(r)->name, body};
-	if (db_exec(api_pool(r), "owners_create", 2, params, owner_created, r) == -1)
-		api_problem(r, 500, "internal", NULL, "unknown statement");
+	api_exec_reply(r, "owners_create", 2, params, 201, location);
+	free(location);
 	free(body);
 }
 
@@ -93,43 +78,16 @@ static void owners_get(struct api_request *r)
 {
 	const char *params[] = {api_param(r, 0)};
 
-	if (db_exec(api_pool(r), "owners_get", 1, params, owner_done, r) == -1)
-		api_problem(r, 500, "internal", NULL, "unknown statement");
+	api_exec_reply(r, "owners_get", 1, params, 200, NULL);
 }
 
 static void owners_patch(struct api_request *r)
 {
-	char *body = checked_body(r, owner_patch_fields);
+	char *body = api_checked_body(r, owner_patch_fields);
 
 	if (body == NULL)
 		return;
 	const char *params[] = {api_identity(r)->name, api_param(r, 0), body};
-	if (db_exec(api_pool(r), "owners_patch", 3, params, owner_done, r) == -1)
-		api_problem(r, 500, "internal", NULL, "unknown statement");
+	api_exec_reply(r, "owners_patch", 3, params, 200, NULL);
 	free(body);
-}
-
-static void owner_done(PGresult *res, const struct db_error *err, void *arg)
-{
-	struct api_request *r = arg;
-
-	if (err != NULL)
-		api_fail_db(r, err);
-	else
-		api_reply_row(r, 200, res, "owner", NULL);
-}
-
-static void owner_created(PGresult *res, const struct db_error *err, void *arg)
-{
-	struct api_request *r = arg;
-
-	if (err != NULL) {
-		api_fail_db(r, err);
-		return;
-	}
-	/* The handle was validated as a slug: safe in a path as it is. */
-	json_t *handle = json_object_get(api_body_json(r), "handle");
-	char *location = xasprintf("/v1/owners/%s", json_string_value(handle));
-	api_reply_row(r, 201, res, "owner", location);
-	free(location);
 }

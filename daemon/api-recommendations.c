@@ -92,22 +92,6 @@ const struct route api_recommendations_routes[] = {
     {0, NULL, 0, 0, 0, NULL},
 };
 
-/* Validate the JSON body; on failure answer 422 and return NULL, else its compact text. */
-static char *checked_body(struct api_request *r, const struct field_spec *specs)
-{
-	json_t *errors = NULL;
-	json_t *body = api_body_json(r);
-
-	if (!validate_object(body, specs, &errors)) {
-		api_problem(r, 422, "invalid_fields", errors, "some fields are invalid");
-		return NULL;
-	}
-	char *text = json_dumps(body, JSON_COMPACT);
-	if (text == NULL)
-		api_problem(r, 500, "internal", NULL, "cannot encode the body");
-	return text;
-}
-
 static void submit(struct api_request *r, const char *stmt, int n, const char *const *params,
 		   db_cb cb)
 {
@@ -172,7 +156,7 @@ static void recs_list(struct api_request *r)
 
 static void recs_create(struct api_request *r)
 {
-	char *body = checked_body(r, rec_create_fields);
+	char *body = api_checked_body(r, rec_create_fields);
 	char today[11];
 
 	if (body == NULL)
@@ -199,7 +183,7 @@ static void recs_patch(struct api_request *r)
 
 	if (m == -1)
 		return;
-	char *body = checked_body(r, rec_patch_fields);
+	char *body = api_checked_body(r, rec_patch_fields);
 	if (body == NULL)
 		return;
 	api_today(r, today);

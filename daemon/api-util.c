@@ -119,6 +119,54 @@ void api_fail_db(struct api_request *r, const struct db_error *err)
 	api_problem_db(r, err);
 }
 
+char *api_checked_body(struct api_request *r, const struct field_spec *specs)
+{
+	json_t *errors = NULL;
+
+	if (!validate_object(api_body_json(r), specs, &errors)) {
+		api_problem(r, 422, "invalid_fields", errors, "some fields are invalid");
+		return NULL;
+	}
+	char *text = json_dumps(api_body_json(r), JSON_COMPACT);
+	if (text == NULL)
+		api_problem(r, 500, "internal", NULL, "cannot encode the body");
+	return text;
+}
+
+/* What exec_reply_done needs besides the result. */
+struct exec_reply {
+	struct api_request *r;
+	int status;
+	char *location;
+};
+
+static void exec_reply_done(PGresult *res, const struct db_error *err, void *arg)
+{
+	struct exec_reply *e = arg;
+
+	if (err != NULL)
+		api_fail_db(e->r, err);
+	else
+		api_reply_row(e->r, e->status, res, "resource", e->location);
+	free(e->location);
+	free(e);
+}
+
+void api_exec_reply(struct api_request *r, const char *stmt, int nparams,
+		    const char *const *params, int status, const char *location)
+{
+	struct exec_reply *e = xcalloc(1, sizeof *e);
+
+	e->r = r;
+	e->status = status;
+	e->location = location != NULL ? xstrdup(location) : NULL;
+	if (db_exec(api_pool(r), stmt, nparams, params, exec_reply_done, e) == -1) {
+		free(e->location);
+		free(e);
+		api_problem(r, 500, "internal", NULL, "unknown statement");
+	}
+}
+
 void api_today(struct api_request *r, char out[11])
 {
 	struct date d;

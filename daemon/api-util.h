@@ -13,6 +13,7 @@
 
 #include "db.h"
 #include "http.h"
+#include "validate.h"
 
 /* Answer with JSON text already built (by PostgreSQL). */
 void api_reply_json_text(struct api_request *r, int status, const char *json, size_t len);
@@ -32,6 +33,15 @@ void api_fail_db(struct api_request *r, const struct db_error *err);
  * member are copied into the problem). */
 void api_problem_ext(struct api_request *r, int status, const char *code, json_t *ext,
 		     const char *detail);
+
+/* The JSON body checked against specs: its compact text (caller frees), or NULL when a
+ * problem was answered (422 listing every bad field). */
+char *api_checked_body(struct api_request *r, const struct field_spec *specs);
+
+/* Run a prepared statement whose single value is the JSON to answer, and answer it with
+ * status (failures through api_fail_db; location, copied, becomes the Location header). */
+void api_exec_reply(struct api_request *r, const char *stmt, int nparams,
+		    const char *const *params, int status, const char *location);
 
 /* Today (YYYY-MM-DD) in [schedule] timezone. */
 void api_today(struct api_request *r, char out[11]);
