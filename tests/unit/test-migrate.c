@@ -208,10 +208,16 @@ END_TEST
 
 START_TEST(test_default_dir)
 {
+	/* Put the caller's value back: with CK_FORK=no (valgrind) later suites read it. */
+	const char *env = getenv("SUIVI_MIGRATIONS_DIR");
+	char *saved = env != NULL ? xstrdup(env) : NULL;
 	setenv("SUIVI_MIGRATIONS_DIR", "/somewhere/else", 1);
 	ck_assert_str_eq(migrate_default_dir(), "/somewhere/else");
 	unsetenv("SUIVI_MIGRATIONS_DIR");
 	ck_assert_str_eq(migrate_default_dir(), SUIVI_PKGDATADIR "/migrations");
+	if (saved != NULL)
+		setenv("SUIVI_MIGRATIONS_DIR", saved, 1);
+	free(saved);
 }
 END_TEST
 
