@@ -225,7 +225,8 @@ START_TEST(health_follows_database_loss_and_return)
 		http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 10000);
 	ck_assert_msg(r->status == 503, "health with PostgreSQL stopped: %d %s", r->status,
 		      r->body);
-	ck_assert_msg(r->elapsed_ms < 2000, "503 took %.0f ms", r->elapsed_ms);
+	if (harness_latency_checked("503 within 2 s"))
+		ck_assert_msg(r->elapsed_ms < 2000, "503 took %.0f ms", r->elapsed_ms);
 	json_t *j = http_json(r);
 	ck_assert_msg(j != NULL, "503 body is not JSON: %s", r->body);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "database")), "unavailable");
@@ -460,8 +461,10 @@ START_TEST(half_open_connections_do_not_delay_health)
 	struct http_response *r =
 		http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(r->status, 200);
-	ck_assert_msg(r->elapsed_ms < 500, "health took %.0f ms with %d half-open connections",
-		      r->elapsed_ms, N_HALF_OPEN);
+	if (harness_latency_checked("health < 500 ms with half-open connections"))
+		ck_assert_msg(r->elapsed_ms < 500,
+			      "health took %.0f ms with %d half-open connections", r->elapsed_ms,
+			      N_HALF_OPEN);
 	http_response_free(r);
 
 	/* Every half-open connection is still held by the daemon (none answered or closed). */

