@@ -31,6 +31,7 @@ owners=10000
 meetings=5000
 writes=20000 # the last ids, all in_progress, for the transition scenario
 pool=${BENCH_POOL:-4}
+pgbench_warm=5
 export SUIVI_MIGRATIONS_DIR
 
 for tool in wrk curl "$PG_BINDIR/pgbench" "$PG_BINDIR/initdb" "$PG_BINDIR/psql"; do
@@ -96,15 +97,18 @@ start_postgres() {
 		>"$dir/initdb.log"
 	pg_port=$((20000 + RANDOM % 40000)) # names the socket file only: no TCP listener
 	# Tuned for the benchmark, honestly: durability as in production (fsync and
-	# synchronous_commit on, every write waits for its WAL flush); memory for a 1.7 GB
-	# dataset; no checkpoint during the run; JIT off as in suivid's embedded PostgreSQL;
-	# wal_level minimal (no replica) so that index builds skip the WAL.
+	# synchronous_commit on, every write waits for its WAL flush); no checkpoint during the
+	# run; JIT off as in suivid's embedded PostgreSQL; wal_level minimal (no replica) so that
+	# index builds skip the WAL. shared_buffers stays small (the 1.7 GB dataset is served from
+	# the page cache): every new backend maps each shared buffer it touches page by page, and
+	# with gigabytes of shared_buffers pgbench's fresh 64 backends take tens of seconds to
+	# reach their pace while suivid's pool is long warm — the small setting is pgbench's best.
 	cat >>"$dir/data/postgresql.conf" <<-EOF
 		listen_addresses = ''
 		unix_socket_directories = '$dir'
 		port = $pg_port
 		max_connections = 300
-		shared_buffers = 1GB
+		shared_buffers = 256MB
 		work_mem = 16MB
 		maintenance_work_mem = 1GB
 		wal_level = minimal
@@ -136,6 +140,8 @@ load_dataset() {
 	wait "$gin"
 	psql_bench -f "$here/sql/finish.sql"
 	"$PG_BINDIR/vacuumdb" -q -z -j 2 -h "$dir" -p "$pg_port" -U suivi -d suivi
+	# Into the page cache, as on a server that has been running for a while.
+	cat "$dir"/data/base/*/* >/dev/null 2>&1 || true
 }
 
 # --- suivid -----------------------------------------------------------------------------------
@@ -263,8 +269,10 @@ write_pgbench_scripts() {
 # wrk_run SCENARIO CONNECTIONS [SECONDS] — sets w_rps w_p50 w_p99 w_non2xx w_sockerr w_statuses
 # (latencies in ms).
 wrk_run() {
-	local out line secs=${3:-$duration}
-	out=$(wrk -t 2 -c "$2" -d "${secs}s" --timeout 10s --latency \
+	local out line secs=${3:-$duration} cpu0 busy0
+	cpu0=$(cpu_ticks "$suivid_pid")
+	busy0=$(machine_ticks)
+	out=$(wrk -t 1 -c "$2" -d "${secs}s" --timeout 10s --latency \
 		-s "$here/lua/$1.lua" "http://127.0.0.1:$http_port" 2>&1) || {
 		echo "bench: wrk failed: $out" >&2
 		exit 1
@@ -278,26 +286,69 @@ wrk_run() {
 	w_sockerr=$(sed -E 's/.* socket_errors=([0-9]+).*/\1/' <<<"$line")
 	w_statuses=$(sed -E 's/.* statuses=([^ ]+).*/\1/' <<<"$line")
 	w_requests=$(sed -E 's/^BENCH requests=([0-9]+).*/\1/' <<<"$line")
+	# suivid's own CPU per request (µs) and how busy the whole machine was (%).
+	w_cpu_us=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$suivid_pid")" -v n="$w_requests" \
+		-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / n }')
+	w_busy=$(busy_pct "$busy0" "$(machine_ticks)")
 }
 
-# pgbench_run SCRIPT CLIENTS — sets p_tps (transactions per second) and p_failed.
+# CPU time of a process in clock ticks (user + system).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# Busy and total ticks of the machine, "busy total".
+machine_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8 }' /proc/stat; }
+busy_pct() {
+	awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+		printf "%.0f", (y[2] > x[2] ? 100 * (y[1] - x[1]) / (y[2] - x[2]) : 0) }'
+}
+
+# Wait (bounded) until suivid's connections run nothing: a request wrk gave up on at the end
+# of its run may still be in the database.
+wait_quiet() {
+	local n
+	for _ in $(seq 100); do
+		n=$(psql_bench -Atc "SELECT count(*) FROM pg_stat_activity
+			WHERE state = 'active' AND pid <> pg_backend_pid()
+			  AND backend_type = 'client backend'")
+		[ "$n" = 0 ] && return 0
+		sleep 0.1
+	done
+}
+
+# pgbench_run SCRIPT CLIENTS [MODE] — sets p_tps (transactions per second) and p_failed. Every
+# pgbench run opens fresh backends, which take a few seconds to warm up (catalog caches,
+# shared memory mappings) where suivid's pool connections are long warm: the run lasts
+# pgbench_warm seconds longer and p_tps is the mean of the per-second progress reports after
+# them. MODE: prepared (default) or extended (unnamed statements, planned on every execution,
+# as suivid sends the list statement).
 pgbench_run() {
 	local out rc=0
-	out=$("$PG_BINDIR/pgbench" -n -M prepared -c "$2" -j 2 -T "$duration" -f "$dir/$1.pgb" \
-		"${pgb_defs[@]}" -h "$dir" -p "$pg_port" -U suivi suivi 2>&1) || rc=$?
-	p_tps=$(sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p' <<<"$out")
+	out=$("$PG_BINDIR/pgbench" -n -M "${3:-prepared}" -c "$2" -j 1 -P 1 \
+		-T $((duration + pgbench_warm)) -f "$dir/$1.pgb" "${pgb_defs[@]}" \
+		-h "$dir" -p "$pg_port" -U suivi suivi 2>&1) || rc=$?
+	p_tps=$(awk -v w="$pgbench_warm" '$1 == "progress:" && $2 + 0 > w + 0.5 {
+		n++; t += $4 } END { if (n) printf "%.1f", t / n }' <<<"$out")
 	p_failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' <<<"$out")
 	if [ "$rc" -ne 0 ] || [ -z "$p_tps" ]; then
 		echo "bench: pgbench $1 failed (exit $rc):" >&2
-		tail -15 <<<"$out" >&2
+		grep -v '^progress' <<<"$out" | tail -15 >&2
 		exit 1
 	fi
 	: "${p_failed:=0}"
 }
 
+# Each wrk run of the transition scenario takes its own span of the write items (all still
+# in_progress): a request wrk gave up on at the end of a run may be answered after it, and
+# must not find its item moved under the next run.
+wrk_slot() {
+	[ "$1" = transition ] || return 0
+	export BENCH_WRITE_LO=$((recs - writes + 1 + wrk_slots * wrk_span))
+	wrk_slots=$((wrk_slots + 1))
+}
+
 # Move every benchmark write item left blocked back to in_progress, through the API's own
-# function, so that each transition run starts from known states.
+# function, so that each pgbench transition run starts from known states.
 reset_write_items() {
+	wait_quiet
 	psql_bench -c "SELECT count(suivi_rec_transition('bench-reset', id::text, 'in_progress',
 		NULL, NULL, '$today'::date)) FROM recommendations
 		WHERE id > $recs - $writes AND status = 'blocked'" >/dev/null
@@ -314,27 +365,35 @@ declare -A title=(
 )
 declare -A per_request=([get]=1 [overdue]=1 [page]=1 [transition]=2 [comment]=1)
 
+# pgbench mode per scenario: suivid sends the list statement unnamed (planned with its values
+# on every request, as migration 0002 asks), the others as prepared statements.
+declare -A mode=([get]=prepared [overdue]=extended [page]=extended [transition]=prepared
+	[comment]=prepared)
+
 # One scenario, alternating suivid and pgbench (ABBA: wrk 16, pgbench 16, pgbench 64, wrk 64)
-# so that a drift of the machine weighs on both sides alike.
+# so that a drift of the machine weighs on both sides alike. For the lists, one more pgbench
+# run at 16 with -M prepared shows what a cached plan would give.
 run_scenario() {
-	local s=$1 c
-	[ "$s" = transition ] && reset_write_items
+	local s=$1
+	wrk_slot "$s"
 	wrk_run "$s" 16 2 # warm-up, not measured
-	for c in 16 64; do
-		if [ "$c" = 16 ]; then
-			[ "$s" = transition ] && reset_write_items
-			wrk_run "$s" "$c"
-			save_wrk "$s" "$c"
-			pgbench_run "$s" "$c"
-			save_pgbench "$s" "$c"
-		else
-			pgbench_run "$s" "$c"
-			save_pgbench "$s" "$c"
-			[ "$s" = transition ] && reset_write_items
-			wrk_run "$s" "$c"
-			save_wrk "$s" "$c"
-		fi
-	done
+	wrk_slot "$s"
+	wrk_run "$s" 16
+	save_wrk "$s" 16
+	if [ "$s" = transition ]; then reset_write_items; fi
+	pgbench_run "$s" 16 "${mode[$s]}"
+	save_pgbench "$s" 16
+	if [ "$s" = transition ]; then reset_write_items; fi
+	pgbench_run "$s" 64 "${mode[$s]}"
+	save_pgbench "$s" 64
+	wrk_slot "$s"
+	wrk_run "$s" 64
+	save_wrk "$s" 64
+	wait_quiet
+	if [ "${mode[$s]}" = extended ]; then
+		pgbench_run "$s" 16 prepared
+		res[$s,prepared]=$(printf '%.0f' "$p_tps")
+	fi
 	log "$s: suivid ${res[$s,16,rps]} / ${res[$s,64,rps]} req/s," \
 		"pgbench ${res[$s,16,tps]} / ${res[$s,64,tps]} req/s," \
 		"p99 ${res[$s,16,p99]} / ${res[$s,64,p99]} ms, non-2xx" \
@@ -348,6 +407,8 @@ save_wrk() {
 	res[$1,$2,non2xx]=$((w_non2xx + w_sockerr))
 	res[$1,$2,requests]=$w_requests
 	res[$1,$2,statuses]=$w_statuses
+	res[$1,$2,cpu]=$w_cpu_us
+	res[$1,$2,busy]=$w_busy
 }
 
 save_pgbench() {
@@ -381,15 +442,56 @@ curl_time() {
 	echo "$secs"
 }
 
+# sql_secs NAME VALUE... — seconds PostgreSQL takes to execute the daemon's statement NAME with
+# these parameters (EXPLAIN ANALYZE: the result is built, including its text, but not sent).
+sql_secs() {
+	local name=$1 sql args="" v
+	shift
+	sql=$("$BENCH_SQL" stmt "$name")
+	for v in "$@"; do args+="${args:+, }'$v'"; done
+	psql_bench -c "PREPARE q AS $sql" \
+		-c "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) EXECUTE q($args)" |
+		awk '/Execution Time:/ { printf "%.2f", $3 / 1000 }'
+}
+
+# perf_works — whether perf can sample here (software clock; no hardware counters needed).
+perf_works() {
+	command -v perf >/dev/null && perf record -q -e cpu-clock -o "$dir/perf.probe" true \
+		>/dev/null 2>&1
+}
+
 run_batch() {
 	local t i
-	# Reminder digests and overdue report, decided without writing (dry run), three times.
+	# Reminder digests and overdue report, decided without writing (dry run), three times;
+	# the third under perf when it works here.
 	printf '{"dry_run":true}' >"$dir/remind.json"
 	for i in 1 2 3; do
+		local perf_pid=
+		if [ "$i" = 3 ] && perf_works; then
+			perf record -q -e cpu-clock -F 99 --call-graph dwarf,8192 -p "$suivid_pid" \
+				-o "$dir/perf.data" >/dev/null 2>&1 &
+			perf_pid=$!
+		fi
 		t=$(curl_time POST /v1/reminders/run "$dir/remind.json" application/json 200)
 		echo "$t" >>"$dir/remind.times"
+		if [ -n "$perf_pid" ]; then
+			kill -INT "$perf_pid"
+			wait "$perf_pid" || true
+		fi
 	done
 	batch_remind=$(median <"$dir/remind.times")
+	sql_candidates=$(sql_secs remind_candidates "$today" 14)
+	sql_report=$(sql_secs remind_report "$today" UTC)
+	remind_profile=
+	if [ -f "$dir/perf.data" ]; then
+		# Functions by share of suivid's samples, callees included (top of the tree).
+		# (awk stops itself: a head would kill perf with SIGPIPE, and pipefail the script.)
+		local skip='^(0x|_start$|__libc_|main$|cmd_serve$|event_base_loop$)'
+		remind_profile=$(perf report -i "$dir/perf.data" --children --sort symbol -g none \
+			--stdio 2>/dev/null | awk -v skip="$skip" '
+				$1 ~ /%$/ && $4 != "" && $4 !~ skip && n++ < 20 {
+					printf "%7s %s\n", $1, $4 }')
+	fi
 	batch_remind_what=$(grep -o '"kind": *"[a-z_]*"' "$dir/answer" | sort | uniq -c |
 		awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $NF }' | tr -d '"')
 	log "reminders dry run: ${batch_remind}s (${batch_remind_what:-nothing decided})"
@@ -411,7 +513,8 @@ run_batch() {
 	batch_import=$(median <"$dir/import.times")
 	log "import of 10,000: ${batch_import}s"
 
-	# The client: process start to exit, median of 50 runs.
+	# The client: process start to exit, median of 50 runs; beside it the same list fetched by
+	# curl (the server's part) and the client's start alone (--version).
 	local h=$owners_50 t0 t1
 	SUIVI_URL="http://127.0.0.1:$http_port" SUIVI_TOKEN=$BENCH_TOKEN \
 		"$SUIVI" list --overdue --owner "$h" >"$dir/client.out"
@@ -424,6 +527,18 @@ run_batch() {
 			>>"$dir/client.times"
 	done
 	batch_client=$(median <"$dir/client.times")
+	for i in $(seq 20); do
+		curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $BENCH_TOKEN" \
+			"http://127.0.0.1:$http_port/v1/recommendations?overdue=true&owner=$h&limit=200" |
+			awk '{ printf "%.4f\n", $1 * 1000 }' >>"$dir/curl.times"
+		t0=$EPOCHREALTIME
+		"$SUIVI" --version >/dev/null
+		t1=$EPOCHREALTIME
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", (b - a) * 1000 }' \
+			>>"$dir/version.times"
+	done
+	batch_curl=$(median <"$dir/curl.times")
+	batch_version=$(median <"$dir/version.times")
 	batch_client_items=$(($(wc -l <"$dir/client.out") - 1))
 	log "suivi list --overdue --owner $h: ${batch_client} ms (median of 50)"
 }
@@ -451,22 +566,28 @@ yesno() { if "$@"; then echo yes; else echo no; fi; }
 
 report() {
 	local s min model mem
-	model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	mem=$(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 	echo "# suivi benchmark"
 	echo
 	echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC') by \`make bench\` (tests/bench/run.sh)," \
 		"$(elapsed) s end to end. Machine: $(nproc) CPUs ($model), $mem RAM."
 	echo "PostgreSQL $("$PG_BINDIR/postgres" --version | awk '{ print $3 }') on a Unix socket" \
-		"(shared_buffers 1GB, fsync and synchronous_commit on, JIT off); suivid pool $pool;" \
-		"wrk and pgbench on the same machine, ${duration} s per measurement, 2 threads each."
+		"(shared_buffers 256MB, data in the page cache, fsync and synchronous_commit on, JIT" \
+		"off); suivid pool $pool; wrk and pgbench on the same machine, one thread each," \
+		"${duration} s per measurement."
 	echo "Dataset: $recs recommendations ($overdue_count overdue), $owners owners," \
 		"$meetings meetings, $history_count history rows; built and analysed in ${load_secs} s."
 	echo
 	echo "pgbench runs, per request, the two statements suivid runs (token lookup, then the" \
-		"handler's statement) with -M prepared and as many connections as wrk; ratio =" \
-		"suivid req/s ÷ pgbench req/s. The token lookup alone: pgbench ${auth_tps[16]} /" \
-		"${auth_tps[64]} tps at 16 / 64 connections."
+		"handler's statement, from the daemon's own statement tables) with as many" \
+		"connections as wrk: -M prepared, except -M extended for the two lists, which suivid" \
+		"sends unnamed and so has planned on every request; ratio = suivid req/s ÷ pgbench" \
+		"req/s. pgbench's figure is its pace after ${pgbench_warm} s of warm-up (fresh" \
+		"backends); suivid's pool is warm (a 2 s wrk run precedes each scenario). The token" \
+		"lookup alone: pgbench ${auth_tps[16]} / ${auth_tps[64]} tps at 16 / 64 connections." \
+		"With -M prepared (a cached plan) at 16 connections the lists would reach" \
+		"${res[overdue,prepared]} (overdue) and ${res[page,prepared]} (page) req/s in pgbench."
 	echo
 	echo "| scenario | suivid req/s @16 / @64 | pgbench req/s @16 / @64 | ratio @16 / @64" \
 		"| p50 ms @16 / @64 | p99 ms @16 | p99 ms @64 | non-2xx | target met? |"
@@ -505,7 +626,30 @@ report() {
 		"process start to exit (median of 50) | ${batch_client} ms | < 10 ms" \
 		"| $(yesno lt "$batch_client" 10) |"
 	echo
-	echo "The dry run decided: ${batch_remind_what:-nothing}."
+	echo "The dry run decided: ${batch_remind_what:-nothing}. Of its time, PostgreSQL" \
+		"spends ${sql_candidates} s on the reminder candidates and ${sql_report} s building" \
+		"the overdue report and its changes (remind_candidates, remind_report, run alone);" \
+		"the rest is suivid. The client's list: the same list through curl takes" \
+		"${batch_curl} ms, \`suivi --version\` ${batch_version} ms (medians of 20)."
+	echo
+	echo "Where the time goes, per scenario: suivid's own CPU per request and how busy the" \
+		"two CPUs were during the wrk runs (the rest is PostgreSQL and wrk)."
+	echo
+	echo "| scenario | suivid CPU µs/request @16 / @64 | machine busy % @16 / @64 |"
+	echo "|---|---|---|"
+	for s in "${scenarios[@]}"; do
+		echo "| ${title[$s]} | ${res[$s,16,cpu]} / ${res[$s,64,cpu]}" \
+			"| ${res[$s,16,busy]} / ${res[$s,64,busy]} |"
+	done
+	if [ -n "$remind_profile" ]; then
+		echo
+		echo "suivid during one reminders dry run (perf, cpu-clock at 99 Hz, share of samples" \
+			"in each function and its callees):"
+		echo
+		echo '```'
+		echo "$remind_profile"
+		echo '```'
+	fi
 }
 
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
@@ -538,17 +682,22 @@ main() {
 	fi
 	cursor_max=$((recs * 9 / 10))
 	comment_max=$((recs - writes))
+	# Write items: three spans for wrk's transition runs (warm-up, 16, 64), the rest split
+	# between pgbench's 64 clients.
 	wrk_span=4096
-	pgb_write_lo=$((recs - writes + 2 * wrk_span + 1))
-	pgb_span=$(((writes - 2 * wrk_span) / 64))
+	wrk_slots=0
+	pgb_write_lo=$((recs - writes + 3 * wrk_span + 1))
+	pgb_span=$(((writes - 3 * wrk_span) / 64))
 	export BENCH_TOKEN BENCH_LUA="$here/lua" BENCH_RECS=$recs BENCH_OWNERS_50=$owners_50 \
 		BENCH_CURSOR_MAX=$cursor_max BENCH_COMMENT_MAX=$comment_max \
-		BENCH_WRITE_LO=$((recs - writes + 1)) BENCH_SPAN=$wrk_span
+		BENCH_SPAN=$wrk_span
 	write_pgbench_scripts
 
 	serve_suivid
 	log "suivid on 127.0.0.1:$http_port (pool $pool); scenarios, ${duration}s per run"
 	local s
+	# Warm suivid's pool backends (catalog caches, shared memory) on the reads first.
+	for s in get overdue page; do wrk_run "$s" 16 5; done
 	for s in "${scenarios[@]}"; do
 		run_scenario "$s"
 	done

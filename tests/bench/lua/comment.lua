@@ -6,7 +6,11 @@ local body = '{"comment":"Discussed at the follow-up call; the report is expecte
 
 count_statuses()
 
+function scenario_init(args)
+	headers = json_headers()
+end
+
 function request()
 	return wrk.format("POST", "/v1/recommendations/" .. math.random(1, last) .. "/comments",
-		{["Content-Type"] = "application/json"}, body)
+		headers, body)
 end

@@ -22,6 +22,17 @@ function init(args)
 	end
 end
 
+-- Headers for a request with a JSON body: wrk.format uses the headers it is given instead
+-- of wrk.headers, so the token is copied in.
+function json_headers()
+	local h = {}
+	for k, v in pairs(wrk.headers) do
+		h[k] = v
+	end
+	h["Content-Type"] = "application/json"
+	return h
+end
+
 function count_statuses()
 	response = function(status, headers, body)
 		statuses[status] = (statuses[status] or 0) + 1

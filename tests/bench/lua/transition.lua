@@ -1,7 +1,7 @@
 -- transition.lua — POST /v1/recommendations/{id}/transitions, in_progress ⇄ blocked.
 --
 -- Thread t owns BENCH_SPAN ids from BENCH_WRITE_LO + (t - 1) * BENCH_SPAN, all in_progress
--- when the run starts (run.sh moves any blocked one back first), and visits them in turn:
+-- when the run starts (run.sh gives each run of wrk fresh items), and visits them in turn:
 -- an id it moved to blocked (with the comment blocked requires) goes back to in_progress on
 -- the next visit. An id is visited again only after BENCH_SPAN other requests of its thread,
 -- far more than the requests in flight, so two requests never race on one id and every
@@ -16,11 +16,15 @@ local blocked = {}
 
 count_statuses()
 
+function scenario_init(args)
+	headers = json_headers()
+end
+
 function request()
 	local id = lo + (tid - 1) * span + next_i
 	next_i = (next_i + 1) % span
 	local body = blocked[id] and resume_body or blocked_body
 	blocked[id] = not blocked[id]
 	return wrk.format("POST", "/v1/recommendations/" .. id .. "/transitions",
-		{["Content-Type"] = "application/json"}, body)
+		headers, body)
 end
