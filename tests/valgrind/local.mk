@@ -9,14 +9,15 @@
 # SUIVI_TEST_UNDER_VALGRIND=1 lets the few latency assertions step aside (they say so).
 VALGRIND = valgrind
 VALGRIND_DIR = tests/valgrind/logs
-# Every suite that starts suivid (test-sql* do not); unit-tests first: the longest.
+# Every suite that starts suivid (test-sql* do not). The two longest first (about 2 min
+# each under valgrind) so that make -j2 runs them side by side.
 VALGRIND_SUITES = tests/unit/unit-tests \
+	tests/integration/test-notify \
 	tests/integration/test-foundation \
 	tests/integration/test-api \
 	tests/integration/test-roles \
 	tests/integration/test-concurrency \
-	tests/integration/test-client \
-	tests/integration/test-notify
+	tests/integration/test-client
 # memcheck as both wrappers run it. Children forked by suivid (initdb, pg_ctl, hooks) and by
 # the unit tests stay silent until they exec or _exit: they hold copies of the parent's heap,
 # and a child that _exits would otherwise report all of it as leaked. Such a child still
@@ -29,7 +30,7 @@ VALGRIND_FLAGS = --tool=memcheck --leak-check=full --errors-for-leak-kinds=defin
 	--log-file=$(abs_top_builddir)/$(VALGRIND_DIR)/vg.%p.log
 
 EXTRA_DIST += tests/valgrind/suivid.supp tests/valgrind/scan.sh
-CLEANFILES += tests/valgrind/suivid tests/valgrind/run-test
+CLEANFILES += tests/valgrind/suivid tests/valgrind/run-test tests/valgrind/test-suite.log
 
 tests/valgrind/suivid: Makefile
 	@$(MKDIR_P) tests/valgrind
@@ -68,4 +69,8 @@ check-valgrind: all $(check_LIBRARIES) $(check_PROGRAMS) tests/valgrind/suivid \
 	$(SHELL) $(top_srcdir)/tests/valgrind/scan.sh $(VALGRIND_DIR) || rc=1; \
 	exit $$rc
 
-.PHONY: check-valgrind
+clean-local: clean-check-valgrind
+clean-check-valgrind:
+	rm -rf $(VALGRIND_DIR)
+
+.PHONY: check-valgrind clean-check-valgrind
