@@ -129,10 +129,10 @@ INSERT INTO bench_load.status VALUES
 -- Recommendations. Every random choice comes from one uniform number per row: meetings get
 -- skewed sizes (u1^1.5), lead owners a skewed load (u2^1.5, so that over a hundred owners
 -- have 50 or more overdue items), 5 % have no lead owner. The last :writes ids are all
--- in_progress: the transition scenarios move them to blocked and back. Due dates: 36 % of open items are
--- overdue (so a fifth of all), the other open ones are due within a year or (one in six)
--- undated; closed items mostly had a due date in the past. Priorities low 20 %, normal 65 %,
--- high 15 %. One in five has had a comment (version + 1, history.sql writes it).
+-- in_progress: the transition scenarios move them to blocked and back. Due dates: 36 % of
+-- open items are overdue (so a fifth of all), the other open ones are due within a year or
+-- (one in six) undated; closed items mostly had a due date in the past. Priorities low 20 %,
+-- normal 65 %, high 15 %. One in five has had a comment (version + 1, history.sql writes it).
 ALTER TABLE recommendations DISABLE TRIGGER recommendations_follow_status;
 INSERT INTO recommendations (id, meeting_id, n, text, details, owner_id, status, is_open,
 			     priority, due_on, tags, version, created_at, updated_at, closed_at)
