@@ -280,21 +280,27 @@ static void run_insert(struct run *run)
 static void run_finish(struct run *run, PGresult *res)
 {
 	if (res != NULL) {
-		for (int i = 0; i < PQntuples(res); i++) {
-			const char *key = PQgetvalue(res, i, 0);
-			size_t k;
-			json_t *n;
-			json_array_foreach(run->notifications, k, n)
-			{
-				if (strcmp(json_string_value(json_object_get(n, "dedup_key")), key) != 0)
-					continue;
-				json_t *s = summary_of(n);
-				if (!PQgetisnull(res, i, 1))
-					json_object_set_new(
-					    s, "id", json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
-				json_array_append_new(run->created, s);
-			}
+		/* Index the decided notifications by dedup key (unique): a run may decide
+		 * thousands, and matching each returned row by a scan was quadratic. */
+		json_t *by_key = json_object(), *n;
+		size_t k;
+		json_array_foreach(run->notifications, k, n)
+		{
+			const char *key = json_string_value(json_object_get(n, "dedup_key"));
+			if (key != NULL)
+				json_object_set(by_key, key, n);
 		}
+		for (int i = 0; i < PQntuples(res); i++) {
+			n = json_object_get(by_key, PQgetvalue(res, i, 0));
+			if (n == NULL)
+				continue;
+			json_t *s = summary_of(n);
+			if (!PQgetisnull(res, i, 1))
+				json_object_set_new(
+				    s, "id", json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
+			json_array_append_new(run->created, s);
+		}
+		json_decref(by_key);
 		run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
 		return;
 	}

@@ -312,9 +312,14 @@ LANGUAGE sql STABLE AS $$
 		'closed_at', suivi_ts(r.closed_at)) AS j) AS x
 $$;
 
+-- PL/pgSQL, not SQL, for the functions called once per request: PostgreSQL 15 plans a SQL
+-- function's body on every call, while PL/pgSQL caches the plan of each statement (and the
+-- SQL set-returning functions inside it are still inlined into that plan).
 CREATE FUNCTION suivi_rec_json(rec_id bigint, today date) RETURNS json
-LANGUAGE sql STABLE AS $$
-	SELECT x.rec FROM suivi_recs_json(ARRAY[rec_id], today) AS x
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT x.rec FROM suivi_recs_json(ARRAY[rec_id], today) AS x);
+END;
 $$;
 
 CREATE FUNCTION suivi_history_json(h history) RETURNS jsonb
@@ -326,29 +331,35 @@ $$;
 
 -- id (all digits) or ref "<meeting code>/<n>" (split at the last '/') → id, NULL when none.
 CREATE FUNCTION suivi_rec_resolve(key text) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-	SELECT CASE
-		WHEN key ~ '^[0-9]{1,18}$' THEN
-			(SELECT r.id FROM recommendations r WHERE r.id = key::bigint)
-		WHEN key ~ '^.+/[0-9]{1,9}$' THEN
-			(SELECT r.id FROM recommendations r JOIN meetings m ON m.id = r.meeting_id
-			 WHERE m.code = substring(key FROM '^(.+)/[0-9]+$')
-			   AND r.n = substring(key FROM '/([0-9]+)$')::integer)
-	END
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	found_id bigint;
+BEGIN
+	IF key ~ '^[0-9]{1,18}$' THEN
+		SELECT r.id INTO found_id FROM recommendations r WHERE r.id = key::bigint;
+	ELSIF key ~ '^.+/[0-9]{1,9}$' THEN
+		SELECT r.id INTO found_id FROM recommendations r JOIN meetings m ON m.id = r.meeting_id
+		 WHERE m.code = substring(key FROM '^(.+)/[0-9]+$')
+		   AND r.n = substring(key FROM '/([0-9]+)$')::integer;
+	END IF;
+	RETURN found_id;
+END;
 $$;
 
 -- One page of a list: items from the first lim ids of page (fetched with LIMIT lim + 1),
 -- next = the cursor of the last item when there was one more.
 CREATE FUNCTION suivi_rec_page(page bigint[], lim integer, today date, by_due boolean)
-RETURNS json LANGUAGE sql STABLE AS $$
-	SELECT json_build_object(
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN json_build_object(
 		'items', coalesce((SELECT json_agg(x.rec ORDER BY array_position(page, x.id))
 				   FROM suivi_recs_json(page[1:lim], today) AS x), '[]'::json),
 		'next', CASE WHEN cardinality(page) > lim THEN
 				(SELECT CASE WHEN by_due THEN suivi_date(r.due_on) || ',' || r.id
 					     ELSE r.id::text END
 				 FROM recommendations r WHERE r.id = page[lim])
-			END)
+			END);
+END;
 $$;
 
 -- --- reads -----------------------------------------------------------------------------------
