@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,15 @@ static int bind_listener(struct http_server *s, const struct sockaddr *sa, sockl
 	if (l == NULL) {
 		set_cause(cause, "cannot listen on %s: %s", what, strerror(errno));
 		return -1;
+	}
+	if (sa->sa_family != AF_UNIX) {
+		/* Replies are written as they are ready: without TCP_NODELAY a reply larger than
+		 * one segment waits ~40 ms for the client's delayed ACK (Nagle). Accepted sockets
+		 * inherit the option from the listening one on Linux. */
+		int one = 1;
+		if (setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one,
+			       sizeof one) != 0)
+			log_warn("event=tcp_nodelay_failed addr=%s", log_quote(what));
 	}
 	struct evhttp_bound_socket *b = evhttp_bind_listener(s->http, l);
 	if (b == NULL) {
