@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api-util.h"
 #include "config.h"
@@ -169,11 +170,22 @@ void api_exec_reply(struct api_request *r, const char *stmt, int nparams,
 
 void api_today(struct api_request *r, char out[11])
 {
+	/* date_today() switches TZ and so reads the zone file twice: on the request path,
+	 * do that once a second at most (the answer only changes at midnight). */
+	static char cached_tz[128], cached_day[11];
+	static time_t cached_at = -1;
+	const char *tz = api_config(r)->timezone;
+	time_t now = time(NULL);
 	struct date d;
 
-	if (!date_today(api_config(r)->timezone, &d))
-		date_today(NULL, &d);
-	date_format(&d, out);
+	if (now != cached_at || strcmp(tz, cached_tz) != 0) {
+		if (!date_today(tz, &d))
+			date_today(NULL, &d);
+		date_format(&d, cached_day);
+		snprintf(cached_tz, sizeof cached_tz, "%s", tz);
+		cached_at = now;
+	}
+	memcpy(out, cached_day, sizeof cached_day);
 }
 
 struct query_check {
