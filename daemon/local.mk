@@ -1,38 +1,46 @@
 # suivid: every module but main.c goes into libsuivid.a so the unit tests link them directly.
+# Layers, lowest first (see HACKING.md): core, db, http, render, import, notify, api; main.c on top.
 noinst_LIBRARIES += daemon/libsuivid.a
 daemon_libsuivid_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/daemon \
 	$(LIBPQ_CFLAGS) $(LIBEVENT_CFLAGS) $(JANSSON_CFLAGS) $(SYSTEMD_CFLAGS)
 daemon_libsuivid_a_SOURCES = \
-	daemon/log.c daemon/log.h \
-	daemon/config.c daemon/config.h \
-	daemon/config-value.c daemon/config-value.h \
-	daemon/db.c daemon/db.h daemon/db-conn.c daemon/db-internal.h \
-	daemon/http.c daemon/http.h \
-	daemon/http-reply.c daemon/http-internal.h \
-	daemon/auth.c daemon/auth.h \
-	daemon/api-health.c daemon/api-health.h \
-	daemon/api-tokens.c daemon/api-tokens.h \
-	daemon/migrate.c daemon/migrate.h \
-	daemon/embedded-pg.c daemon/embedded-pg.h \
-	daemon/schedule.c daemon/schedule.h \
-	daemon/validate.c daemon/validate.h \
-	daemon/api-util.c daemon/api-util.h \
-	daemon/api-owners.c daemon/api-owners.h \
-	daemon/api-meetings.c daemon/api-meetings.h \
-	daemon/api-import.c daemon/api-import.h \
-	daemon/rec-list.c daemon/rec-list.h \
-	daemon/report.c daemon/report.h \
-	daemon/api-reports.c daemon/api-reports.h \
-	daemon/api-recommendations.c daemon/api-recommendations.h \
-	daemon/mail.c daemon/mail.h \
-	daemon/hook.c daemon/hook.h \
-	daemon/digest.c daemon/digest.h \
-	daemon/remind.c daemon/remind.h \
-	daemon/outbox.c daemon/outbox.h \
-	daemon/scheduler.c daemon/scheduler.h \
-	daemon/api-notifications.c daemon/api-notifications.h daemon/app.h \
-	daemon/import.c daemon/import.h daemon/import-internal.h \
-	daemon/import-minutes.c daemon/import-csv.c daemon/import-json.c
+	daemon/core/config.c daemon/core/config.h \
+	daemon/core/config-value.c daemon/core/config-value.h \
+	daemon/core/log.c daemon/core/log.h \
+	daemon/core/schedule.c daemon/core/schedule.h \
+	daemon/db/db.c daemon/db/db.h \
+	daemon/db/db-conn.c \
+	daemon/db/db-internal.h \
+	daemon/db/embedded-pg.c daemon/db/embedded-pg.h \
+	daemon/db/migrate.c daemon/db/migrate.h \
+	daemon/http/auth.c daemon/http/auth.h \
+	daemon/http/http.c daemon/http/http.h \
+	daemon/http/http-internal.h \
+	daemon/http/http-reply.c \
+	daemon/render/digest.c daemon/render/digest.h \
+	daemon/render/mail.c daemon/render/mail.h \
+	daemon/render/report.c daemon/render/report.h \
+	daemon/import/import.c daemon/import/import.h \
+	daemon/import/import-csv.c \
+	daemon/import/import-internal.h \
+	daemon/import/import-json.c \
+	daemon/import/import-minutes.c \
+	daemon/notify/hook.c daemon/notify/hook.h \
+	daemon/notify/outbox.c daemon/notify/outbox.h \
+	daemon/notify/remind.c daemon/notify/remind.h \
+	daemon/notify/scheduler.c daemon/notify/scheduler.h \
+	daemon/api/api-health.c daemon/api/api-health.h \
+	daemon/api/api-import.c daemon/api/api-import.h \
+	daemon/api/api-meetings.c daemon/api/api-meetings.h \
+	daemon/api/api-notifications.c daemon/api/api-notifications.h \
+	daemon/api/api-owners.c daemon/api/api-owners.h \
+	daemon/api/api-recommendations.c daemon/api/api-recommendations.h \
+	daemon/api/api-reports.c daemon/api/api-reports.h \
+	daemon/api/api-tokens.c daemon/api/api-tokens.h \
+	daemon/api/api-util.c daemon/api/api-util.h \
+	daemon/api/app.h \
+	daemon/api/rec-list.c daemon/api/rec-list.h \
+	daemon/api/validate.c daemon/api/validate.h
 
 SUIVID_LIBS = daemon/libsuivid.a common/libcommon.a \
 	$(LIBPQ_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS)
@@ -41,3 +49,7 @@ sbin_PROGRAMS += daemon/suivid
 daemon_suivid_CPPFLAGS = $(daemon_libsuivid_a_CPPFLAGS)
 daemon_suivid_SOURCES = daemon/main.c
 daemon_suivid_LDADD = $(SUIVID_LIBS)
+
+# The layer rules stated in each folder's main header, checked against every #include.
+TESTS += tests/check-layers.sh
+EXTRA_DIST += tests/check-layers.sh

@@ -1,5 +1,5 @@
 #!/bin/sh
-# check-config-docs.sh - keep the docs in step with the key table of daemon/config.c (TAP).
+# check-config-docs.sh - keep the docs in step with the key table of daemon/core/config.c (TAP).
 #
 # Every key of the table must be described in doc/suivid.conf.5 (a ".TP" / ".B key" entry under
 # ".SS [section]") and shown in contrib/suivid.conf as "#key = default" under "[section]", with
@@ -8,7 +8,7 @@
 set -u
 
 top=${SUIVI_SRCDIR:-${srcdir:-$(dirname "$0")/..}}
-table=$top/daemon/config.c
+table=$top/daemon/core/config.c
 man=$top/doc/suivid.conf.5
 example=$top/contrib/suivid.conf
 tab=$(printf '\t')
@@ -86,9 +86,9 @@ result() { # ok|not ok, description
 
 count=$(wc -l <"$tmp.table")
 if [ "$count" -ge 20 ]; then
-	result ok "the key table of daemon/config.c has $count keys"
+	result ok "the key table of daemon/core/config.c has $count keys"
 else
-	result "not ok" "only $count keys read from daemon/config.c: has the table's layout changed?"
+	result "not ok" "only $count keys read from daemon/core/config.c: has the table's layout changed?"
 fi
 
 while IFS="$tab" read -r section key def; do

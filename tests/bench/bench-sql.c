@@ -18,13 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api-import.h"
-#include "api-notifications.h"
-#include "api-recommendations.h"
-#include "api-reports.h"
-#include "auth.h"
-#include "rec-list.h"
-#include "remind.h"
+#include "api/api-import.h"
+#include "api/api-notifications.h"
+#include "api/api-recommendations.h"
+#include "api/api-reports.h"
+#include "http/auth.h"
+#include "api/rec-list.h"
+#include "notify/remind.h"
 
 static int print_stmt(const char *name);
 static int print_list(int argc, char **argv);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "auth.h"
+#include "http/auth.h"
 #include "suites.h"
 
 #define PREFIX_LEN (sizeof AUTH_TOKEN_PREFIX - 1)

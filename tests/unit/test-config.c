@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "schedule.h"
+#include "core/config.h"
+#include "core/schedule.h"
 #include "suites.h"
 
 static struct config *parse_ok(const char *text);

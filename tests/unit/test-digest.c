@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "digest.h"
+#include "render/digest.h"
 #include "suites.h"
 
 #define NBSP "\xc2\xa0"

@@ -15,7 +15,7 @@
 
 #include <libpq-fe.h>
 
-#include "embedded-pg.h"
+#include "db/embedded-pg.h"
 #include "suites.h"
 
 static void base_setup(void);

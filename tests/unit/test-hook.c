@@ -18,7 +18,7 @@
 #include <check.h>
 #include <event2/event.h>
 
-#include "hook.h"
+#include "notify/hook.h"
 #include "suites.h"
 #include "util.h"
 

@@ -14,9 +14,9 @@
 #include <event2/keyvalq_struct.h>
 
 #include "harness.h"
-#include "http.h"
-#include "log.h"
-#include "migrate.h"
+#include "http/http.h"
+#include "core/log.h"
+#include "db/migrate.h"
 #include "suites.h"
 
 #define REPLY_BOUND_S 5

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import.h"
+#include "import/import.h"
 #include "suites.h"
 #include "util.h"
 

@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "core/log.h"
 #include "suites.h"
 
 /* Everything written to stderr between capture_start and capture_end. */

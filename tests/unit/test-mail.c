@@ -8,7 +8,7 @@
 #include <check.h>
 #include <jansson.h>
 
-#include "mail.h"
+#include "render/mail.h"
 #include "sha256.h"
 #include "suites.h"
 #include "util.h"

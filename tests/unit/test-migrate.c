@@ -14,7 +14,7 @@
 #include <libpq-fe.h>
 
 #include "harness.h"
-#include "migrate.h"
+#include "db/migrate.h"
 #include "sha256.h"
 #include "suites.h"
 

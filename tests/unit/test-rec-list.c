@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "rec-list.h"
+#include "api/rec-list.h"
 #include "suites.h"
 
 START_TEST(test_no_filter_orders_by_id)

@@ -6,7 +6,7 @@
 
 #include <jansson.h>
 
-#include "report.h"
+#include "render/report.h"
 #include "suites.h"
 
 static const char *overdue_doc =

@@ -8,7 +8,7 @@
 
 #include <check.h>
 
-#include "schedule.h"
+#include "core/schedule.h"
 #include "suites.h"
 #include "util.h"
 

@@ -6,7 +6,7 @@
 #include <jansson.h>
 
 #include "suites.h"
-#include "validate.h"
+#include "api/validate.h"
 
 static const char *const prio[] = {"low", "normal", "high", NULL};
 

@@ -1,0 +1,305 @@
+/* api-tokens.c — /v1/tokens (admin): list, create (the token is shown once, only its hash is
+ * stored), revoke. Roles are the router's business; this file only checks its inputs. */
+#include "suivi-config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api-tokens.h"
+#include "core/log.h"
+#include "api/validate.h"
+
+#define TOKENS_LIMIT_DEFAULT 50
+#define TOKENS_LIMIT_MAX 500
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* What a create must remember until the database answers. */
+struct token_create {
+	struct api_request *r;
+	char *token;
+	char *name;
+	char *role;
+	char *owner; /* NULL: no owner */
+};
+
+static void tokens_list(struct api_request *r);
+static void tokens_list_param(const char *key, const char *value, void *arg);
+static void tokens_list_done(PGresult *res, const struct db_error *err, void *arg);
+static void tokens_create(struct api_request *r);
+static void tokens_create_done(PGresult *res, const struct db_error *err, void *arg);
+static void tokens_create_free(struct token_create *c);
+static void tokens_revoke(struct api_request *r);
+static void tokens_revoke_done(PGresult *res, const struct db_error *err, void *arg);
+static json_t *token_json(PGresult *res, int row);
+static char *cursor_encode(const char *id);
+static bool cursor_decode(const char *cursor, char *id, size_t size);
+static bool parse_token_id(const char *s);
+
+const struct db_stmt api_tokens_stmts[] = {
+	{"tokens_list",
+	 "SELECT t.id, t.name, t.role, o.handle, " TS("t.created_at") ", " TS("t.revoked_at")
+	 " FROM tokens t LEFT JOIN owners o ON o.id = t.owner_id"
+	 " WHERE t.id > $1::bigint ORDER BY t.id LIMIT $2::integer"},
+	/* The owner is looked up inside the INSERT: an unknown handle inserts no row. */
+	{"tokens_create",
+	 "INSERT INTO tokens (name, role, owner_id, hash)"
+	 " SELECT $1, $2, o.id, decode($4, 'hex')"
+	 " FROM (SELECT NULL::bigint AS id WHERE $3::text IS NULL"
+	 "       UNION ALL SELECT id FROM owners WHERE handle = $3) o"
+	 " RETURNING id, name, role, $3::text, " TS("created_at") ", " TS("revoked_at")},
+	{"tokens_revoke",
+	 "UPDATE tokens SET revoked_at = now() WHERE id = $1::bigint AND revoked_at IS NULL"
+	 " RETURNING id"},
+	{NULL, NULL},
+};
+
+const struct route api_tokens_routes[] = {
+	{EVHTTP_REQ_GET, "/v1/tokens", ROLE_ADMIN, BODY_NONE, 0, tokens_list},
+	{EVHTTP_REQ_POST, "/v1/tokens", ROLE_ADMIN, BODY_JSON, 0, tokens_create},
+	{EVHTTP_REQ_DELETE, "/v1/tokens/{id}", ROLE_ADMIN, BODY_NONE, 0, tokens_revoke},
+	{0},
+};
+
+static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer", NULL};
+
+static const struct field_spec token_fields[] = {
+	{"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0},
+	{"role", FIELD_ENUM, FIELD_REQUIRED, 0, 0, role_choices, 0},
+	{"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0},
+	{NULL, 0, 0, 0, 0, NULL, 0},
+};
+
+/* --- GET /v1/tokens --------------------------------------------------------------------- */
+
+static void tokens_list_param(const char *key, const char *value, void *arg)
+{
+	json_t **errors = arg;
+	if (strcmp(key, "limit") != 0 && strcmp(key, "after") != 0)
+		validate_error_add(errors, key, "is not a known parameter");
+}
+
+static void tokens_list(struct api_request *r)
+{
+	json_t *errors = NULL;
+	long limit = TOKENS_LIMIT_DEFAULT;
+	char after[24] = "0";
+	api_query_each(r, tokens_list_param, &errors);
+	validate_query_int("limit", api_query(r, "limit"), 1, TOKENS_LIMIT_MAX, &limit, &errors);
+	const char *cursor = api_query(r, "after");
+	if (cursor != NULL && !cursor_decode(cursor, after, sizeof after))
+		validate_error_add(&errors, "after", "is not a cursor this server gave");
+	if (errors != NULL) {
+		api_problem(r, 422, "invalid_query", errors, "invalid query parameters");
+		return;
+	}
+	char limit_plus_one[24];
+	snprintf(limit_plus_one, sizeof limit_plus_one, "%ld", limit + 1);
+	const char *values[] = {after, limit_plus_one};
+	if (db_exec(api_pool(r), "tokens_list", 2, values, tokens_list_done, r) != 0)
+		api_problem(r, 500, "internal_error", NULL, "internal error");
+}
+
+static void tokens_list_done(PGresult *res, const struct db_error *err, void *arg)
+{
+	struct api_request *r = arg;
+	if (res == NULL) {
+		api_problem_db(r, err);
+		return;
+	}
+	/* Checked before the query was sent. */
+	const char *l = api_query(r, "limit");
+	long limit = l == NULL ? TOKENS_LIMIT_DEFAULT : strtol(l, NULL, 10);
+	int rows = PQntuples(res);
+	int shown = rows > limit ? (int)limit : rows;
+	json_t *items = json_array();
+	for (int i = 0; i < shown; i++)
+		json_array_append_new(items, token_json(res, i));
+	json_t *next = json_null();
+	if (rows > shown) {
+		char *c = cursor_encode(PQgetvalue(res, shown - 1, 0));
+		json_decref(next);
+		next = json_string(c);
+		free(c);
+	}
+	api_reply_json(r, 200, json_pack("{s:o, s:o}", "items", items, "next", next));
+}
+
+/* --- POST /v1/tokens -------------------------------------------------------------------- */
+
+static void tokens_create(struct api_request *r)
+{
+	json_t *body = api_body_json(r);
+	json_t *errors = NULL;
+	if (validate_object(body, token_fields, &errors)) {
+		const char *role = json_string_value(json_object_get(body, "role"));
+		json_t *owner = json_object_get(body, "owner");
+		bool has_owner = owner != NULL && !json_is_null(owner);
+		if (strcmp(role, "owner") == 0 && !has_owner)
+			validate_error_add(&errors, "owner", "is required for role owner");
+		else if (strcmp(role, "owner") != 0 && has_owner)
+			validate_error_add(&errors, "owner", "is only for role owner");
+	}
+	if (errors != NULL) {
+		api_problem(r, 422, "invalid_fields", errors, "the token cannot be created");
+		return;
+	}
+	struct token_create *c = xcalloc(1, sizeof *c);
+	char hash[65];
+	if (auth_token_generate(&c->token, hash) != 0) {
+		log_warn("event=token_random_failed");
+		tokens_create_free(c);
+		api_problem(r, 503, "no_randomness", NULL, "no randomness available; try again");
+		return;
+	}
+	c->r = r;
+	c->name = xstrdup(json_string_value(json_object_get(body, "name")));
+	c->role = xstrdup(json_string_value(json_object_get(body, "role")));
+	const char *owner = json_string_value(json_object_get(body, "owner"));
+	c->owner = owner == NULL ? NULL : xstrdup(owner);
+	const char *values[] = {c->name, c->role, c->owner, hash};
+	if (db_exec(api_pool(r), "tokens_create", 4, values, tokens_create_done, c) != 0) {
+		tokens_create_free(c);
+		api_problem(r, 500, "internal_error", NULL, "internal error");
+	}
+}
+
+static void tokens_create_done(PGresult *res, const struct db_error *err, void *arg)
+{
+	struct token_create *c = arg;
+	struct api_request *r = c->r;
+	if (res == NULL) {
+		api_problem_db(r, err);
+	} else if (PQntuples(res) != 1) {
+		json_t *errors = NULL;
+		validate_error_add(&errors, "owner", "no owner with handle '%s'", c->owner);
+		api_problem(r, 422, "invalid_fields", errors, "the token cannot be created");
+	} else {
+		json_t *tok = token_json(res, 0);
+		json_object_set_new(tok, "token", json_string(c->token));
+		char *location = xasprintf("/v1/tokens/%s", PQgetvalue(res, 0, 0));
+		log_info("event=token_created id=%s name=%s role=%s by=%s", PQgetvalue(res, 0, 0),
+			 log_quote(c->name), c->role, log_quote(api_identity(r)->name));
+		api_reply_created(r, tok, location);
+		free(location);
+	}
+	tokens_create_free(c);
+}
+
+static void tokens_create_free(struct token_create *c)
+{
+	if (c->token != NULL)
+		explicit_bzero(c->token, strlen(c->token));
+	free(c->token);
+	free(c->name);
+	free(c->role);
+	free(c->owner);
+	free(c);
+}
+
+/* --- DELETE /v1/tokens/{id} ------------------------------------------------------------- */
+
+static void tokens_revoke(struct api_request *r)
+{
+	const char *id = api_param(r, 0);
+	if (!parse_token_id(id)) {
+		api_problem(r, 404, "not_found", NULL, "no active token %s", id);
+		return;
+	}
+	const char *values[] = {id};
+	if (db_exec(api_pool(r), "tokens_revoke", 1, values, tokens_revoke_done, r) != 0)
+		api_problem(r, 500, "internal_error", NULL, "internal error");
+}
+
+static void tokens_revoke_done(PGresult *res, const struct db_error *err, void *arg)
+{
+	struct api_request *r = arg;
+	if (res == NULL) {
+		api_problem_db(r, err);
+		return;
+	}
+	if (PQntuples(res) != 1) {
+		api_problem(r, 404, "not_found", NULL, "no active token %s", api_param(r, 0));
+		return;
+	}
+	log_info("event=token_revoked id=%s by=%s", PQgetvalue(res, 0, 0),
+		 log_quote(api_identity(r)->name));
+	api_reply_empty(r, 204);
+}
+
+/* --- helpers ---------------------------------------------------------------------------- */
+
+/* Columns: id, name, role, owner handle, created_at, revoked_at. */
+static json_t *token_json(PGresult *res, int row)
+{
+	json_t *t = json_object();
+	json_object_set_new(t, "id", json_integer(strtoll(PQgetvalue(res, row, 0), NULL, 10)));
+	json_object_set_new(t, "name", json_string(PQgetvalue(res, row, 1)));
+	json_object_set_new(t, "role", json_string(PQgetvalue(res, row, 2)));
+	for (int col = 3; col <= 5; col++) {
+		static const char *const names[] = {"owner", "created_at", "revoked_at"};
+		json_object_set_new(t, names[col - 3],
+				    PQgetisnull(res, row, col) ? json_null()
+							       : json_string(PQgetvalue(res, row, col)));
+	}
+	return t;
+}
+
+/* 1 to 18 digits, not 0: anything else cannot name a token. */
+static bool parse_token_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 18 || strspn(s, "0123456789") != n)
+		return false;
+	return strtoll(s, NULL, 10) > 0;
+}
+
+static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/* The cursor is the last id shown, base64url-wrapped so that clients treat it as opaque. */
+static char *cursor_encode(const char *id)
+{
+	size_t len = strlen(id);
+	char *out = xmalloc(len * 4 / 3 + 4);
+	size_t o = 0;
+	for (size_t i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)(unsigned char)id[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)(unsigned char)id[i + 1] << 8;
+		if (i + 2 < len)
+			v |= (unsigned char)id[i + 2];
+		out[o++] = b64url[(v >> 18) & 63];
+		out[o++] = b64url[(v >> 12) & 63];
+		if (i + 1 < len)
+			out[o++] = b64url[(v >> 6) & 63];
+		if (i + 2 < len)
+			out[o++] = b64url[v & 63];
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static bool cursor_decode(const char *cursor, char *id, size_t size)
+{
+	size_t len = strlen(cursor), o = 0;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	if (len == 0 || len % 4 == 1)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		const char *p = memchr(b64url, cursor[i], 64);
+		if (p == NULL || cursor[i] == '\0')
+			return false;
+		acc = (acc << 6) | (uint32_t)(p - b64url);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o + 1 >= size)
+				return false;
+			id[o++] = (char)((acc >> bits) & 0xFF);
+		}
+	}
+	id[o] = '\0';
+	return parse_token_id(id);
+}

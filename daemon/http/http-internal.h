@@ -1,0 +1,73 @@
+/* http-internal.h — the server's and the request's insides, shared by http.c (listeners,
+ * routing, authentication) and http-reply.c (accessors, replies). Not for handlers. */
+#ifndef SUIVI_HTTP_INTERNAL_H
+#define SUIVI_HTTP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/queue.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "http/http.h"
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_LISTENERS 2
+
+struct http_server {
+	struct event_base *base;
+	struct db_pool *pool;
+	const struct config *config;
+	const struct route *const *route_tables;
+	struct auth *auth;
+	void *app;
+	struct evhttp *http;
+
+	struct evhttp_bound_socket *bound[HTTP_MAX_LISTENERS];
+	size_t nbound;
+	char *unix_path; /* the socket we created, unlinked when we stop */
+	dev_t unix_dev;
+	ino_t unix_ino;
+
+	unsigned inflight; /* handed to a handler, not answered yet */
+	unsigned flushing; /* answered, reply not yet written out */
+	/* evhttp 2.1 has no connection limit: connections are counted from their first
+	 * request to their close callback. */
+	struct http_conn *conns;
+	size_t nconns, conns_cap;
+};
+
+/* A connection that has carried a request, and its replies still being written. */
+struct http_conn {
+	struct evhttp_connection *evcon;
+	unsigned flushing;
+};
+
+struct api_request {
+	struct http_server *server;
+	struct evhttp_request *req;
+	const struct route *route;
+	enum evhttp_cmd_type method;
+	char *path; /* raw, for the log */
+	char *params[HTTP_MAX_PARAMS];
+	unsigned nparams;
+	struct evkeyvalq query;
+	char *body; /* BODY_IMPORT: NUL-terminated copy */
+	size_t body_len;
+	const char *body_type;
+	json_t *body_json;
+	bool authenticated;
+	struct identity identity;
+	struct timespec started;
+};
+
+/* Send the reply, log the request line, and free r. */
+void http_request_send(struct api_request *r, int status, const char *type, const char *data,
+		       size_t len);
+/* Reason phrase of a status, also the problem's title. */
+const char *http_status_phrase(int status);
+
+#endif

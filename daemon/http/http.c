@@ -1,0 +1,812 @@
+/* http.c — suivid's HTTP/1.1 server on evhttp: listeners, one router over the resource
+ * files' route tables, bearer authentication and every role decision, body checks, and the
+ * sending of replies (built in http-reply.c). Handlers only see requests they may serve. */
+#include "suivi-config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+
+#include "http/http-internal.h"
+#include "http/http.h"
+#include "core/log.h"
+
+#define HTTP_MAX_HEADERS_SIZE (16 * 1024)
+#define HTTP_MAX_SEGMENTS 32
+#define HTTP_METHODS                                                                              \
+	(EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |                \
+	 EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_OPTIONS)
+
+/* A path parameter: count segments from first ("{ref}" may take two). */
+struct span {
+	size_t first, count;
+};
+
+static int listen_tcp(struct http_server *s, const char *spec, char **cause);
+static int listen_unix(struct http_server *s, const char *path, char **cause);
+static int bind_listener(struct http_server *s, const struct sockaddr *sa, socklen_t len,
+			 const char *what, char **cause);
+static void connection_closed(struct evhttp_connection *evcon, void *arg);
+static struct http_conn *connection_find(struct http_server *s, struct evhttp_request *req);
+static bool connection_admit(struct http_server *s, struct evhttp_request *req);
+static void reply_written(struct evhttp_request *req, void *arg);
+static void http_dispatch(struct evhttp_request *req, void *arg);
+static int path_split(const char *path, char **segs, size_t *nsegs);
+static int segment_decode(const char *s, size_t len, char **out);
+static bool all_digits(const char *s);
+static bool ref_segment(const char *s);
+static bool pattern_match(const char *pat, char *const *segs, size_t nsegs, struct span *spans,
+			  unsigned *nspans);
+static bool method_matches(enum evhttp_cmd_type route, enum evhttp_cmd_type req);
+static char *allow_header(unsigned mask);
+static const char *bearer_token(const char *header, char *buf, size_t size);
+static void on_identity(const struct identity *id, const struct db_error *err, void *arg);
+static void on_owner(bool found, int64_t owner_id, const struct db_error *err, void *arg);
+static void request_read_body(struct api_request *r);
+static bool media_type_parse(const char *header, char *type, size_t size);
+static void request_free(struct api_request *r);
+
+/* --- server ----------------------------------------------------------------------------- */
+
+struct http_server *http_server_new(const struct http_server_options *opt, char **cause)
+{
+	struct http_server *s = xcalloc(1, sizeof *s);
+	s->base = opt->base;
+	s->pool = opt->pool;
+	s->config = opt->config;
+	s->route_tables = opt->route_tables;
+	s->auth = opt->auth;
+	s->app = opt->app;
+	s->http = evhttp_new(s->base);
+	if (s->http == NULL) {
+		set_cause(cause, "cannot create the HTTP server");
+		free(s);
+		return NULL;
+	}
+	evhttp_set_allowed_methods(s->http, HTTP_METHODS);
+	evhttp_set_max_headers_size(s->http, HTTP_MAX_HEADERS_SIZE);
+	/* Every reply of ours sets its own type anyway; libevent's own error pages (400, 413 …)
+	 * are HTML and say so themselves. */
+	evhttp_set_default_content_type(s->http, "application/json");
+	/* Lets a client still sending an oversized body read the 413 instead of a reset. */
+	if (evhttp_set_flags(s->http, EVHTTP_SERVER_LINGERING_CLOSE) != 0)
+		log_warnx("event=http_lingering_close_unavailable");
+	http_server_set_config(s, s->config);
+	evhttp_set_gencb(s->http, http_dispatch, s);
+
+	const char *listen = s->config->listen;
+	if (listen != NULL && *listen != '\0' && listen_tcp(s, listen, cause) != 0)
+		goto fail;
+	if (s->config->unix_socket != NULL && *s->config->unix_socket != '\0' &&
+	    listen_unix(s, s->config->unix_socket, cause) != 0)
+		goto fail;
+	if (s->nbound == 0) {
+		set_cause(cause, "no listener: set [server] listen or unix_socket");
+		goto fail;
+	}
+	return s;
+fail:
+	http_server_free(s);
+	return NULL;
+}
+
+void http_server_set_config(struct http_server *s, const struct config *config)
+{
+	s->config = config;
+	evhttp_set_max_body_size(s->http, (ev_ssize_t)config->max_body);
+	evhttp_set_timeout(s->http, config->idle_timeout);
+}
+
+void http_server_stop_accepting(struct http_server *s)
+{
+	for (size_t i = 0; i < s->nbound; i++)
+		evhttp_del_accept_socket(s->http, s->bound[i]); /* frees the listener, closes */
+	s->nbound = 0;
+	if (s->unix_path != NULL) {
+		/* Only our own socket: a successor may already have bound a new one there. */
+		struct stat st;
+		if (stat(s->unix_path, &st) == 0 && st.st_dev == s->unix_dev &&
+		    st.st_ino == s->unix_ino && unlink(s->unix_path) != 0)
+			log_warn("event=unix_socket_unlink_failed path=%s", log_quote(s->unix_path));
+		free(s->unix_path);
+		s->unix_path = NULL;
+	}
+}
+
+/* A reply counts until written: draining must not close a connection under it. */
+unsigned http_server_inflight(const struct http_server *s)
+{
+	return s->inflight + s->flushing;
+}
+
+void http_server_free(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	http_server_stop_accepting(s);
+	if (s->inflight > 0)
+		log_warnx("event=http_requests_dropped count=%u", s->inflight);
+	/* Closing the connections calls connection_closed, which still needs s->conns. */
+	evhttp_free(s->http);
+	free(s->conns);
+	free(s);
+}
+
+/* "127.0.0.1:8470" or "[::1]:8470", numeric only: no DNS at start. */
+static int listen_tcp(struct http_server *s, const char *spec, char **cause)
+{
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	socklen_t len;
+	const char *colon = strrchr(spec, ':');
+	char host[INET6_ADDRSTRLEN + 1];
+	size_t hlen = colon == NULL ? 0 : (size_t)(colon - spec);
+	char *end;
+	unsigned long port = 0;
+	if (colon != NULL && all_digits(colon + 1) && colon[1] != '\0' && strlen(colon + 1) <= 5)
+		port = strtoul(colon + 1, &end, 10);
+	if (colon == NULL || colon[1] == '\0' || !all_digits(colon + 1) || port > 65535 ||
+	    hlen == 0 || hlen >= sizeof host + 2)
+		goto bad;
+	if (spec[0] == '[') {
+		if (spec[hlen - 1] != ']' || hlen < 3)
+			goto bad;
+		memcpy(host, spec + 1, hlen - 2);
+		host[hlen - 2] = '\0';
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+			goto bad;
+		len = sizeof *sin6;
+	} else {
+		if (hlen >= sizeof host)
+			goto bad;
+		memcpy(host, spec, hlen);
+		host[hlen] = '\0';
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+			goto bad;
+		len = sizeof *sin;
+	}
+	return bind_listener(s, (struct sockaddr *)&ss, len, spec, cause);
+bad:
+	set_cause(cause, "listen = %s: expected IPv4:port or [IPv6]:port, numeric", spec);
+	return -1;
+}
+
+static int listen_unix(struct http_server *s, const char *path, char **cause)
+{
+	struct sockaddr_un sun;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		set_cause(cause, "unix_socket %s: path longer than %zu bytes", path,
+			  sizeof sun.sun_path - 1);
+		return -1;
+	}
+	strcpy(sun.sun_path, path);
+
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			set_cause(cause, "unix_socket %s: exists and is not a socket", path);
+			return -1;
+		}
+		/* A socket someone still accepts on is not stale: refuse to steal it. */
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
+			close(fd);
+			set_cause(cause, "unix_socket %s: Address already in use", path);
+			return -1;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (unlink(path) != 0) {
+			set_cause(cause, "unix_socket %s: cannot remove stale socket: %s", path,
+				  strerror(errno));
+			return -1;
+		}
+	}
+	/* Created 0660 from the start: no window where others may connect. */
+	mode_t old = umask(0117);
+	int rc = bind_listener(s, (struct sockaddr *)&sun, sizeof sun, path, cause);
+	umask(old);
+	if (rc != 0)
+		return -1;
+	if (chmod(path, 0660) != 0 || stat(path, &st) != 0) {
+		set_cause(cause, "unix_socket %s: %s", path, strerror(errno));
+		return -1;
+	}
+	s->unix_path = xstrdup(path);
+	s->unix_dev = st.st_dev;
+	s->unix_ino = st.st_ino;
+	return 0;
+}
+
+static int bind_listener(struct http_server *s, const struct sockaddr *sa, socklen_t len,
+			 const char *what, char **cause)
+{
+	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
+	if (sa->sa_family != AF_UNIX)
+		flags |= LEV_OPT_REUSEABLE;
+	struct evconnlistener *l = evconnlistener_new_bind(s->base, NULL, NULL, flags, -1, sa,
+							   (int)len);
+	if (l == NULL) {
+		set_cause(cause, "cannot listen on %s: %s", what, strerror(errno));
+		return -1;
+	}
+	if (sa->sa_family != AF_UNIX) {
+		/* Replies are written as they are ready: without TCP_NODELAY a reply larger than
+		 * one segment waits ~40 ms for the client's delayed ACK (Nagle). Accepted sockets
+		 * inherit the option from the listening one on Linux. */
+		int one = 1;
+		if (setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one,
+			       sizeof one) != 0)
+			log_warn("event=tcp_nodelay_failed addr=%s", log_quote(what));
+	}
+	struct evhttp_bound_socket *b = evhttp_bind_listener(s->http, l);
+	if (b == NULL) {
+		evconnlistener_free(l);
+		set_cause(cause, "cannot listen on %s", what);
+		return -1;
+	}
+	s->bound[s->nbound++] = b;
+
+	/* Log the real address: port 0 asks the kernel for one. */
+	char addr[INET6_ADDRSTRLEN + 16];
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof ss;
+	if (sa->sa_family != AF_UNIX &&
+	    getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&ss, &sslen) == 0) {
+		char host[INET6_ADDRSTRLEN];
+		if (ss.ss_family == AF_INET6) {
+			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
+			snprintf(addr, sizeof addr, "[%s]:%u", host, ntohs(in6->sin6_port));
+		} else {
+			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+			inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
+			snprintf(addr, sizeof addr, "%s:%u", host, ntohs(in->sin_port));
+		}
+		what = addr;
+	}
+	log_info("event=listening addr=%s", log_quote(what));
+	return 0;
+}
+
+/* A connection gone with replies unwritten: evhttp will not call reply_written for them. */
+static void connection_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct http_server *s = arg;
+	for (size_t i = 0; i < s->nconns; i++) {
+		if (s->conns[i].evcon == evcon) {
+			s->flushing -= s->conns[i].flushing;
+			s->conns[i] = s->conns[--s->nconns];
+			return;
+		}
+	}
+}
+
+static struct http_conn *connection_find(struct http_server *s, struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	for (size_t i = 0; i < s->nconns; i++)
+		if (s->conns[i].evcon == evcon)
+			return &s->conns[i];
+	return NULL;
+}
+
+/* Track the request's connection; false when it is one too many (it is tracked all the
+ * same, so that its refusal is written out before a drain ends). */
+static bool connection_admit(struct http_server *s, struct evhttp_request *req)
+{
+	if (connection_find(s, req) != NULL)
+		return true;
+	bool ok = s->config->max_connections <= 0 ||
+		  s->nconns < (size_t)s->config->max_connections;
+	if (s->nconns == s->conns_cap) {
+		s->conns_cap = s->conns_cap == 0 ? 64 : s->conns_cap * 2;
+		s->conns = xrealloc(s->conns, s->conns_cap * sizeof *s->conns);
+	}
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	s->conns[s->nconns].evcon = evcon;
+	s->conns[s->nconns].flushing = 0;
+	s->nconns++;
+	evhttp_connection_set_closecb(evcon, connection_closed, s);
+	return ok;
+}
+
+/* evhttp wrote the whole reply (not called when the connection failed first). */
+static void reply_written(struct evhttp_request *req, void *arg)
+{
+	struct http_server *s = arg;
+	struct http_conn *c = connection_find(s, req);
+	if (c != NULL && c->flushing > 0) {
+		c->flushing--;
+		s->flushing--;
+	}
+}
+
+/* --- routing ---------------------------------------------------------------------------- */
+
+static void http_dispatch(struct evhttp_request *req, void *arg)
+{
+	struct http_server *s = arg;
+	struct api_request *r = xcalloc(1, sizeof *r);
+	clock_gettime(CLOCK_MONOTONIC, &r->started);
+	r->server = s;
+	r->req = req;
+	r->method = evhttp_request_get_command(req);
+	TAILQ_INIT(&r->query);
+	s->inflight++;
+
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri == NULL ? NULL : evhttp_uri_get_path(uri);
+	r->path = xstrdup(path == NULL ? "" : path);
+
+	if (!connection_admit(s, req)) {
+		api_set_header(r, "Connection", "close");
+		api_problem(r, 503, "too_many_connections", NULL,
+			    "the server has too many open connections; try again later");
+		return;
+	}
+
+	char *segs[HTTP_MAX_SEGMENTS];
+	size_t nsegs = 0;
+	int rc = path_split(r->path, segs, &nsegs);
+	if (rc == -1) {
+		for (size_t i = 0; i < nsegs; i++)
+			free(segs[i]);
+		api_problem(r, 400, "malformed_path", NULL,
+			    "the path has invalid percent-encoding, a NUL byte or invalid UTF-8");
+		return;
+	}
+
+	unsigned allowed = 0;
+	struct span spans[HTTP_MAX_PARAMS], tmp[HTTP_MAX_PARAMS];
+	unsigned nspans = 0;
+	for (const struct route *const *t = s->route_tables; rc == 0 && *t != NULL; t++) {
+		for (const struct route *rt = *t; rt->pattern != NULL; rt++) {
+			unsigned n = 0;
+			if (!pattern_match(rt->pattern, segs, nsegs, tmp, &n))
+				continue;
+			allowed |= rt->method;
+			if (r->route == NULL && method_matches(rt->method, r->method)) {
+				r->route = rt;
+				nspans = n;
+				memcpy(spans, tmp, n * sizeof tmp[0]);
+			}
+		}
+	}
+	for (unsigned i = 0; r->route != NULL && i < nspans; i++) {
+		if (spans[i].count == 1)
+			r->params[i] = xstrdup(segs[spans[i].first]);
+		else
+			r->params[i] = xasprintf("%s/%s", segs[spans[i].first],
+						 segs[spans[i].first + 1]);
+	}
+	r->nparams = r->route != NULL ? nspans : 0;
+	for (size_t i = 0; i < nsegs; i++)
+		free(segs[i]);
+
+	if (allowed == 0) {
+		api_problem(r, 404, "not_found", NULL, "no resource at this path");
+		return;
+	}
+	if (r->method == EVHTTP_REQ_OPTIONS && r->route == NULL) {
+		char *allow = allow_header(allowed | EVHTTP_REQ_OPTIONS);
+		api_set_header(r, "Allow", allow);
+		free(allow);
+		api_reply_empty(r, 204);
+		return;
+	}
+	if (r->route == NULL) {
+		char *allow = allow_header(allowed);
+		api_set_header(r, "Allow", allow);
+		api_problem(r, 405, "method_not_allowed", NULL, "allowed here: %s", allow);
+		free(allow);
+		return;
+	}
+
+	const char *query = evhttp_uri_get_query(uri);
+	bool query_ok = query == NULL || evhttp_parse_query_str(query, &r->query) == 0;
+	for (struct evkeyval *kv = TAILQ_FIRST(&r->query); query_ok && kv != NULL;
+	     kv = TAILQ_NEXT(kv, next))
+		query_ok = utf8_valid(kv->key, strlen(kv->key)) &&
+			   utf8_valid(kv->value, strlen(kv->value));
+	if (!query_ok) {
+		api_problem(r, 400, "malformed_query", NULL,
+			    "the query string must be key=value pairs joined by & in UTF-8");
+		return;
+	}
+
+	if (r->route->role == ROLE_PUBLIC) {
+		request_read_body(r);
+		return;
+	}
+	char buf[256];
+	const char *header = api_header(r, "Authorization");
+	const char *token = header == NULL ? NULL : bearer_token(header, buf, sizeof buf);
+	if (token == NULL) {
+		api_set_header(r, "WWW-Authenticate", "Bearer realm=\"suivi\"");
+		api_problem(r, 401, header == NULL ? "missing_token" : "invalid_token", NULL,
+			    "send Authorization: Bearer <token>");
+		return;
+	}
+	auth_lookup(s->auth, token, on_identity, r);
+}
+
+/* Split "/a/b%20c" into decoded segments; -1 on bad encoding, 1 when too deep to match. */
+static int path_split(const char *path, char **segs, size_t *nsegs)
+{
+	*nsegs = 0;
+	if (path[0] != '/')
+		return 1;
+	const char *p = path + 1;
+	for (;;) {
+		const char *end = strchr(p, '/');
+		size_t len = end == NULL ? strlen(p) : (size_t)(end - p);
+		if (*nsegs == HTTP_MAX_SEGMENTS)
+			return 1;
+		if (segment_decode(p, len, &segs[*nsegs]) != 0)
+			return -1;
+		(*nsegs)++;
+		if (end == NULL)
+			return 0;
+		p = end + 1;
+	}
+}
+
+static int segment_decode(const char *s, size_t len, char **out)
+{
+	char *d = xmalloc(len + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] != '%') {
+			d[o++] = s[i];
+			continue;
+		}
+		unsigned v = 0;
+		for (size_t k = 1; k <= 2; k++) {
+			char c = i + k < len ? s[i + k] : '\0';
+			if (c >= '0' && c <= '9')
+				v = v * 16 + (unsigned)(c - '0');
+			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+				v = v * 16 + (unsigned)((c | 0x20) - 'a' + 10);
+			else
+				goto bad;
+		}
+		if (v == 0)
+			goto bad;
+		d[o++] = (char)v;
+		i += 2;
+	}
+	d[o] = '\0';
+	if (!utf8_valid(d, o))
+		goto bad;
+	*out = d;
+	return 0;
+bad:
+	free(d);
+	return -1;
+}
+
+static bool all_digits(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* One segment naming a recommendation: "42" or, with an encoded slash, "code/3". */
+static bool ref_segment(const char *s)
+{
+	if (*s == '\0')
+		return false;
+	const char *slash = strrchr(s, '/');
+	if (slash == NULL)
+		return all_digits(s);
+	return slash != s && slash[1] != '\0' && all_digits(slash + 1) &&
+	       memchr(s, '/', (size_t)(slash - s)) == NULL;
+}
+
+/* Match pattern segments from pat (at a '/' or the end) against segs; {ref} backtracks. */
+static bool pattern_match(const char *pat, char *const *segs, size_t nsegs, struct span *spans,
+			  unsigned *nspans)
+{
+	size_t i = 0;
+	while (*pat == '/') {
+		pat++;
+		const char *end = strchr(pat, '/');
+		size_t plen = end == NULL ? strlen(pat) : (size_t)(end - pat);
+		const char *rest = pat + plen;
+		if (i == nsegs)
+			return false;
+		if (plen == 5 && memcmp(pat, "{ref}", 5) == 0) {
+			if (*nspans == HTTP_MAX_PARAMS)
+				return false;
+			unsigned k = (*nspans)++;
+			spans[k].first = i;
+			spans[k].count = 1;
+			unsigned saved = *nspans;
+			if (ref_segment(segs[i]) &&
+			    pattern_match(rest, segs + i + 1, nsegs - i - 1, spans, nspans))
+				return true;
+			*nspans = saved;
+			spans[k].count = 2;
+			if (i + 1 < nsegs && segs[i][0] != '\0' && strchr(segs[i], '/') == NULL &&
+			    segs[i + 1][0] != '\0' && all_digits(segs[i + 1]) &&
+			    pattern_match(rest, segs + i + 2, nsegs - i - 2, spans, nspans)) {
+				return true;
+			}
+			*nspans = k;
+			return false;
+		}
+		if (plen > 2 && pat[0] == '{' && pat[plen - 1] == '}') {
+			if (segs[i][0] == '\0' || *nspans == HTTP_MAX_PARAMS)
+				return false;
+			spans[*nspans].first = i;
+			spans[*nspans].count = 1;
+			(*nspans)++;
+		} else if (strlen(segs[i]) != plen || memcmp(segs[i], pat, plen) != 0) {
+			return false;
+		}
+		i++;
+		pat = rest;
+	}
+	return *pat == '\0' && i == nsegs;
+}
+
+static bool method_matches(enum evhttp_cmd_type route, enum evhttp_cmd_type req)
+{
+	return route == req || (route == EVHTTP_REQ_GET && req == EVHTTP_REQ_HEAD);
+}
+
+static char *allow_header(unsigned mask)
+{
+	static const struct {
+		enum evhttp_cmd_type method;
+		const char *name;
+	} names[] = {
+	    {EVHTTP_REQ_GET, "GET"},     {EVHTTP_REQ_HEAD, "HEAD"},
+	    {EVHTTP_REQ_POST, "POST"},   {EVHTTP_REQ_PUT, "PUT"},
+	    {EVHTTP_REQ_PATCH, "PATCH"}, {EVHTTP_REQ_DELETE, "DELETE"},
+	    {EVHTTP_REQ_OPTIONS, "OPTIONS"},
+	};
+	if (mask & EVHTTP_REQ_GET)
+		mask |= EVHTTP_REQ_HEAD;
+	char buf[64] = "";
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		if (mask & names[i].method) {
+			if (buf[0] != '\0')
+				strcat(buf, ", ");
+			strcat(buf, names[i].name);
+		}
+	}
+	return xstrdup(buf);
+}
+
+/* "Bearer <token>" with any case of the scheme; NULL when the header is anything else. */
+static const char *bearer_token(const char *header, char *buf, size_t size)
+{
+	while (*header == ' ' || *header == '\t')
+		header++;
+	if (strncasecmp(header, "Bearer", 6) != 0 || (header[6] != ' ' && header[6] != '\t'))
+		return NULL;
+	const char *p = header + 6;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	size_t len = strcspn(p, " \t");
+	const char *after = p + len;
+	while (*after == ' ' || *after == '\t')
+		after++;
+	if (len == 0 || len >= size || *after != '\0')
+		return NULL;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	return buf;
+}
+
+static void on_identity(const struct identity *id, const struct db_error *err, void *arg)
+{
+	struct api_request *r = arg;
+	if (err != NULL) {
+		api_problem_db(r, err);
+		return;
+	}
+	if (id == NULL) {
+		api_set_header(r, "WWW-Authenticate", "Bearer realm=\"suivi\", error=\"invalid_token\"");
+		api_problem(r, 401, "invalid_token", NULL, "unknown or revoked token");
+		return;
+	}
+	r->authenticated = true;
+	r->identity = *id;
+	r->identity.name = xstrdup(id->name);
+	if (id->role < r->route->role) {
+		api_problem(r, 403, "forbidden", NULL, "role %s may not do this (needs %s)",
+			    role_name(id->role), role_name(r->route->role));
+		return;
+	}
+	if ((r->route->flags & ROUTE_OWNER_SCOPED) && id->role == ROLE_OWNER) {
+		if (r->nparams == 0) {
+			log_warnx("event=route_misconfigured pattern=%s", r->route->pattern);
+			api_problem(r, 500, "internal_error", NULL, "internal error");
+			return;
+		}
+		auth_recommendation_owner(r->server->auth, r->params[0], on_owner, r);
+		return;
+	}
+	request_read_body(r);
+}
+
+static void on_owner(bool found, int64_t owner_id, const struct db_error *err, void *arg)
+{
+	struct api_request *r = arg;
+	if (err != NULL) {
+		api_problem_db(r, err);
+		return;
+	}
+	if (found && owner_id != r->identity.owner_id) {
+		api_problem(r, 403, "not_your_recommendation", NULL,
+			    "an owner token may act only on the recommendations its owner leads");
+		return;
+	}
+	request_read_body(r);
+}
+
+/* Check the content type and parse the body, then hand over to the route's handler. */
+static void request_read_body(struct api_request *r)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
+	size_t len = evbuffer_get_length(in);
+	const char *data = len == 0 ? "" : (const char *)evbuffer_pullup(in, -1);
+	const char *header = api_header(r, "Content-Type");
+	char type[64] = "";
+	bool type_ok = header == NULL || media_type_parse(header, type, sizeof type);
+
+	switch (r->route->body) {
+	case BODY_NONE:
+		break;
+	case BODY_JSON:
+		if (header == NULL && len == 0) {
+			r->body_json = json_object();
+			break;
+		}
+		if (!type_ok || strcmp(type, "application/json") != 0) {
+			api_problem(r, 415, "unsupported_media_type", NULL,
+				    "send the body as application/json");
+			return;
+		}
+		json_error_t jerr;
+		r->body_json = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (r->body_json == NULL) {
+			api_problem(r, 400, "malformed_json", NULL, "line %d, column %d: %s",
+				    jerr.line, jerr.column, jerr.text);
+			return;
+		}
+		break;
+	case BODY_IMPORT:
+		if (!type_ok || (strcmp(type, "text/plain") != 0 && strcmp(type, "text/csv") != 0 &&
+				 strcmp(type, "application/json") != 0)) {
+			api_problem(r, 415, "unsupported_media_type", NULL,
+				    "send the body as text/plain, text/csv or application/json");
+			return;
+		}
+		r->body_type = strcmp(type, "text/plain") == 0 ? "text/plain"
+			       : strcmp(type, "text/csv") == 0 ? "text/csv"
+							       : "application/json";
+		if (strncmp(type, "text/", 5) == 0 &&
+		    (!utf8_valid(data, len) || memchr(data, '\0', len) != NULL)) {
+			api_problem(r, 400, "malformed_body", NULL,
+				    "the body is not valid UTF-8 text");
+			return;
+		}
+		r->body = xmalloc(len + 1);
+		memcpy(r->body, data, len);
+		r->body[len] = '\0';
+		r->body_len = len;
+		break;
+	}
+	r->route->handler(r);
+}
+
+/* Lower-cased media type of a Content-Type; false when its charset is not UTF-8. */
+static bool media_type_parse(const char *header, char *type, size_t size)
+{
+	size_t n = strcspn(header, ";");
+	char *copy = xstrndup(header, n);
+	str_trim(copy);
+	bool ok = strlen(copy) < size;
+	if (ok) {
+		for (size_t i = 0; copy[i] != '\0'; i++)
+			type[i] = (char)(copy[i] >= 'A' && copy[i] <= 'Z' ? copy[i] + 32 : copy[i]);
+		type[strlen(copy)] = '\0';
+	}
+	free(copy);
+	for (const char *p = header + n; ok && *p == ';';) {
+		p++;
+		size_t plen = strcspn(p, ";");
+		char *param = xstrndup(p, plen);
+		str_trim(param);
+		if (strncasecmp(param, "charset=", 8) == 0) {
+			const char *v = param + 8;
+			ok = strcasecmp(v, "utf-8") == 0 || strcasecmp(v, "\"utf-8\"") == 0;
+		}
+		free(param);
+		p += plen;
+	}
+	return ok;
+}
+
+/* --- sending ---------------------------------------------------------------------------- */
+
+/* Send, log and free: the one way out of every request. */
+void http_request_send(struct api_request *r, int status, const char *type, const char *data,
+		       size_t len)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
+	if (type != NULL) {
+		evhttp_remove_header(out, "Content-Type");
+		evhttp_add_header(out, "Content-Type", type);
+	}
+	struct evbuffer *buf = evbuffer_new();
+	if (buf == NULL || (len > 0 && evbuffer_add(buf, data, len) != 0))
+		fatalx("event=out_of_memory where=http_reply");
+	struct http_conn *c = connection_find(r->server, r->req);
+	if (c != NULL) {
+		c->flushing++;
+		r->server->flushing++;
+		evhttp_request_set_on_complete_cb(r->req, reply_written, r->server);
+	}
+	evhttp_send_reply(r->req, status, http_status_phrase(status), buf);
+	evbuffer_free(buf);
+
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 +
+		    (double)(now.tv_nsec - r->started.tv_nsec) / 1e6;
+	static const char *const methods[] = {"GET", "POST", "HEAD", "PUT", "DELETE",
+					      "OPTIONS", "TRACE", "CONNECT", "PATCH"};
+	const char *method = "?";
+	for (size_t i = 0; i < ARRAY_LEN(methods); i++)
+		if (r->method == (enum evhttp_cmd_type)(1u << i))
+			method = methods[i];
+	const char *path = log_quote(r->path);
+	log_info("event=request method=%s path=%s status=%d ms=%.1f actor=%s", method, path, status,
+		 ms, r->authenticated ? log_quote(r->identity.name) : "-");
+	request_free(r);
+}
+
+static void request_free(struct api_request *r)
+{
+	r->server->inflight--;
+	for (unsigned i = 0; i < r->nparams; i++)
+		free(r->params[i]);
+	evhttp_clear_headers(&r->query);
+	free(r->body);
+	json_decref(r->body_json);
+	free(r->identity.name);
+	free(r->path);
+	free(r);
+}

@@ -1,0 +1,479 @@
+/* remind.c — decide the reminders and the overdue report as of a date and write them to the
+ * outbox in one transaction, on one borrowed connection:
+ *
+ *   BEGIN → lock (one run at a time) → claim the scheduled time (scheduled runs) →
+ *   candidates → reminder_skips → report documents → INSERT … ON CONFLICT DO NOTHING →
+ *   COMMIT, then kick the outbox.
+ *
+ * A dry run takes the same path in a READ ONLY transaction, skips the writes and asks which
+ * dedup keys do not exist yet instead of inserting. */
+#include "suivi-config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/digest.h"
+#include "core/log.h"
+#include "render/mail.h"
+#include "notify/outbox.h"
+#include "notify/remind.h"
+#include "util.h"
+
+/* "suivirun" in ASCII: serialises runs (two daemons, or the API and the scheduler). Distinct
+ * from the migration ("suivimig") and scheduler leader ("suivisch") keys. */
+#define REMIND_LOCK_KEY "8319671843933025646"
+
+enum step {
+	STEP_BEGIN,
+	STEP_LOCK,
+	STEP_CLAIM,
+	STEP_CANDIDATES,
+	STEP_SKIPS,
+	STEP_REPORT,
+	STEP_INSERT,
+	STEP_END,
+};
+
+struct run {
+	struct db_pool *pool;
+	struct db_conn *conn;
+	struct outbox *outbox;
+	remind_done_cb cb;
+	void *arg;
+	enum step step;
+
+	/* copied from the request and the configuration */
+	char as_of[11];
+	bool dry_run, reminders, report;
+	char *job;
+	char scheduled_for[24];
+	char *timezone;
+	char *report_to;
+	int before[CONFIG_MAX_REMIND_BEFORE];
+	int n_before;
+	int overdue_every;
+
+	bool already_run;
+	json_t *notifications; /* what would be written: the outbox rows */
+	json_t *skipped;       /* owners without a usable email: {owner_id, handle, name, items} */
+	json_t *created;       /* the answer's list */
+};
+
+static void run_send(struct run *run, enum step step, const char *stmt, int n,
+		     const char *const *values);
+static void run_sql(struct run *run, enum step step, const char *sql);
+static void run_acquired(struct db_conn *conn, const struct db_error *err, void *arg);
+static void run_step_done(PGresult *res, const struct db_error *err, void *arg);
+static void run_next_after_claim(struct run *run);
+static void run_after_candidates(struct run *run);
+static void run_after_skips(struct run *run);
+static void run_insert(struct run *run);
+static void run_finish(struct run *run, PGresult *res);
+static void run_fail(struct run *run, const struct db_error *err);
+static void run_free(struct run *run);
+static void decide_reminders(struct run *run, PGresult *res);
+static void add_digest(struct run *run, PGresult *res, int first, struct digest_item *items,
+		       size_t n);
+static void decide_report(struct run *run, PGresult *res);
+static json_t *summary_of(const json_t *notification);
+
+const struct db_stmt remind_stmts[] = {
+    {"remind_lock", "SELECT pg_advisory_xact_lock(" REMIND_LOCK_KEY ")"},
+    /* Zero rows: this scheduled time (or a later one) already ran. */
+    {"remind_claim_run",
+     "INSERT INTO scheduler_runs (job, scheduled_for) VALUES ($1, to_timestamp($2::bigint))"
+     " ON CONFLICT (job) DO UPDATE SET scheduled_for = EXCLUDED.scheduled_for, ran_at = now()"
+     " WHERE scheduler_runs.scheduled_for < EXCLUDED.scheduled_for RETURNING job"},
+    /* Open items of active lead owners due within the longest horizon or overdue; digest.c
+     * decides which of them a reminder mentions. */
+    {"remind_candidates",
+     "SELECT o.id, o.handle, o.name, o.email, o.locale, m.code || '/' || r.n, r.text, m.code,"
+     " m.title, to_char(r.due_on, 'YYYY-MM-DD'), r.due_on - $1::date"
+     " FROM recommendations r JOIN owners o ON o.id = r.owner_id"
+     " JOIN meetings m ON m.id = r.meeting_id"
+     " WHERE r.is_open AND r.due_on IS NOT NULL AND o.active"
+     " AND r.due_on <= $1::date + $2::integer"
+     " ORDER BY o.handle, r.due_on, r.id"},
+    {"remind_skips",
+     "INSERT INTO reminder_skips (as_of, owner_id, items)"
+     " SELECT $1::date, (e->>'owner_id')::bigint, (e->>'items')::integer"
+     " FROM jsonb_array_elements($2::jsonb) e"
+     " ON CONFLICT (as_of, owner_id) DO UPDATE SET items = EXCLUDED.items"},
+    {"remind_report",
+     "SELECT suivi_report_overdue($1::date, NULL, NULL, $2)::text,"
+     " suivi_report_changes($1::date, $2)::text"},
+    {"remind_insert",
+     "INSERT INTO notifications (dedup_key, kind, recipient, subject, body, payload)"
+     " SELECT e->>'dedup_key', e->>'kind', e->>'recipient', e->>'subject', e->>'body',"
+     " e->'payload' FROM jsonb_array_elements($1::jsonb) e"
+     " ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id"},
+    {"remind_preview",
+     "SELECT e->>'dedup_key', NULL FROM jsonb_array_elements($1::jsonb) e"
+     " WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedup_key = e->>'dedup_key')"},
+    {NULL, NULL},
+};
+
+void remind_run(struct db_pool *pool, const struct config *config, struct outbox *outbox,
+		const struct remind_request *req, remind_done_cb cb, void *arg)
+{
+	struct run *run = xcalloc(1, sizeof *run);
+
+	run->pool = pool;
+	run->outbox = outbox;
+	run->cb = cb;
+	run->arg = arg;
+	snprintf(run->as_of, sizeof run->as_of, "%s", req->as_of);
+	run->dry_run = req->dry_run;
+	run->reminders = req->reminders;
+	run->report = req->report && config->report_to != NULL && config->report_to[0] != '\0';
+	run->job = req->job != NULL ? xstrdup(req->job) : NULL;
+	snprintf(run->scheduled_for, sizeof run->scheduled_for, "%lld",
+		 (long long)req->scheduled_for);
+	run->timezone = xstrdup(config->timezone);
+	run->report_to = xstrdup(config->report_to != NULL ? config->report_to : "");
+	run->n_before = config->n_remind_before;
+	memcpy(run->before, config->remind_before, sizeof run->before);
+	run->overdue_every = config->remind_overdue_every;
+	run->notifications = json_array();
+	run->skipped = json_array();
+	run->created = json_array();
+	db_acquire(pool, run_acquired, run);
+}
+
+static void run_acquired(struct db_conn *conn, const struct db_error *err, void *arg)
+{
+	struct run *run = arg;
+
+	if (conn == NULL) {
+		run_fail(run, err);
+		return;
+	}
+	run->conn = conn;
+	/* REPEATABLE READ READ ONLY: a dry run sees one snapshot and cannot write anything. */
+	run_sql(run, STEP_BEGIN,
+		run->dry_run ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN");
+}
+
+static void run_send(struct run *run, enum step step, const char *stmt, int n,
+		     const char *const *values)
+{
+	run->step = step;
+	if (db_conn_exec(run->conn, stmt, n, values, run_step_done, run) != 0) {
+		struct db_error err = {.status = DB_ERROR, .sqlstate = "", .message = stmt};
+		run_fail(run, &err);
+	}
+}
+
+static void run_sql(struct run *run, enum step step, const char *sql)
+{
+	run->step = step;
+	if (db_conn_exec_sql(run->conn, sql, 0, NULL, run_step_done, run) != 0) {
+		struct db_error err = {.status = DB_ERROR, .sqlstate = "", .message = sql};
+		run_fail(run, &err);
+	}
+}
+
+static void run_step_done(PGresult *res, const struct db_error *err, void *arg)
+{
+	struct run *run = arg;
+
+	if (res == NULL) {
+		run_fail(run, err);
+		return;
+	}
+	switch (run->step) {
+	case STEP_BEGIN:
+		if (run->dry_run)
+			run_next_after_claim(run);
+		else
+			run_send(run, STEP_LOCK, "remind_lock", 0, NULL);
+		break;
+	case STEP_LOCK:
+		if (run->job != NULL) {
+			const char *v[] = {run->job, run->scheduled_for};
+			run_send(run, STEP_CLAIM, "remind_claim_run", 2, v);
+		} else {
+			run_next_after_claim(run);
+		}
+		break;
+	case STEP_CLAIM:
+		if (PQntuples(res) == 0) {
+			run->already_run = true;
+			run_sql(run, STEP_END, "ROLLBACK");
+		} else {
+			run_next_after_claim(run);
+		}
+		break;
+	case STEP_CANDIDATES:
+		decide_reminders(run, res);
+		run_after_candidates(run);
+		break;
+	case STEP_SKIPS:
+		run_after_skips(run);
+		break;
+	case STEP_REPORT:
+		decide_report(run, res);
+		run_insert(run);
+		break;
+	case STEP_INSERT:
+		run_finish(run, res);
+		break;
+	case STEP_END:
+		run_finish(run, NULL);
+		break;
+	}
+}
+
+static void run_next_after_claim(struct run *run)
+{
+	if (run->reminders) {
+		int longest = 0;
+		for (int i = 0; i < run->n_before; i++)
+			if (run->before[i] > longest)
+				longest = run->before[i];
+		char horizon[16];
+		snprintf(horizon, sizeof horizon, "%d", longest);
+		const char *v[] = {run->as_of, horizon};
+		run_send(run, STEP_CANDIDATES, "remind_candidates", 2, v);
+		return;
+	}
+	run_after_skips(run);
+}
+
+static void run_after_candidates(struct run *run)
+{
+	if (!run->dry_run && json_array_size(run->skipped) > 0) {
+		char *skips = json_dumps(run->skipped, JSON_COMPACT);
+		const char *v[] = {run->as_of, skips};
+		run_send(run, STEP_SKIPS, "remind_skips", 2, v);
+		free(skips);
+		return;
+	}
+	run_after_skips(run);
+}
+
+static void run_after_skips(struct run *run)
+{
+	if (run->report) {
+		const char *v[] = {run->as_of, run->timezone};
+		run_send(run, STEP_REPORT, "remind_report", 2, v);
+		return;
+	}
+	run_insert(run);
+}
+
+static void run_insert(struct run *run)
+{
+	if (json_array_size(run->notifications) == 0) {
+		run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
+		return;
+	}
+	char *rows = json_dumps(run->notifications, JSON_COMPACT);
+	const char *v[] = {rows};
+	run_send(run, STEP_INSERT, run->dry_run ? "remind_preview" : "remind_insert", 1, v);
+	free(rows);
+}
+
+/* After the insert (res: dedup_key, id of each new row) or at the end (res NULL). */
+static void run_finish(struct run *run, PGresult *res)
+{
+	if (res != NULL) {
+		/* Index the decided notifications by dedup key (unique): a run may decide
+		 * thousands, and matching each returned row by a scan was quadratic. */
+		json_t *by_key = json_object(), *n;
+		size_t k;
+		json_array_foreach(run->notifications, k, n)
+		{
+			const char *key = json_string_value(json_object_get(n, "dedup_key"));
+			if (key != NULL)
+				json_object_set(by_key, key, n);
+		}
+		for (int i = 0; i < PQntuples(res); i++) {
+			n = json_object_get(by_key, PQgetvalue(res, i, 0));
+			if (n == NULL)
+				continue;
+			json_t *s = summary_of(n);
+			if (!PQgetisnull(res, i, 1))
+				json_object_set_new(
+				    s, "id", json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
+			json_array_append_new(run->created, s);
+		}
+		json_decref(by_key);
+		run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
+		return;
+	}
+	db_release(run->conn);
+	run->conn = NULL;
+	size_t made = json_array_size(run->created);
+	log_info("event=remind_run as_of=%s dry_run=%s job=%s already_run=%s created=%zu "
+		 "owners_without_email=%zu",
+		 run->as_of, run->dry_run ? "true" : "false", run->job != NULL ? run->job : "api",
+		 run->already_run ? "true" : "false", made, json_array_size(run->skipped));
+	if (!run->dry_run && made > 0 && run->outbox != NULL)
+		outbox_kick(run->outbox);
+	json_t *skipped = json_array();
+	size_t i;
+	json_t *s;
+	json_array_foreach(run->skipped, i, s)
+	    json_array_append_new(skipped, json_pack("{s:O,s:O,s:O}", "handle",
+						     json_object_get(s, "handle"), "name",
+						     json_object_get(s, "name"), "items",
+						     json_object_get(s, "items")));
+	json_t *answer = json_pack("{s:b,s:s,s:O,s:o,s:b}", "dry_run", run->dry_run, "as_of",
+				   run->as_of, "notifications", run->created,
+				   "owners_without_email", skipped, "already_run", run->already_run);
+	run->cb(answer, NULL, run->arg);
+	run_free(run);
+}
+
+static void run_fail(struct run *run, const struct db_error *err)
+{
+	log_warnx("event=remind_failed as_of=%s step=%d cause=%s", run->as_of, (int)run->step,
+		  log_quote(err != NULL && err->message != NULL ? err->message : "unknown"));
+	if (run->conn != NULL)
+		db_release(run->conn); /* rolls the transaction back */
+	run->conn = NULL;
+	run->cb(NULL, err, run->arg);
+	run_free(run);
+}
+
+static void run_free(struct run *run)
+{
+	free(run->job);
+	free(run->timezone);
+	free(run->report_to);
+	json_decref(run->notifications);
+	json_decref(run->skipped);
+	json_decref(run->created);
+	free(run);
+}
+
+/* Rows: 0 owner id, 1 handle, 2 name, 3 email, 4 locale, 5 ref, 6 text, 7 meeting code,
+ * 8 meeting title, 9 due_on, 10 due_on − as_of; ordered by owner handle. */
+static void decide_reminders(struct run *run, PGresult *res)
+{
+	struct digest_policy policy = {run->before, run->n_before, run->overdue_every};
+	int rows = PQntuples(res);
+	struct digest_item *items = xcalloc((size_t)rows + 1, sizeof *items);
+	size_t n = 0;
+	int first = 0;
+
+	for (int i = 0; i <= rows; i++) {
+		if (i == rows || strcmp(PQgetvalue(res, i, 1), PQgetvalue(res, first, 1)) != 0) {
+			if (n > 0)
+				add_digest(run, res, first, items, n);
+			n = 0;
+			first = i;
+			if (i == rows)
+				break;
+		}
+		int days = (int)strtol(PQgetvalue(res, i, 10), NULL, 10);
+		if (digest_decide(days, &policy) == DIGEST_NONE)
+			continue;
+		items[n++] = (struct digest_item){
+		    .ref = PQgetvalue(res, i, 5),
+		    .text = PQgetvalue(res, i, 6),
+		    .meeting_code = PQgetvalue(res, i, 7),
+		    .meeting_title = PQgetvalue(res, i, 8),
+		    .due_on = PQgetvalue(res, i, 9),
+		    .days = days,
+		};
+	}
+	free(items);
+}
+
+/* One owner's digest, or its entry among the owners without a usable email. */
+static void add_digest(struct run *run, PGresult *res, int first, struct digest_item *items,
+		       size_t n)
+{
+	const char *handle = PQgetvalue(res, first, 1);
+	const char *name = PQgetvalue(res, first, 2);
+	const char *email = PQgetvalue(res, first, 3);
+	const char *locale = PQgetvalue(res, first, 4);
+
+	if (email[0] == '\0' || !mail_address_valid(email)) {
+		json_array_append_new(run->skipped,
+				      json_pack("{s:I,s:s,s:s,s:i}", "owner_id",
+						(json_int_t)strtoll(PQgetvalue(res, first, 0), NULL, 10),
+						"handle", handle, "name", name, "items", (int)n));
+		return;
+	}
+	digest_sort(items, n);
+	struct digest d = {
+	    .owner_name = name,
+	    .lang = report_lang_parse(locale),
+	    .as_of = run->as_of,
+	    .items = items,
+	    .n = n,
+	};
+	char *subject = digest_subject(&d);
+	char *body = digest_body(&d);
+	char *key = xasprintf("reminder:%s:%s", handle, run->as_of);
+	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:i}}", "dedup_key", key,
+				"kind", "reminder", "recipient", email, "subject", subject, "body",
+				body, "payload", "as_of", run->as_of, "owner", handle, "to_name",
+				name, "lang", locale, "items", (int)n);
+	if (row != NULL)
+		json_array_append_new(run->notifications, row);
+	else
+		log_warnx("event=remind_skipped owner=%s cause=\"not valid UTF-8\"", handle);
+	free(key);
+	free(subject);
+	free(body);
+}
+
+/* Columns: 0 suivi_report_overdue, 1 suivi_report_changes. */
+static void decide_report(struct run *run, PGresult *res)
+{
+	json_t *overdue = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	json_t *changes = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+
+	/* This run's owners without email are not in reminder_skips yet on a dry run. */
+	json_t *listed = json_object_get(changes, "owners_without_email");
+	size_t i, k;
+	json_t *s, *l;
+	json_array_foreach(run->skipped, i, s) {
+		bool found = false;
+		json_array_foreach(listed, k, l) {
+			if (json_equal(json_object_get(l, "handle"), json_object_get(s, "handle")))
+				found = true;
+		}
+		if (!found && json_is_array(listed))
+			json_array_append_new(listed, json_pack("{s:O,s:O,s:O}", "handle",
+								json_object_get(s, "handle"), "name",
+								json_object_get(s, "name"), "items",
+								json_object_get(s, "items")));
+	}
+	char *subject = overdue != NULL ? digest_report_subject(overdue, REPORT_EN) : NULL;
+	char *body = overdue != NULL && changes != NULL
+			 ? digest_report_body(overdue, changes, REPORT_EN)
+			 : NULL;
+	if (subject == NULL || body == NULL) {
+		log_warnx("event=report_skipped as_of=%s cause=\"unexpected report document\"",
+			  run->as_of);
+	} else {
+		char *key = xasprintf("overdue-report:%s", run->as_of);
+		json_t *row = json_pack(
+		    "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I}}", "dedup_key", key, "kind",
+		    "overdue_report", "recipient", run->report_to, "subject", subject, "body", body,
+		    "payload", "as_of", run->as_of, "to_name", "",
+		    "items", json_integer_value(json_object_get(overdue, "total")));
+		if (row != NULL)
+			json_array_append_new(run->notifications, row);
+		free(key);
+	}
+	free(subject);
+	free(body);
+	json_decref(overdue);
+	json_decref(changes);
+}
+
+static json_t *summary_of(const json_t *n)
+{
+	return json_pack("{s:O,s:O,s:O,s:O,s:O}", "kind", json_object_get(n, "kind"), "recipient",
+			 json_object_get(n, "recipient"), "subject", json_object_get(n, "subject"),
+			 "dedup_key", json_object_get(n, "dedup_key"), "items",
+			 json_object_get(json_object_get(n, "payload"), "items"));
+}

@@ -1,0 +1,401 @@
+/* report.c — render report documents as text and CSV. */
+#include "suivi-config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/report.h"
+#include "util.h"
+
+struct out {
+	char *s;
+	size_t len, cap;
+};
+
+static void put(struct out *o, const char *fmt, ...) PRINTFLIKE(2, 3);
+static const char *str(const json_t *o, const char *key);
+static long num(const json_t *o, const char *key);
+static void put_wrapped(struct out *o, const char *indent, const char *text);
+static const char *status_label(const char *status, enum report_lang lang);
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	char *piece = xvasprintf(fmt, ap);
+	va_end(ap);
+	size_t n = strlen(piece);
+	if (o->len + n + 1 > o->cap) {
+		o->cap = (o->len + n + 1) * 2 + 256;
+		o->s = xrealloc(o->s, o->cap);
+	}
+	memcpy(o->s + o->len, piece, n + 1);
+	o->len += n;
+	free(piece);
+}
+
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s != NULL ? s : "";
+}
+
+static long num(const json_t *o, const char *key)
+{
+	return (long)json_integer_value(json_object_get(o, key));
+}
+
+enum report_lang report_lang_parse(const char *locale)
+{
+	return locale != NULL && strncmp(locale, "fr", 2) == 0 ? REPORT_FR : REPORT_EN;
+}
+
+const char *report_days(int n, enum report_lang lang, char *buf, size_t len)
+{
+	if (lang == REPORT_FR)
+		snprintf(buf, len, "%d jour%s", n, n > 1 ? "s" : "");
+	else
+		snprintf(buf, len, "%d day%s", n, n == 1 ? "" : "s");
+	return buf;
+}
+
+const char *report_date(const char *iso, enum report_lang lang, char *buf, size_t len)
+{
+	if (lang == REPORT_FR && strlen(iso) == 10)
+		snprintf(buf, len, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	else
+		snprintf(buf, len, "%s", iso);
+	return buf;
+}
+
+static const char *status_label(const char *status, enum report_lang lang)
+{
+	static const char *const labels[][3] = {
+	    {"proposed", "proposed", "proposée"},
+	    {"accepted", "accepted", "acceptée"},
+	    {"in_progress", "in progress", "en cours"},
+	    {"blocked", "blocked", "bloquée"},
+	    {"implemented", "implemented", "mise en œuvre"},
+	    {"not_accepted", "not accepted", "non acceptée"},
+	    {"obsolete", "obsolete", "caduque"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
+		if (strcmp(labels[i][0], status) == 0)
+			return labels[i][lang == REPORT_FR ? 2 : 1];
+	return status;
+}
+
+/* Text lines of a paragraph under an indent, wrapped near 76 columns between words. */
+static void put_wrapped(struct out *o, const char *indent, const char *text)
+{
+	const char *p = text;
+	size_t width = 76 - strlen(indent), col = 0;
+
+	put(o, "%s", indent);
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+			p++;
+		if (*p == '\0')
+			break;
+		size_t n = strcspn(p, " \n\t\r"), chars = 0;
+		for (size_t i = 0; i < n; i++)
+			if (((unsigned char)p[i] & 0xC0) != 0x80)
+				chars++;
+		if (col > 0 && col + 1 + chars > width) {
+			put(o, "\n%s", indent);
+			col = 0;
+		} else if (col > 0) {
+			put(o, " ");
+			col++;
+		}
+		put(o, "%.*s", (int)n, p);
+		col += chars;
+		p += n;
+	}
+	put(o, "\n");
+}
+
+static void put_overdue_item(struct out *o, const json_t *it, enum report_lang lang)
+{
+	char days[32], date[16];
+
+	report_days((int)num(it, "days_overdue"), lang, days, sizeof days);
+	report_date(str(it, "due_on"), lang, date, sizeof date);
+	if (lang == REPORT_FR)
+		put(o, "    %s — échéance %s, en retard de %s (%s)\n", str(it, "ref"), date, days,
+		    status_label(str(it, "status"), lang));
+	else
+		put(o, "    %s — due %s, %s overdue (%s)\n", str(it, "ref"), date, days,
+		    status_label(str(it, "status"), lang));
+	put_wrapped(o, "      ", str(it, "text"));
+}
+
+char *report_overdue_text(const json_t *report, enum report_lang lang)
+{
+	struct out o = {0};
+	const json_t *owners = json_object_get(report, "owners");
+	char date[16];
+	size_t i, j, k;
+	json_t *ow, *mt, *it;
+
+	if (!json_is_object(report) || !json_is_array(owners))
+		return NULL;
+	report_date(str(report, "as_of"), lang, date, sizeof date);
+	long total = num(report, "total");
+	if (lang == REPORT_FR) {
+		put(&o, "Recommandations en retard au %s\n\n", date);
+		if (total == 0)
+			put(&o, "Aucune recommandation n’est en retard.\n");
+		else
+			put(&o, "%ld recommandation%s en retard.\n", total, total > 1 ? "s" : "");
+	} else {
+		put(&o, "Overdue recommendations as of %s\n\n", date);
+		if (total == 0)
+			put(&o, "No recommendation is overdue.\n");
+		else
+			put(&o, "%ld overdue recommendation%s.\n", total, total == 1 ? "" : "s");
+	}
+	json_array_foreach(owners, i, ow)
+	{
+		const json_t *owner = json_object_get(ow, "owner");
+		put(&o, "\n%s (%s) — %ld\n", str(owner, "name"), str(owner, "handle"),
+		    num(ow, "total"));
+		json_array_foreach(json_object_get(ow, "meetings"), j, mt)
+		{
+			put(&o, "  %s — %s\n", str(mt, "code"), str(mt, "title"));
+			json_array_foreach(json_object_get(mt, "items"), k, it)
+			    put_overdue_item(&o, it, lang);
+		}
+	}
+	const json_t *unowned = json_object_get(report, "unowned");
+	if (json_array_size(unowned) > 0) {
+		put(&o, "\n%s — %zu\n", lang == REPORT_FR ? "Sans responsable" : "Without a lead owner",
+		    json_array_size(unowned));
+		json_array_foreach(unowned, k, it)
+		    put_overdue_item(&o, it, lang);
+	}
+	return o.s;
+}
+
+void report_csv_field(char **buf, size_t *len, size_t *cap, const char *value)
+{
+	struct out o = {*buf, *len, *cap};
+	bool formula = value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@';
+	bool quote = formula || strpbrk(value, ",\"\r\n") != NULL;
+
+	if (!quote) {
+		put(&o, "%s", value);
+	} else {
+		put(&o, "\"%s", formula ? "'" : "");
+		for (const char *p = value; *p != '\0'; p++)
+			put(&o, *p == '"' ? "\"\"" : "%c", *p);
+		put(&o, "\"");
+	}
+	*buf = o.s;
+	*len = o.len;
+	*cap = o.cap;
+}
+
+static void csv_row(struct out *o, const char *const *fields, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0)
+			put(o, ",");
+		report_csv_field(&o->s, &o->len, &o->cap, fields[i]);
+	}
+	put(o, "\r\n");
+}
+
+static void overdue_csv_item(struct out *o, const json_t *owner, const char *meeting,
+			     const json_t *it)
+{
+	char days[24];
+
+	snprintf(days, sizeof days, "%ld", num(it, "days_overdue"));
+	const char *row[] = {str(owner, "handle"), str(owner, "name"), meeting, str(it, "ref"),
+			     str(it, "status"),    str(it, "due_on"), days,    str(it, "text")};
+	csv_row(o, row, ARRAY_LEN(row));
+}
+
+char *report_overdue_csv(const json_t *report)
+{
+	struct out o = {0};
+	static const char *const header[] = {"owner",  "owner_name", "meeting",      "ref",
+					     "status", "due_on",     "days_overdue", "text"};
+	size_t i, j, k;
+	json_t *ow, *mt, *it;
+
+	if (!json_is_object(report) || !json_is_array(json_object_get(report, "owners")))
+		return NULL;
+	csv_row(&o, header, ARRAY_LEN(header));
+	json_array_foreach(json_object_get(report, "owners"), i, ow)
+	{
+		const json_t *owner = json_object_get(ow, "owner");
+		json_array_foreach(json_object_get(ow, "meetings"), j, mt)
+		    json_array_foreach(json_object_get(mt, "items"), k, it)
+			overdue_csv_item(&o, owner, str(mt, "code"), it);
+	}
+	json_array_foreach(json_object_get(report, "unowned"), k, it)
+	{
+		const char *ref = str(it, "ref");
+		const char *slash = strrchr(ref, '/');
+		char *meeting = xstrndup(ref, slash != NULL ? (size_t)(slash - ref) : strlen(ref));
+		overdue_csv_item(&o, NULL, meeting, it);
+		free(meeting);
+	}
+	return o.s;
+}
+
+char *report_summary_text(const json_t *report, enum report_lang lang)
+{
+	struct out o = {0};
+	const char *k;
+	json_t *v, *m;
+	size_t i;
+	char date[16];
+
+	if (!json_is_object(report) || !json_is_object(json_object_get(report, "by_status")))
+		return NULL;
+	report_date(str(report, "as_of"), lang, date, sizeof date);
+	put(&o, lang == REPORT_FR ? "Synthèse au %s\n\n" : "Summary as of %s\n\n", date);
+	put(&o, lang == REPORT_FR ? "Ouvertes : %ld, en retard : %ld\n\n"
+				  : "Open: %ld, overdue: %ld\n\n",
+	    num(report, "open"), num(report, "overdue"));
+	json_object_foreach((json_t *)json_object_get(report, "by_status"), k, v)
+	    put(&o, "  %-14s %5lld\n", status_label(k, lang), (long long)json_integer_value(v));
+	put(&o, lang == REPORT_FR ? "\nPar réunion\n" : "\nBy meeting\n");
+	json_array_foreach(json_object_get(report, "meetings"), i, m)
+	    put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "code"),
+		lang == REPORT_FR ? "ouvertes" : "open", num(m, "open"),
+		lang == REPORT_FR ? "en retard" : "overdue", num(m, "overdue"));
+	put(&o, lang == REPORT_FR ? "\nPar responsable\n" : "\nBy owner\n");
+	json_array_foreach(json_object_get(report, "owners"), i, m)
+	    put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "handle"),
+		lang == REPORT_FR ? "ouvertes" : "open", num(m, "open"),
+		lang == REPORT_FR ? "en retard" : "overdue", num(m, "overdue"));
+	return o.s;
+}
+
+char *report_summary_csv(const json_t *report)
+{
+	struct out o = {0};
+	static const char *const header[] = {"kind", "key", "title", "open", "overdue"};
+	json_t *m;
+	size_t i;
+	char a[24], b[24];
+
+	if (!json_is_object(report))
+		return NULL;
+	csv_row(&o, header, ARRAY_LEN(header));
+	json_array_foreach(json_object_get(report, "meetings"), i, m)
+	{
+		snprintf(a, sizeof a, "%ld", num(m, "open"));
+		snprintf(b, sizeof b, "%ld", num(m, "overdue"));
+		const char *row[] = {"meeting", str(m, "code"), str(m, "title"), a, b};
+		csv_row(&o, row, ARRAY_LEN(row));
+	}
+	json_array_foreach(json_object_get(report, "owners"), i, m)
+	{
+		snprintf(a, sizeof a, "%ld", num(m, "open"));
+		snprintf(b, sizeof b, "%ld", num(m, "overdue"));
+		const char *row[] = {"owner", str(m, "handle"), str(m, "name"), a, b};
+		csv_row(&o, row, ARRAY_LEN(row));
+	}
+	return o.s;
+}
+
+char *report_brief_text(const json_t *report, enum report_lang lang)
+{
+	struct out o = {0};
+	const json_t *meeting = json_object_get(report, "meeting");
+	const json_t *prev = json_object_get(report, "previous");
+	json_t *it, *ch, *ev;
+	size_t i, j;
+	char date[16];
+
+	if (!json_is_object(report) || !json_is_object(meeting))
+		return NULL;
+	report_date(str(meeting, "starts_on"), lang, date, sizeof date);
+	if (lang == REPORT_FR)
+		put(&o, "Note de suivi — %s (%s, %s)\nSérie : %s\n", str(meeting, "title"),
+		    str(meeting, "place"), date, str(report, "series"));
+	else
+		put(&o, "Follow-up brief — %s (%s, %s)\nSeries: %s\n", str(meeting, "title"),
+		    str(meeting, "place"), date, str(report, "series"));
+	if (json_is_object(prev)) {
+		report_date(str(prev, "starts_on"), lang, date, sizeof date);
+		put(&o, lang == REPORT_FR ? "Réunion précédente : %s (%s)\n"
+					  : "Previous meeting: %s (%s)\n",
+		    str(prev, "title"), date);
+	}
+	put(&o, lang == REPORT_FR ? "\nRecommandations encore ouvertes (%zu)\n"
+				  : "\nRecommendations still open (%zu)\n",
+	    json_array_size(json_object_get(report, "open")));
+	json_array_foreach(json_object_get(report, "open"), i, it)
+	{
+		const char *due = str(it, "due_on");
+		if (due[0] != '\0') {
+			report_date(due, lang, date, sizeof date);
+			put(&o, "  %s [%s] — %s %s%s\n", str(it, "ref"),
+			    status_label(str(it, "status"), lang),
+			    lang == REPORT_FR ? "échéance" : "due", date,
+			    json_is_true(json_object_get(it, "overdue"))
+				? (lang == REPORT_FR ? " (en retard)" : " (overdue)")
+				: "");
+		} else {
+			put(&o, "  %s [%s]\n", str(it, "ref"), status_label(str(it, "status"), lang));
+		}
+		put_wrapped(&o, "    ", str(it, "text"));
+	}
+	put(&o, lang == REPORT_FR ? "\nÉvolutions depuis la réunion précédente\n"
+				  : "\nChanges since the previous meeting\n");
+	if (json_array_size(json_object_get(report, "changes")) == 0)
+		put(&o, lang == REPORT_FR ? "  Aucune.\n" : "  None.\n");
+	json_array_foreach(json_object_get(report, "changes"), i, ch)
+	{
+		put(&o, "  %s\n", str(ch, "ref"));
+		put_wrapped(&o, "    ", str(ch, "text"));
+		json_array_foreach(json_object_get(ch, "events"), j, ev)
+		{
+			const char *at = str(ev, "at");
+			const json_t *after = json_object_get(ev, "after");
+			const char *to = json_is_object(after) ? str(after, "status") : "";
+			put(&o, "    - %.10s %s (%s)%s%s%s\n", at, str(ev, "kind"), str(ev, "actor"),
+			    to[0] != '\0' ? " → " : "", to[0] != '\0' ? status_label(to, lang) : "",
+			    "");
+			if (str(ev, "comment")[0] != '\0')
+				put_wrapped(&o, "      « ", str(ev, "comment"));
+		}
+	}
+	return o.s;
+}
+
+char *report_brief_csv(const json_t *report)
+{
+	struct out o = {0};
+	static const char *const header[] = {"section", "ref", "status", "due_on", "text",
+					     "event_at", "event_kind", "actor", "comment"};
+	json_t *it, *ch, *ev;
+	size_t i, j;
+
+	if (!json_is_object(report))
+		return NULL;
+	csv_row(&o, header, ARRAY_LEN(header));
+	json_array_foreach(json_object_get(report, "open"), i, it)
+	{
+		const char *row[] = {"open", str(it, "ref"), str(it, "status"), str(it, "due_on"),
+				     str(it, "text"), "", "", "", ""};
+		csv_row(&o, row, ARRAY_LEN(row));
+	}
+	json_array_foreach(json_object_get(report, "changes"), i, ch)
+	    json_array_foreach(json_object_get(ch, "events"), j, ev)
+	{
+		const char *row[] = {"change", str(ch, "ref"), "", "", str(ch, "text"),
+				     str(ev, "at"), str(ev, "kind"), str(ev, "actor"),
+				     str(ev, "comment")};
+		csv_row(&o, row, ARRAY_LEN(row));
+	}
+	return o.s;
+}
