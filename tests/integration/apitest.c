@@ -74,7 +74,6 @@ struct http_response *hreq(const char *token, const char *method, const char *pa
 	return r;
 }
 
-static char *query(const char *sql);
 static json_t *call(const char *token, const char *method, const char *path, const char *body,
 		    const char *headers, int expect)
 {
