@@ -1,4 +1,7 @@
-# Shared harness: throwaway PostgreSQL, real suivid, small HTTP client.
+# Shared harness: throwaway PostgreSQL, real suivid, small HTTP client (libharness.a).
+# The fixtures of some suites live beside it in tests/harness/ and are compiled into the
+# programs that use them: apitest (HTTP suites), sqltest (SQL suites), client-run (the suivi
+# client), notify-util (test-notify). tests/integration/ holds only suites.
 check_LIBRARIES += tests/harness/libharness.a
 tests_harness_libharness_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS)
 tests_harness_libharness_a_SOURCES = tests/harness/harness.c tests/harness/harness.h \
@@ -21,7 +24,7 @@ check_PROGRAMS += tests/integration/test-client
 TESTS += tests/integration/test-client
 tests_integration_test_client_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_client_SOURCES = tests/integration/test-client.c \
-	tests/integration/client-run.c tests/integration/client-run.h
+	tests/harness/client-run.c tests/harness/client-run.h
 tests_integration_test_client_LDADD = $(INTEGRATION_LDADD)
 
 # The SQL API of migrations/0002_tracking.sql, called directly (no suivid).
@@ -29,11 +32,11 @@ check_PROGRAMS += tests/integration/test-sql tests/integration/test-sql-load
 TESTS += tests/integration/test-sql tests/integration/test-sql-load
 tests_integration_test_sql_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_sql_SOURCES = tests/integration/test-sql.c \
-	tests/integration/sqltest.c tests/integration/sqltest.h
+	tests/harness/sqltest.c tests/harness/sqltest.h
 tests_integration_test_sql_LDADD = $(INTEGRATION_LDADD)
 tests_integration_test_sql_load_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_sql_load_SOURCES = tests/integration/test-sql-load.c \
-	tests/integration/sqltest.c tests/integration/sqltest.h
+	tests/harness/sqltest.c tests/harness/sqltest.h
 tests_integration_test_sql_load_LDADD = $(INTEGRATION_LDADD)
 
 # Reminders, the overdue report and delivery through the hook (needs msmtp, python3-aiosmtpd).
@@ -41,11 +44,11 @@ check_PROGRAMS += tests/integration/test-notify
 TESTS += tests/integration/test-notify
 tests_integration_test_notify_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_notify_SOURCES = tests/integration/test-notify.c \
-	tests/integration/notify-util.c tests/integration/notify-util.h
+	tests/harness/notify-util.c tests/harness/notify-util.h
 tests_integration_test_notify_LDADD = $(INTEGRATION_LDADD)
 
 # The HTTP API over real sockets: every endpoint, the role matrix, concurrent writers.
-APITEST_SOURCES = tests/integration/apitest.c tests/integration/apitest.h
+APITEST_SOURCES = tests/harness/apitest.c tests/harness/apitest.h
 check_PROGRAMS += tests/integration/test-api
 TESTS += tests/integration/test-api
 tests_integration_test_api_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
