@@ -5,6 +5,7 @@
 check_LIBRARIES += tests/harness/libharness.a
 tests_harness_libharness_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBPQ_CFLAGS) $(JANSSON_CFLAGS)
 tests_harness_libharness_a_SOURCES = tests/harness/harness.c tests/harness/harness.h \
+	tests/harness/harness-pg.c tests/harness/harness-daemon.c \
 	tests/harness/harness-http.c tests/harness/harness-internal.h
 
 # Integration suites: each its own program, run against real PostgreSQL and suivid.
