@@ -4,6 +4,8 @@
 
 #include <check.h>
 
+/* test-api-recs.c: recommendations (create, read, edit, If-Match, workflow, history). */
+void api_recs_tcases(Suite *s);
 /* test-api-list.c: recommendation lists and import. */
 void api_list_tcases(Suite *s);
 /* test-api-more.c: reports, tokens and request validation. */

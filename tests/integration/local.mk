@@ -54,7 +54,8 @@ check_PROGRAMS += tests/integration/test-api
 TESTS += tests/integration/test-api
 tests_integration_test_api_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_api_SOURCES = tests/integration/test-api.c \
-	tests/integration/test-api-list.c tests/integration/test-api-more.c \
+	tests/integration/test-api-recs.c tests/integration/test-api-list.c \
+	tests/integration/test-api-more.c \
 	tests/integration/apitest-parts.h $(APITEST_SOURCES)
 tests_integration_test_api_LDADD = $(INTEGRATION_LDADD)
 check_PROGRAMS += tests/integration/test-roles
