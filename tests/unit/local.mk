@@ -7,7 +7,7 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-util.c \
 	tests/unit/test-date.c \
 	tests/unit/test-sha256.c \
-	tests/unit/test-config.c \
+	tests/unit/test-config.c tests/unit/test-config-errors.c tests/unit/test-config.h \
 	tests/unit/test-log.c \
 	tests/unit/test-migrate.c \
 	tests/unit/test-embedded-pg.c \
