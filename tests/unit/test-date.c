@@ -206,17 +206,26 @@ START_TEST(test_weekday)
 END_TEST
 
 /* A zone 14 hours east and one 12 hours west never share a date with UTC at the same moment
- * differently than by one day; each is consistent with gmtime plus its offset. */
+ * differently than by one day; each is consistent with gmtime plus its offset. Zone offsets
+ * here are whole hours, so readings taken within one UTC hour all match the clock read before
+ * them: when an hour boundary passes between the readings, they are taken again (the next
+ * boundary is an hour away, so a second attempt always fits; five bound a stalled machine). */
 START_TEST(test_today_zones)
 {
 	struct date utc, kiri, baker, local;
-	time_t before = time(NULL);
-	ck_assert(date_today("UTC", &utc));
-	ck_assert(date_today("Pacific/Kiritimati", &kiri));   /* UTC+14 */
-	ck_assert(date_today("Etc/GMT+12", &baker));          /* UTC-12 */
-	time_t after = time(NULL);
-	if (before / 3600 != after / 3600)
-		return; /* crossed an hour boundary between calls: the comparison is meaningless */
+	time_t before = 0, after = 0;
+	int attempts = 0;
+	do {
+		before = time(NULL);
+		ck_assert(date_today("UTC", &utc));
+		ck_assert(date_today("Pacific/Kiritimati", &kiri)); /* UTC+14 */
+		ck_assert(date_today("Etc/GMT+12", &baker));        /* UTC-12 */
+		after = time(NULL);
+	} while (before / 3600 != after / 3600 && ++attempts < 5);
+	ck_assert_msg(before / 3600 == after / 3600,
+		      "an hour boundary passed during each of %d attempts at reading the date in "
+		      "three zones (last attempt: %lld to %lld)",
+		      attempts, (long long)before, (long long)after);
 
 	struct tm tm;
 	time_t t = before + 14 * 3600;
