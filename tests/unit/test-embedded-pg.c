@@ -249,11 +249,11 @@ START_TEST(test_adopts_orphan_server)
 END_TEST
 
 /* As root: an empty pgdata made by root is handed to postgres; another user's initialised
- * cluster is refused rather than half-chowned. (Not root: nothing to check.) */
+ * cluster is refused rather than half-chowned. Only added to the suite when running as root
+ * (make_embedded_pg_suite), as CI does. */
 START_TEST(test_root_pgdata_ownership)
 {
-	if (geteuid() != 0)
-		return;
+	ck_assert_msg(geteuid() == 0, "this test checks what suivid does as root; run it as root");
 	struct passwd *pw = getpwnam("postgres");
 	ck_assert_ptr_nonnull(pw);
 	uid_t postgres = pw->pw_uid;
@@ -344,9 +344,12 @@ START_TEST(test_conninfo_and_lock_probe)
 	char *err = NULL;
 	PQconninfoOption *opts = PQconninfoParse(ci, &err);
 	ck_assert_ptr_nonnull(opts);
+	const char *host = NULL;
 	for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
 		if (strcmp(o->keyword, "host") == 0)
-			ck_assert_str_eq(o->val, "/srv/my suivi/it's/run");
+			host = o->val;
+	ck_assert_msg(host != NULL, "no host in %s", ci);
+	ck_assert_str_eq(host, "/srv/my suivi/it's/run");
 	PQconninfoFree(opts);
 	free(ci);
 	ck_assert_int_eq(embedded_pg_locked("/nonexistent/suivi-data"), 0);
@@ -365,7 +368,14 @@ Suite *make_embedded_pg_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_lifecycle);
 	tcase_add_test(tc, test_adopts_orphan_server);
-	tcase_add_test(tc, test_root_pgdata_ownership);
+	/* Only root can see what suivid does as root. Elsewhere the test is not run, and the
+	 * TAP stream says so, rather than counting as a pass that checked nothing. */
+	if (geteuid() == 0) {
+		tcase_add_test(tc, test_root_pgdata_ownership);
+	} else {
+		printf("# embedded_pg: test_root_pgdata_ownership not run: it needs root\n");
+		fflush(stdout); /* before Check forks: a child would print it again */
+	}
 	tcase_add_test(tc, test_socket_path_too_long);
 	tcase_add_test(tc, test_programs_not_found);
 	suite_add_tcase(s, tc);

@@ -1,6 +1,7 @@
 /* test-schedule.c — schedule parsing, zone validation and run computation across DST. */
 #include "suivi-config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -156,9 +157,28 @@ START_TEST(test_timezone_valid)
 	ck_assert(!schedule_timezone_valid("zone.tab"));
 	ck_assert(!schedule_timezone_valid("CET-1CEST,M3.5.0,M10.5.0/3"));
 	ck_assert(!schedule_timezone_valid("Europe/Bruxelles\xc3\xa9"));
-	/* A regular file under zoneinfo that is not a zone: glibc would silently use UTC. */
-	if (access("/usr/share/zoneinfo/leapseconds", R_OK) == 0)
-		ck_assert(!schedule_timezone_valid("leapseconds"));
+	/* A regular file under zoneinfo that is not a zone, like tzdata's leapseconds: glibc
+	 * would silently use UTC. Made in a TZDIR of our own, so that the check runs whether or
+	 * not this machine's tzdata ships the file. */
+	char dir[] = "/tmp/suivi-tz-notzone-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char *path = xasprintf("%s/leapseconds", dir);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#\tLeap seconds, as tzdata lists them\nLeap\t2016\tDec\t31\t23:59:60\t+\tS\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	char *saved = getenv("TZDIR") != NULL ? xstrdup(getenv("TZDIR")) : NULL;
+	setenv("TZDIR", dir, 1);
+	bool valid = schedule_timezone_valid("leapseconds");
+	if (saved != NULL)
+		setenv("TZDIR", saved, 1);
+	else
+		unsetenv("TZDIR");
+	free(saved);
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	ck_assert_msg(!valid, "a regular file that is not TZif was taken for a zone");
 }
 END_TEST
 
