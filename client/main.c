@@ -11,6 +11,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "table.h"
+#include "utf8.h"
 
 static void usage(FILE *f);
 static int terminal_width(void);

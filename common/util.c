@@ -95,48 +95,6 @@ void set_cause(char **cause, const char *fmt, ...)
 	*cause = s;
 }
 
-/* Follows the well-formed byte sequences of Unicode 15, table 3-7. */
-bool utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < len) {
-		unsigned char c = p[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t n;
-		unsigned char lo = 0x80, hi = 0xBF;
-		if (c >= 0xC2 && c <= 0xDF) {
-			n = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			n = 2;
-			if (c == 0xE0)
-				lo = 0xA0; /* overlong */
-			else if (c == 0xED)
-				hi = 0x9F; /* UTF-16 surrogates */
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			n = 3;
-			if (c == 0xF0)
-				lo = 0x90; /* overlong */
-			else if (c == 0xF4)
-				hi = 0x8F; /* above U+10FFFF */
-		} else {
-			return false; /* continuation byte, C0/C1 overlong, or F5..FF */
-		}
-		if (len - i - 1 < n)
-			return false;
-		if (p[i + 1] < lo || p[i + 1] > hi)
-			return false;
-		for (size_t k = 2; k <= n; k++)
-			if (p[i + k] < 0x80 || p[i + k] > 0xBF)
-				return false;
-		i += n + 1;
-	}
-	return true;
-}
-
 /* Not isspace(): the client sets a locale, and trimming must not depend on it. */
 static bool is_ascii_space(char c)
 {

@@ -24,9 +24,6 @@ char *xvasprintf(const char *fmt, va_list ap) PRINTFLIKE(1, 0);
 /* Replace *cause (freeing any old value) with a formatted message; NULL cause is allowed. */
 void set_cause(char **cause, const char *fmt, ...) PRINTFLIKE(2, 3);
 
-/* True when s is valid UTF-8 (no overlongs, no surrogates, nothing above U+10FFFF). */
-bool utf8_valid(const char *s, size_t len);
-
 /* Trim ASCII white space in place at both ends; returns s. */
 char *str_trim(char *s);
 

@@ -13,6 +13,7 @@
 #include "api/api-util.h"
 #include "http/auth.h"
 #include "api/rec-list.h"
+#include "utf8.h"
 #include "util.h"
 #include "api/validate.h"
 
@@ -136,7 +137,7 @@ static void recs_list(struct api_request *r)
 	f.due_after = api_query(r, "due_after");
 	validate_query_date("due_after", f.due_after, &errors);
 	f.q = api_query(r, "q");
-	if (f.q != NULL && (utf8_length(f.q) < 3 || utf8_length(f.q) > 200))
+	if (f.q != NULL && (utf8_count(f.q) < 3 || utf8_count(f.q) > 200))
 		validate_error_add(&errors, "q", "must be 3 to 200 characters");
 	f.after = api_query(r, "after");
 	if (f.after != NULL && (strlen(f.after) == 0 || strlen(f.after) > 64))

@@ -7,16 +7,15 @@
 #include <time.h>
 
 #include "api/api-util.h"
+#include "base64.h"
 #include "core/config.h"
 #include "date.h"
 #include "core/log.h"
 #include "util.h"
 #include "api/validate.h"
+#include "utf8.h"
 
 static const char *status_title(int status);
-
-static const char b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 void api_reply_json_text(struct api_request *r, int status, const char *json, size_t len)
 {
@@ -216,51 +215,23 @@ bool api_check_query(struct api_request *r, const char *const *allowed, json_t *
 char *api_cursor_encode(const char *key)
 {
 	char *plain = xasprintf("k:%s", key);
-	size_t n = strlen(plain), o = 0;
-	char *out = xmalloc(n * 4 / 3 + 4);
-	const unsigned char *p = (const unsigned char *)plain;
+	size_t n = strlen(plain);
+	char *out = xmalloc(BASE64_URL_LEN(n) + 1);
 
-	for (size_t i = 0; i < n; i += 3) {
-		unsigned v = (unsigned)p[i] << 16;
-		if (i + 1 < n)
-			v |= (unsigned)p[i + 1] << 8;
-		if (i + 2 < n)
-			v |= p[i + 2];
-		out[o++] = b64url[(v >> 18) & 63];
-		out[o++] = b64url[(v >> 12) & 63];
-		if (i + 1 < n)
-			out[o++] = b64url[(v >> 6) & 63];
-		if (i + 2 < n)
-			out[o++] = b64url[v & 63];
-	}
-	out[o] = '\0';
+	base64_url_encode(plain, n, out);
 	free(plain);
 	return out;
 }
 
 char *api_cursor_decode(const char *cursor)
 {
-	size_t n = strlen(cursor), o = 0;
-	unsigned v = 0;
-	int bits = 0;
+	size_t n = strlen(cursor), o;
 
 	if (n == 0 || n > 512)
 		return NULL;
-	char *out = xmalloc(n);
-	for (size_t i = 0; i < n; i++) {
-		const char *pos = strchr(b64url, cursor[i]);
-		if (pos == NULL || cursor[i] == '\0') {
-			free(out);
-			return NULL;
-		}
-		v = (v << 6) | (unsigned)(pos - b64url);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			out[o++] = (char)((v >> bits) & 0xff);
-		}
-	}
-	out[o] = '\0';
+	char *out = base64_url_decode(cursor, n, &o);
+	if (out == NULL)
+		return NULL;
 	if (o < 2 || out[0] != 'k' || out[1] != ':' || memchr(out, '\0', o) != NULL ||
 	    !utf8_valid(out, o)) {
 		free(out);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "utf8.h"
 #include "util.h"
 #include "api/validate.h"
 
@@ -15,16 +16,6 @@ static bool check_string(const char *s, bool multiline, long min, long max, char
 static bool is_slug(const char *s);
 static bool is_email(const char *s);
 static void add_error(json_t **errors, const char *field, const char *msg);
-
-size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 static void add_error(json_t **errors, const char *field, const char *msg)
 {
@@ -57,7 +48,7 @@ static bool check_string(const char *s, bool multiline, long min, long max, char
 			return false;
 		}
 	}
-	size_t n = utf8_length(s);
+	size_t n = utf8_count(s);
 	if ((long)n < min) {
 		if (min == 1)
 			snprintf(msg, len, "must not be empty");

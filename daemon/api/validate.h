@@ -54,9 +54,6 @@ bool validate_query_int(const char *name, const char *value, long min, long max,
 			json_t **errors);
 bool validate_query_bool(const char *name, const char *value, bool *out, json_t **errors);
 
-/* Code points in a valid UTF-8 string. */
-size_t utf8_length(const char *s);
-
 /* Append {field, message} to an errors array (created when *errors is NULL). */
 void validate_error_add(json_t **errors, const char *field, const char *fmt, ...) PRINTFLIKE(3, 4);
 

@@ -17,6 +17,7 @@
 #include "core/config.h"
 #include "core/config-value.h"
 #include "core/schedule.h"
+#include "utf8.h"
 
 #define CONFIG_LINE_MAX 4096
 #define CONFIG_FILE_MAX (1024 * 1024)

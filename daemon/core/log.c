@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "utf8.h"
 
 /* A whole line, newline included; the caller's text is cut to fit. */
 #define LOG_LINE_MAX 4096
@@ -195,8 +196,9 @@ static size_t quote_one(const unsigned char *p, size_t avail, char *out)
 		return 1;
 	}
 	if (c >= 0x80) {
-		size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-		if (n <= avail && utf8_valid((const char *)p, n)) {
+		uint32_t cp;
+		size_t n = utf8_decode((const char *)p, avail, &cp);
+		if (n > 0) {
 			memcpy(out, p, n);
 			out[n] = '\0';
 			return n;

@@ -10,11 +10,13 @@
 #include <sys/random.h>
 
 #include "http/auth.h"
+#include "base64.h"
 #include "core/log.h"
 #include "sha256.h"
+#include "utf8.h"
 
 /* Length of a token as auth_token_generate makes it: prefix + unpadded base64url. */
-#define AUTH_TOKEN_LEN (sizeof AUTH_TOKEN_PREFIX - 1 + (AUTH_TOKEN_RANDOM_BYTES * 4 + 2) / 3)
+#define AUTH_TOKEN_LEN (sizeof AUTH_TOKEN_PREFIX - 1 + BASE64_URL_LEN(AUTH_TOKEN_RANDOM_BYTES))
 
 struct auth {
 	struct event_base *base;
@@ -29,14 +31,12 @@ struct auth_query {
 	void *arg;
 };
 
-static void base64url_encode(const unsigned char *in, size_t len, char *out);
 static bool token_looks_valid(const char *token);
 static bool parse_id(const char *s, size_t len, int64_t *out);
 static void auth_defer(struct auth_query *q);
 static void auth_deferred_cb(evutil_socket_t fd, short what, void *arg);
 static void auth_lookup_done(PGresult *res, const struct db_error *err, void *arg);
 static void auth_owner_done(PGresult *res, const struct db_error *err, void *arg);
-static size_t utf8_chars(const char *s);
 
 const struct db_stmt auth_stmts[] = {
 	{"auth_token_lookup",
@@ -76,27 +76,6 @@ bool role_parse(const char *s, enum role *out)
 	return false;
 }
 
-static void base64url_encode(const unsigned char *in, size_t len, char *out)
-{
-	static const char alphabet[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	size_t o = 0;
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)in[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)in[i + 1] << 8;
-		if (i + 2 < len)
-			v |= in[i + 2];
-		out[o++] = alphabet[(v >> 18) & 63];
-		out[o++] = alphabet[(v >> 12) & 63];
-		if (i + 1 < len)
-			out[o++] = alphabet[(v >> 6) & 63];
-		if (i + 2 < len)
-			out[o++] = alphabet[v & 63];
-	}
-	out[o] = '\0';
-}
-
 int auth_token_generate(char **token, char hash_hex[65])
 {
 	unsigned char raw[AUTH_TOKEN_RANDOM_BYTES];
@@ -112,7 +91,7 @@ int auth_token_generate(char **token, char hash_hex[65])
 	}
 	char *t = xmalloc(AUTH_TOKEN_LEN + 1);
 	memcpy(t, AUTH_TOKEN_PREFIX, sizeof AUTH_TOKEN_PREFIX - 1);
-	base64url_encode(raw, sizeof raw, t + sizeof AUTH_TOKEN_PREFIX - 1);
+	base64_url_encode(raw, sizeof raw, t + sizeof AUTH_TOKEN_PREFIX - 1);
 	explicit_bzero(raw, sizeof raw);
 	auth_token_hash(t, hash_hex);
 	*token = t;
@@ -283,16 +262,6 @@ static void auth_owner_done(PGresult *res, const struct db_error *err, void *arg
 	free(q);
 }
 
-/* Characters, as the schema's char_length counts them (the string is valid UTF-8). */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s != '\0'; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 int auth_create_token_blocking(PGconn *conn, const char *name, enum role role,
 			       const char *owner_handle, char **token, int64_t *id, char **cause)
 {
@@ -300,7 +269,7 @@ int auth_create_token_blocking(PGconn *conn, const char *name, enum role role,
 	PGresult *res = NULL;
 	char *tok = NULL;
 	char hash[65];
-	size_t chars = utf8_chars(name);
+	size_t chars = utf8_count(name);
 
 	if (!utf8_valid(name, strlen(name)) || chars < 1 || chars > 100) {
 		set_cause(cause, "token name must be 1 to 100 characters of UTF-8");

@@ -14,6 +14,7 @@
 #include "http/http-internal.h"
 #include "http/http.h"
 #include "core/log.h"
+#include "utf8.h"
 
 /* --- accessors -------------------------------------------------------------------------- */
 

@@ -27,6 +27,7 @@
 #include "http/http-internal.h"
 #include "http/http.h"
 #include "core/log.h"
+#include "utf8.h"
 
 #define HTTP_MAX_HEADERS_SIZE (16 * 1024)
 #define HTTP_MAX_SEGMENTS 32

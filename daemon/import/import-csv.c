@@ -8,6 +8,7 @@
 
 #include "import/import-internal.h"
 #include "util.h"
+#include "utf8.h"
 
 enum column {
 	COL_TEXT,

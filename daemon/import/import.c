@@ -13,6 +13,7 @@
 #include "import/import-internal.h"
 #include "import/import.h"
 #include "util.h"
+#include "utf8.h"
 
 #define TEXT_MAX 4000
 #define DETAILS_MAX 20000

@@ -20,6 +20,7 @@
 #include "render/mail.h"
 #include "notify/outbox.h"
 #include "util.h"
+#include "utf8.h"
 
 #define OUTBOX_POLL_MS 2000     /* ready rows (retries, other daemons' runs) */
 #define LAST_ERROR_MAX 2000     /* bytes of a hook's stderr kept in last_error */
@@ -388,9 +389,9 @@ static char *clean_error(const char *cause, const char *text, size_t len)
 		n += (size_t)snprintf(out + n, cap - n, ": ");
 	size_t kept = 0;
 	for (size_t i = 0; i < len && kept < LAST_ERROR_MAX;) {
-		size_t clen = p[i] < 0x80 ? 1 : p[i] >= 0xf0 ? 4 : p[i] >= 0xe0 ? 3 : 2;
-		if (p[i] >= 0x80 && (i + clen > len || kept + clen > LAST_ERROR_MAX ||
-				     !utf8_valid((const char *)p + i, clen))) {
+		uint32_t cp;
+		size_t clen = utf8_decode((const char *)p + i, len - i, &cp);
+		if (clen == 0 || kept + clen > LAST_ERROR_MAX) {
 			out[n++] = '?';
 			i++;
 			kept++;

@@ -13,8 +13,10 @@
 #include <jansson.h>
 
 #include "render/mail.h"
+#include "base64.h"
 #include "sha256.h"
 #include "util.h"
+#include "utf8.h"
 
 /* RFC 5322 recommends lines of at most 78 characters (without the line end). */
 #define LINE_MAX_CHARS 78
@@ -37,8 +39,6 @@ static void buf_adds(struct buf *b, const char *s);
 static void buf_addf(struct buf *b, const char *fmt, ...) PRINTFLIKE(2, 3);
 static char *neutralise(const char *s, const char *what, char **cause);
 static bool needs_encoding(const char *s);
-static size_t utf8_char_len(const unsigned char *p);
-static void base64_add(struct buf *b, const unsigned char *p, size_t n);
 static void add_encoded_words(struct buf *b, const char *s, size_t *col);
 static void add_unstructured(struct buf *b, const char *s, size_t *col);
 static int add_mailbox(struct buf *b, const struct mail_address *a, size_t *col, char **cause);
@@ -47,8 +47,6 @@ static int add_address_field(struct buf *b, const char *field, const struct mail
 static void add_date(struct buf *b, time_t t);
 static void add_qp_body(struct buf *b, const char *body);
 static bool is_atext(int c);
-
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 bool mail_address_valid(const char *addr)
 {
@@ -244,55 +242,24 @@ static bool needs_encoding(const char *s)
 	return strstr(s, "=?") != NULL;
 }
 
-static size_t utf8_char_len(const unsigned char *p)
-{
-	if (*p < 0x80)
-		return 1;
-	if (*p >= 0xf0)
-		return 4;
-	if (*p >= 0xe0)
-		return 3;
-	return 2;
-}
-
-static void base64_add(struct buf *b, const unsigned char *p, size_t n)
-{
-	char q[4];
-
-	for (; n >= 3; p += 3, n -= 3) {
-		q[0] = b64[p[0] >> 2];
-		q[1] = b64[((p[0] & 3) << 4) | (p[1] >> 4)];
-		q[2] = b64[((p[1] & 15) << 2) | (p[2] >> 6)];
-		q[3] = b64[p[2] & 63];
-		buf_add(b, q, 4);
-	}
-	if (n > 0) {
-		q[0] = b64[p[0] >> 2];
-		q[1] = b64[((p[0] & 3) << 4) | (n == 2 ? p[1] >> 4 : 0)];
-		q[2] = n == 2 ? b64[(p[1] & 15) << 2] : '=';
-		q[3] = '=';
-		buf_add(b, q, 4);
-	}
-}
-
 /* Write valid UTF-8 text as "=?UTF-8?B?…?=" words cut between whole characters, one word per
  * line after the first (white space between adjacent encoded words is not part of the text). */
 static void add_encoded_words(struct buf *b, const char *s, size_t *col)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, clen;
+	const char *p = s;
+	char word[BASE64_LEN(EWORD_MAX_BYTES) + 1];
+	size_t n;
 	bool first = true;
 
 	while (first || *p != '\0') {
-		n = 0;
-		while (p[n] != '\0' && n + (clen = utf8_char_len(p + n)) <= EWORD_MAX_BYTES)
-			n += clen;
+		n = utf8_cut(p, EWORD_MAX_BYTES);
 		if (!first) {
 			buf_adds(b, "\n ");
 			*col = 1;
 		}
 		buf_adds(b, "=?UTF-8?B?");
-		base64_add(b, p, n);
+		base64_encode(p, n, word);
+		buf_adds(b, word);
 		buf_adds(b, "?=");
 		*col += 12 + 4 * ((n + 2) / 3);
 		p += n;

@@ -8,6 +8,8 @@
 #define UNIT_SUITES(X) \
 	X(util) \
 	X(date) \
+	X(utf8) \
+	X(base64) \
 	X(sha256) \
 	X(config) \
 	X(log) \

@@ -9,6 +9,7 @@
 
 #include "client/table.h"
 #include "suites.h"
+#include "utf8.h"
 
 #define E_ACUTE "\xc3\xa9"          /* é precomposed, 2 bytes, 1 column */
 #define COMBINING_ACUTE "\xcc\x81"  /* U+0301, 2 bytes, 0 columns */

@@ -12,6 +12,7 @@
 #include "sha256.h"
 #include "suites.h"
 #include "util.h"
+#include "utf8.h"
 
 #define MAX_FIELDS 32
 

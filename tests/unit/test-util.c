@@ -1,4 +1,4 @@
-/* test-util.c — allocators, set_cause, UTF-8 validation, trimming. */
+/* test-util.c — allocators, set_cause, trimming. */
 #include "suivi-config.h"
 
 #include <stdlib.h>
@@ -6,9 +6,6 @@
 
 #include "suites.h"
 #include "util.h"
-
-#define UTF8_OK(lit) ck_assert_msg(utf8_valid(lit, sizeof(lit) - 1), "should be valid: %s", #lit)
-#define UTF8_BAD(lit) ck_assert_msg(!utf8_valid(lit, sizeof(lit) - 1), "should be invalid: %s", #lit)
 
 START_TEST(test_xasprintf)
 {
@@ -74,52 +71,6 @@ START_TEST(test_set_cause)
 }
 END_TEST
 
-START_TEST(test_utf8_valid_good)
-{
-	UTF8_OK("");
-	UTF8_OK("plain ascii");
-	UTF8_OK("caf\xc3\xa9");                 /* é */
-	UTF8_OK("\xe2\x82\xac");                /* € */
-	UTF8_OK("\xf0\x9f\x98\x80");            /* U+1F600 */
-	UTF8_OK("\xc2\x80");                    /* U+0080, smallest 2-byte */
-	UTF8_OK("\xe0\xa0\x80");                /* U+0800, smallest 3-byte */
-	UTF8_OK("\xed\x9f\xbf");                /* U+D7FF, just below surrogates */
-	UTF8_OK("\xee\x80\x80");                /* U+E000, just above surrogates */
-	UTF8_OK("\xef\xbf\xbf");                /* U+FFFF */
-	UTF8_OK("\xf0\x90\x80\x80");            /* U+10000, smallest 4-byte */
-	UTF8_OK("\xf4\x8f\xbf\xbf");            /* U+10FFFF, the largest */
-	UTF8_OK("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"); /* 日本語 */
-	/* Only len bytes are looked at: a bad byte beyond them is ignored. */
-	ck_assert(utf8_valid("ab\xff", 2));
-}
-END_TEST
-
-START_TEST(test_utf8_valid_bad)
-{
-	UTF8_BAD("\x80");                 /* lone continuation */
-	UTF8_BAD("a\xbf" "b");            /* continuation in the middle */
-	UTF8_BAD("\xc0\xaf");             /* overlong '/' */
-	UTF8_BAD("\xc1\xbf");             /* overlong 2-byte */
-	UTF8_BAD("\xe0\x80\xaf");         /* overlong 3-byte */
-	UTF8_BAD("\xe0\x9f\xbf");         /* overlong U+07FF */
-	UTF8_BAD("\xf0\x80\x80\xaf");     /* overlong 4-byte */
-	UTF8_BAD("\xf0\x8f\xbf\xbf");     /* overlong U+FFFF */
-	UTF8_BAD("\xed\xa0\x80");         /* U+D800, high surrogate */
-	UTF8_BAD("\xed\xbf\xbf");         /* U+DFFF, low surrogate */
-	UTF8_BAD("\xf4\x90\x80\x80");     /* U+110000 */
-	UTF8_BAD("\xf5\x80\x80\x80");     /* lead byte beyond U+10FFFF */
-	UTF8_BAD("\xff");
-	UTF8_BAD("\xfe");
-	UTF8_BAD("\xc3");                 /* truncated 2-byte */
-	UTF8_BAD("\xe2\x82");             /* truncated 3-byte */
-	UTF8_BAD("\xf0\x9f\x98");         /* truncated 4-byte */
-	UTF8_BAD("\xe2\x82" "a");         /* continuation replaced by ASCII */
-	UTF8_BAD("\xc3\xc3\xa9");         /* lead byte where a continuation belongs */
-	/* A valid sequence cut by len is truncated too. */
-	ck_assert(!utf8_valid("\xe2\x82\xac", 2));
-}
-END_TEST
-
 START_TEST(test_str_trim)
 {
 	char a[] = "  \t key = value \r\n";
@@ -145,8 +96,6 @@ Suite *make_util_suite(void)
 	tcase_add_test(tc, test_xstrdup_xstrndup);
 	tcase_add_test(tc, test_xalloc);
 	tcase_add_test(tc, test_set_cause);
-	tcase_add_test(tc, test_utf8_valid_good);
-	tcase_add_test(tc, test_utf8_valid_bad);
 	tcase_add_test(tc, test_str_trim);
 	suite_add_tcase(s, tc);
 	return s;
