@@ -4,10 +4,70 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "client.h"
 #include "reldate.h"
 #include "table.h"
+
+static int terminal_width(void);
+
+/* Columns of the terminal on stdout; 0 when stdout is not one (output kept whole). */
+static int terminal_width(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	const char *cols = getenv("COLUMNS");
+	if (cols != NULL && cols[0] != '\0') {
+		char *end;
+		long n = strtol(cols, &end, 10);
+		if (*end == '\0' && n > 0 && n < 10000)
+			return (int)n;
+	}
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+int client_open(struct client *c, const char *flag_url, const char *flag_token,
+		struct client_config *cfg)
+{
+	char *cause = NULL;
+
+	if (client_config_load(flag_url, flag_token, c->err, cfg, &cause) < 0) {
+		client_fail(c, EXIT_USAGE, "%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (conn_url_parse(cfg->url, &c->url, &cause) < 0) {
+		client_fail(c, EXIT_USAGE, "%s", cause);
+		free(cause);
+		client_config_free(cfg);
+		return EXIT_USAGE;
+	}
+	c->url_text = cfg->url;
+	c->token = cfg->token;
+	const char *no_colour = getenv("NO_COLOR");
+	c->colour = isatty(STDOUT_FILENO) && (no_colour == NULL || no_colour[0] == '\0');
+	c->width = terminal_width();
+	if (!date_today(NULL, &c->today)) {
+		client_fail(c, EXIT_USAGE, "cannot tell today's date");
+		client_close(c, cfg);
+		return EXIT_USAGE;
+	}
+	return EXIT_DONE;
+}
+
+void client_close(struct client *c, struct client_config *cfg)
+{
+	conn_url_free(&c->url);
+	client_config_free(cfg);
+	json_decref(c->workflow);
+	c->workflow = NULL;
+}
 
 int client_fail(struct client *c, int code, const char *fmt, ...)
 {
@@ -62,24 +122,27 @@ char *client_escape(const char *s, bool keep_slash)
 	return out;
 }
 
-char *client_rec_path(struct client *c, const char *ref, const char *suffix)
+bool client_ref_valid(struct client *c, const char *ref)
 {
-	/* Each segment must be a real name: "..", "." or an empty segment would let a ref
-	 * walk to another resource. */
-	const char *p = ref;
-	for (;;) {
+	for (const char *p = ref;;) {
 		size_t n = strcspn(p, "/");
 		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
 			client_fail(c, EXIT_USAGE,
 				    "\"%s\" is not a recommendation (a ref such as bamako-2019/3 "
 				    "or a numeric id)",
 				    ref);
-			return NULL;
+			return false;
 		}
 		if (p[n] == '\0')
-			break;
+			return true;
 		p += n + 1;
 	}
+}
+
+char *client_rec_path(struct client *c, const char *ref, const char *suffix)
+{
+	if (!client_ref_valid(c, ref))
+		return NULL;
 	char *esc = client_escape(ref, true);
 	char *path = xasprintf("/v1/recommendations/%s%s", esc, suffix);
 	free(esc);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "config.h"
 #include "conn.h"
 #include "date.h"
 #include "util.h"
@@ -29,10 +30,18 @@ struct client {
 	int width;          /* terminal columns; 0 when stdout is not a terminal */
 	struct date today;  /* the local date, base of relative dates */
 	const char *subject; /* what the command is about (a ref), named in error sentences */
+	json_t *workflow;    /* the server's workflow once asked (workflow.h), NULL before */
+	bool workflow_asked; /* asked already: at most once a run, even when it failed */
 	FILE *out;
 	FILE *err;
 };
 
+/* Where to connect (flags, else SUIVI_URL and SUIVI_TOKEN, else client.conf into cfg) and
+ * how to print (colour, width), and today's date. Says why on stderr and returns EXIT_USAGE
+ * when it cannot; else EXIT_DONE, and client_close frees it all. */
+int client_open(struct client *c, const char *flag_url, const char *flag_token,
+		struct client_config *cfg);
+void client_close(struct client *c, struct client_config *cfg);
 /* Print "suivi: <message>" on stderr; returns code so callers can return it. */
 int client_fail(struct client *c, int code, const char *fmt, ...) PRINTFLIKE(3, 4);
 /* Turn a typed date into YYYY-MM-DD in buf (11 bytes); "none" only when allow_none (buf
@@ -42,6 +51,9 @@ bool client_date(struct client *c, const char *what, const char *s, bool allow_n
 /* Percent-encode s for a path segment or a query value (caller frees). keep_slash keeps '/'
  * as a separator, for refs such as bamako-2019/3. */
 char *client_escape(const char *s, bool keep_slash);
+/* Whether ref can name a recommendation: no empty, "." or ".." segment that would walk to
+ * another resource. Says why not on stderr. */
+bool client_ref_valid(struct client *c, const char *ref);
 /* The API path of a recommendation by id or ref, plus suffix (may be ""); NULL and an error
  * printed when the ref cannot be one (empty, "." or ".." segments). Caller frees. */
 char *client_rec_path(struct client *c, const char *ref, const char *suffix);

@@ -1,45 +1,33 @@
 /* cmd-comment.c — suivi comment: add a comment to a recommendation's history. */
 #include "suivi-config.h"
 
-#include <stdlib.h>
-
 #include "cmd.h"
-#include "request.h"
 
-static int cmd_comment_exec(struct client *c, int argc, char **argv);
+static int cmd_comment_exec(struct client *c, const struct cmd_args *a);
+static void cmd_comment_print(struct client *c, const struct cmd_args *a, const json_t *rec);
+
+static const struct cmd_arg cmd_comment_args[] = {
+	{.name = "REF", .kind = CMD_REF},
+	{.name = "TEXT", .kind = CMD_TEXT},
+	CMD_ARG_END,
+};
 
 const struct cmd_entry cmd_comment_entry = {
 	.name = "comment",
-	.alias = NULL,
 	.usage = "comment REF TEXT",
 	.summary = "add a comment to a recommendation",
-	.options = NULL,
+	.args = cmd_comment_args,
 	.exec = cmd_comment_exec,
 };
 
-static int cmd_comment_exec(struct client *c, int argc, char **argv)
+static void cmd_comment_print(struct client *c, const struct cmd_args *a, const json_t *rec)
 {
-	struct request_reply r;
-	int ch;
+	(void)a;
+	fprintf(c->out, "comment added to %s\n", client_str(rec, "ref"));
+}
 
-	while ((ch = cmd_getopt(c, &cmd_comment_entry, argc, argv, "", NULL)) != -1)
-		return ch == 'h' ? EXIT_DONE : EXIT_USAGE;
-	if (argc - optind != 2)
-		return cmd_usage(c, &cmd_comment_entry, "comment needs a REF and the TEXT, quoted");
-	c->subject = argv[optind];
-	char *path = client_rec_path(c, argv[optind], "/comments");
-	if (path == NULL)
-		return EXIT_USAGE;
-	json_t *body = json_pack("{s:s}", "comment", argv[optind + 1]);
-	int code = request_json(c, "POST", path, body, &r);
-	free(path);
-	json_decref(body);
-	if (code != EXIT_DONE)
-		return code;
-	if (c->json)
-		client_print_json(c, r.json);
-	else
-		fprintf(c->out, "comment added to %s\n", client_str(r.json, "ref"));
-	request_reply_free(&r);
-	return EXIT_DONE;
+static int cmd_comment_exec(struct client *c, const struct cmd_args *a)
+{
+	json_t *body = json_pack("{s:s}", "comment", cmd_arg(a, 1));
+	return cmd_request_rec(c, a, "POST", cmd_arg(a, 0), "/comments", body, cmd_comment_print);
 }

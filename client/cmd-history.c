@@ -6,18 +6,23 @@
 
 #include "cmd.h"
 #include "render.h"
-#include "request.h"
 #include "table.h"
 
-static int cmd_history_exec(struct client *c, int argc, char **argv);
+static int cmd_history_exec(struct client *c, const struct cmd_args *a);
+static void cmd_history_print(struct client *c, const struct cmd_args *a, const json_t *items);
 static char *short_time(const char *rfc3339);
+
+static const struct cmd_arg cmd_history_args[] = {
+	{.name = "REF", .kind = CMD_REF},
+	CMD_ARG_END,
+};
 
 const struct cmd_entry cmd_history_entry = {
 	.name = "history",
 	.alias = "log",
 	.usage = "history REF",
 	.summary = "show every change of a recommendation, oldest first",
-	.options = NULL,
+	.args = cmd_history_args,
 	.exec = cmd_history_exec,
 };
 
@@ -29,31 +34,9 @@ static char *short_time(const char *t)
 	return xstrdup(t);
 }
 
-static int cmd_history_exec(struct client *c, int argc, char **argv)
+static void cmd_history_print(struct client *c, const struct cmd_args *a, const json_t *items)
 {
-	json_t *items;
-	bool more;
-	int ch;
-
-	while ((ch = cmd_getopt(c, &cmd_history_entry, argc, argv, "", NULL)) != -1)
-		return ch == 'h' ? EXIT_DONE : EXIT_USAGE;
-	if (argc - optind != 1)
-		return cmd_usage(c, &cmd_history_entry, "history needs one REF");
-	c->subject = argv[optind];
-	char *path = client_rec_path(c, argv[optind], "/history");
-	if (path == NULL)
-		return EXIT_USAGE;
-	int code = request_list(c, path, 0, &items, &more, NULL);
-	free(path);
-	if (code != EXIT_DONE)
-		return code;
-	if (c->json) {
-		json_t *doc = json_pack("{s:O,s:n}", "items", items, "next");
-		client_print_json(c, doc);
-		json_decref(doc);
-		json_decref(items);
-		return EXIT_DONE;
-	}
+	(void)a;
 	struct table *t = table_new(4);
 	size_t i;
 	json_t *ev;
@@ -85,6 +68,15 @@ static int cmd_history_exec(struct client *c, int argc, char **argv)
 	}
 	table_print(t, c->out, c->width, c->colour);
 	table_free(t);
-	json_decref(items);
-	return EXIT_DONE;
+}
+
+static int cmd_history_exec(struct client *c, const struct cmd_args *a)
+{
+	c->subject = cmd_arg(a, 0);
+	char *path = client_rec_path(c, cmd_arg(a, 0), "/history");
+	if (path == NULL)
+		return EXIT_USAGE;
+	int code = cmd_list(c, a, path, 0, cmd_history_print);
+	free(path);
+	return code;
 }

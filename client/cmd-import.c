@@ -12,23 +12,38 @@
 
 #define IMPORT_MAX_FILE (64 * 1024 * 1024)
 
-static int cmd_import_exec(struct client *c, int argc, char **argv);
+static int cmd_import_exec(struct client *c, const struct cmd_args *a);
 static char *read_all(FILE *f, size_t *len);
 static const char *type_from_name(const char *name);
 static const char *type_from_format(const char *format);
 static const char *sniff_type(const char *data, size_t len);
+static void import_print(struct client *c, const struct cmd_args *a, const json_t *reply);
+
+static const struct cmd_arg cmd_import_args[] = {
+	{.name = "MEETING", .kind = CMD_MEETING},
+	{.name = "FILE|-", .kind = CMD_FILE, .words = "txt md csv json"},
+	CMD_ARG_END,
+};
+
+static const struct cmd_option cmd_import_options[] = {
+	{.name = "owner", .kind = CMD_OWNER, .value = "HANDLE", .key = "owner",
+	 .help = "lead owner of items that name none"},
+	{.name = "due", .kind = CMD_DATE, .value = "DATE", .key = "due_on",
+	 .help = "deadline of items that have none"},
+	{.short_name = 'n', .name = "dry-run", .kind = CMD_FLAG, .key = "dry_run",
+	 .help = "show what would be created, create nothing"},
+	{.name = "format", .kind = CMD_WORDS, .value = "F", .words = "text csv json",
+	 .help = "text, csv or json; by default from the file's extension\n"
+		 "(.txt .md .csv .json), for - '[' means JSON, else text"},
+	CMD_OPTION_END,
+};
 
 const struct cmd_entry cmd_import_entry = {
 	.name = "import",
-	.alias = NULL,
-	.usage = "import MEETING FILE|- [--owner HANDLE] [--due DATE] [--dry-run]\n"
-		 "       [--format text|csv|json]",
+	.usage = "import MEETING FILE|-",
 	.summary = "add many recommendations from minutes, CSV or JSON (all or nothing)",
-	.options = "  --owner HANDLE   lead owner of items that name none\n"
-		   "  --due DATE       deadline of items that have none\n"
-		   "  --dry-run        show what would be created, create nothing\n"
-		   "  --format F       text, csv or json; by default from the file's extension\n"
-		   "                   (.txt .md .csv .json), for - '[' means JSON, else text\n",
+	.args = cmd_import_args,
+	.options = cmd_import_options,
 	.exec = cmd_import_exec,
 };
 
@@ -97,47 +112,21 @@ static const char *sniff_type(const char *data, size_t len)
 	return i < len && data[i] == '[' ? "application/json" : "text/plain; charset=utf-8";
 }
 
-static int cmd_import_exec(struct client *c, int argc, char **argv)
+static void import_print(struct client *c, const struct cmd_args *a, const json_t *reply)
 {
-	static const struct option opts[] = {
-		{"owner", required_argument, NULL, 'o'},
-		{"due", required_argument, NULL, 'd'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"format", required_argument, NULL, 'f'},
-		CMD_OPT_END,
-	};
-	const char *owner = NULL, *due = NULL, *format = NULL, *type = NULL;
-	bool dry_run = false;
-	char due_buf[11];
-	int ch;
+	bool dry_run = cmd_flag(a, "dry-run");
+	json_t *items = json_is_array(reply) ? (json_t *)reply : json_object_get(reply, "items");
+	size_t n = json_array_size(items);
 
-	while ((ch = cmd_getopt(c, &cmd_import_entry, argc, argv, "n", opts)) != -1) {
-		switch (ch) {
-		case 'o':
-			owner = optarg;
-			break;
-		case 'd':
-			due = optarg;
-			break;
-		case 'n':
-			dry_run = true;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'h':
-			return EXIT_DONE;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2)
-		return cmd_usage(c, &cmd_import_entry, "import needs a MEETING and a FILE (or -)");
-	const char *meeting = argv[optind], *file = argv[optind + 1];
-	if (format != NULL && (type = type_from_format(format)) == NULL)
-		return cmd_usage(c, &cmd_import_entry, "--format is text, csv or json");
-	if (due != NULL && !client_date(c, "--due", due, false, due_buf))
-		return EXIT_USAGE;
+	render_recs(c, items);
+	fprintf(c->out, "%s%zu recommendation%s %s %s\n", dry_run ? "dry run: " : "", n,
+		n == 1 ? "" : "s", dry_run ? "would be added to" : "added to", cmd_arg(a, 0));
+}
+
+static int cmd_import_exec(struct client *c, const struct cmd_args *a)
+{
+	const char *file = cmd_arg(a, 1), *format = cmd_opt(a, "format");
+	const char *type = format != NULL ? type_from_format(format) : NULL;
 
 	bool from_stdin = strcmp(file, "-") == 0;
 	FILE *f = from_stdin ? stdin : fopen(file, "re");
@@ -155,20 +144,12 @@ static int cmd_import_exec(struct client *c, int argc, char **argv)
 	if (type == NULL)
 		type = sniff_type(data, len);
 
-	char *m = client_escape(meeting, false);
-	char *path = xasprintf("/v1/meetings/%s/import", m);
-	char *query = NULL;
-	if (dry_run)
-		client_query_add(&query, "dry_run", "true");
-	if (owner != NULL)
-		client_query_add(&query, "owner", owner);
-	if (due != NULL)
-		client_query_add(&query, "due_on", due_buf);
-	char *url = xasprintf("%s%s", path, query != NULL ? query : "");
+	char *meeting = client_escape(cmd_arg(a, 0), false);
+	char *query = cmd_query(a);
+	char *url = xasprintf("/v1/meetings/%s/import%s", meeting, query);
 	struct request_reply r;
 	int code = request_raw(c, "POST", url, "application/json", type, data, len, &r);
-	free(m);
-	free(path);
+	free(meeting);
 	free(query);
 	free(url);
 	free(data);
@@ -178,15 +159,10 @@ static int cmd_import_exec(struct client *c, int argc, char **argv)
 		request_reply_free(&r);
 		return client_fail(c, EXIT_UNREACHABLE, "the server's answer is not JSON");
 	}
-	if (c->json) {
+	if (c->json)
 		client_print_json(c, r.json);
-	} else {
-		json_t *items = json_is_array(r.json) ? r.json : json_object_get(r.json, "items");
-		size_t n = json_array_size(items);
-		render_recs(c, items);
-		fprintf(c->out, "%s%zu recommendation%s %s %s\n", dry_run ? "dry run: " : "", n,
-			n == 1 ? "" : "s", dry_run ? "would be added to" : "added to", meeting);
-	}
+	else
+		import_print(c, a, r.json);
 	request_reply_free(&r);
 	return EXIT_DONE;
 }

@@ -5,21 +5,28 @@
 #include <stdlib.h>
 
 #include "cmd.h"
-#include "request.h"
 #include "table.h"
 
-static int cmd_overdue_exec(struct client *c, int argc, char **argv);
+static int cmd_overdue_exec(struct client *c, const struct cmd_args *a);
+static void cmd_overdue_print(struct client *c, const struct cmd_args *a, const json_t *report);
 static void add_items(struct table *t, const char *owner, const char *meeting,
 		      const json_t *items);
 
+static const struct cmd_option cmd_overdue_options[] = {
+	{.name = "owner", .kind = CMD_OWNER, .value = "HANDLE", .key = "owner",
+	 .help = "only this owner's items"},
+	{.name = "meeting", .kind = CMD_MEETING, .value = "CODE", .key = "meeting",
+	 .help = "only this meeting's items"},
+	{.name = "as-of", .kind = CMD_DATE, .value = "DATE", .key = "as_of",
+	 .help = "as if today were DATE"},
+	CMD_OPTION_END,
+};
+
 const struct cmd_entry cmd_overdue_entry = {
 	.name = "overdue",
-	.alias = NULL,
-	.usage = "overdue [--owner HANDLE] [--meeting CODE] [--as-of DATE]",
+	.usage = "overdue",
 	.summary = "show overdue recommendations by owner and meeting",
-	.options = "  --owner HANDLE   only this owner's items\n"
-		   "  --meeting CODE   only this meeting's items\n"
-		   "  --as-of DATE     as if today were DATE\n",
+	.options = cmd_overdue_options,
 	.exec = cmd_overdue_exec,
 };
 
@@ -43,53 +50,9 @@ static void add_items(struct table *t, const char *owner, const char *meeting,
 	}
 }
 
-static int cmd_overdue_exec(struct client *c, int argc, char **argv)
+static void cmd_overdue_print(struct client *c, const struct cmd_args *a, const json_t *report)
 {
-	static const struct option opts[] = {
-		{"owner", required_argument, NULL, 'o'},
-		{"meeting", required_argument, NULL, 'm'},
-		{"as-of", required_argument, NULL, 'a'},
-		CMD_OPT_END,
-	};
-	char *query = NULL;
-	char date[11];
-	struct request_reply r;
-	int ch, code = EXIT_USAGE;
-
-	while ((ch = cmd_getopt(c, &cmd_overdue_entry, argc, argv, "", opts)) != -1) {
-		switch (ch) {
-		case 'o':
-			client_query_add(&query, "owner", optarg);
-			break;
-		case 'm':
-			client_query_add(&query, "meeting", optarg);
-			break;
-		case 'a':
-			if (!client_date(c, "--as-of", optarg, false, date))
-				goto out;
-			client_query_add(&query, "as_of", date);
-			break;
-		case 'h':
-			code = EXIT_DONE;
-			goto out;
-		default:
-			goto out;
-		}
-	}
-	if (optind < argc) {
-		cmd_usage(c, &cmd_overdue_entry, "unexpected argument \"%s\"", argv[optind]);
-		goto out;
-	}
-	char *path = xasprintf("/v1/reports/overdue%s", query != NULL ? query : "");
-	code = request_json(c, "GET", path, NULL, &r);
-	free(path);
-	if (code != EXIT_DONE)
-		goto out;
-	if (c->json) {
-		client_print_json(c, r.json);
-		request_reply_free(&r);
-		goto out;
-	}
+	(void)a;
 	struct table *t = table_new(7);
 	static const char *const headers[] = {"OWNER", "MEETING", "REF", "DAYS",
 					      "DUE",   "STATUS",  "TEXT"};
@@ -98,21 +61,27 @@ static int cmd_overdue_exec(struct client *c, int argc, char **argv)
 	table_shrink_column(t, 6);
 	size_t i, j;
 	json_t *o, *m;
-	json_array_foreach(json_object_get(r.json, "owners"), i, o) {
+	json_array_foreach(json_object_get(report, "owners"), i, o) {
 		const char *handle = client_str(json_object_get(o, "owner"), "handle");
 		json_array_foreach(json_object_get(o, "meetings"), j, m) {
 			add_items(t, handle, client_str(m, "code"), json_object_get(m, "items"));
 		}
 	}
-	add_items(t, "(none)", NULL, json_object_get(r.json, "unowned"));
+	add_items(t, "(none)", NULL, json_object_get(report, "unowned"));
 	int n = table_rows(t);
 	if (n > 0)
 		table_print(t, c->out, c->width, c->colour);
 	fprintf(c->out, "%d overdue item%s as of %s (%s)\n", n, n == 1 ? "" : "s",
-		client_str(r.json, "as_of"), client_str(r.json, "timezone"));
+		client_str(report, "as_of"), client_str(report, "timezone"));
 	table_free(t);
-	request_reply_free(&r);
-out:
+}
+
+static int cmd_overdue_exec(struct client *c, const struct cmd_args *a)
+{
+	char *query = cmd_query(a);
+	char *path = xasprintf("/v1/reports/overdue%s", query);
+	int code = cmd_request(c, a, "GET", path, NULL, cmd_overdue_print);
+	free(path);
 	free(query);
 	return code;
 }

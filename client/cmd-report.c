@@ -8,23 +8,43 @@
 #include "cmd.h"
 #include "request.h"
 #include "table.h"
+#include "workflow.h"
 
-static int cmd_report_exec(struct client *c, int argc, char **argv);
+static int cmd_report_exec(struct client *c, const struct cmd_args *a);
 static void print_body(struct client *c, const struct request_reply *r);
 static void print_summary(struct client *c, const json_t *s);
+static void print_by_status(struct client *c, const json_t *by);
+static void print_counts(struct client *c, const json_t *rows, const char *const head[4],
+			 const char *key, const char *name_key);
+
+static const struct cmd_sub cmd_report_subs[] = {
+	{"overdue", NULL, false, NULL},
+	{"summary", NULL, false, NULL},
+	{"brief", NULL, false, "meeting"},
+	CMD_SUB_END,
+};
+
+static const struct cmd_option cmd_report_options[] = {
+	{.name = "meeting", .kind = CMD_MEETING, .value = "CODE", .with = "overdue brief",
+	 .key = "meeting", .help = "the meeting (brief: the one the brief prepares)"},
+	{.name = "owner", .kind = CMD_OWNER, .value = "HANDLE", .with = "overdue", .key = "owner",
+	 .help = "only this owner's items (overdue)"},
+	{.name = "as-of", .kind = CMD_DATE, .value = "DATE", .key = "as_of",
+	 .help = "as if today were DATE"},
+	{.name = "format", .kind = CMD_WORDS, .value = "F", .words = "text json csv",
+	 .help = "text (as mailed), json or csv; summary defaults to a\n"
+		 "table, the others to text"},
+	CMD_OPTION_END,
+};
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.alias = NULL,
-	.usage = "report overdue [--owner HANDLE] [--meeting CODE] [--as-of DATE] [--format F]\n"
-		 "report summary [--as-of DATE] [--format F]\n"
-		 "report brief --meeting CODE [--format F]",
+	.usage = "report overdue\n"
+		 "report summary\n"
+		 "report brief",
 	.summary = "print a report: overdue, summary or the follow-up brief of a meeting",
-	.options = "  --meeting CODE   the meeting (brief: the one the brief prepares)\n"
-		   "  --owner HANDLE   only this owner's items (overdue)\n"
-		   "  --as-of DATE     as if today were DATE\n"
-		   "  --format F       text (as mailed), json or csv; summary defaults to a\n"
-		   "                   table, the others to text\n",
+	.subs = cmd_report_subs,
+	.options = cmd_report_options,
 	.exec = cmd_report_exec,
 };
 
@@ -40,101 +60,68 @@ static void print_body(struct client *c, const struct request_reply *r)
 	}
 }
 
-static void print_summary(struct client *c, const json_t *s)
+/* "  accepted      3": the workflow's statuses in its order, else as the server sent them. */
+static void print_by_status(struct client *c, const json_t *by)
 {
-	static const char *const statuses[] = {
-		"proposed",    "accepted",     "in_progress", "blocked",
-		"implemented", "not_accepted", "obsolete",
-	};
-	json_t *by = json_object_get(s, "by_status");
+	json_t *statuses = workflow_sorted(workflow_get(c), "statuses");
+	const char *key;
 	size_t i;
 	json_t *v;
 
-	fprintf(c->out, "As of %s: %lld open, %lld overdue\n", client_str(s, "as_of"),
-		(long long)json_integer_value(json_object_get(s, "open")),
-		(long long)json_integer_value(json_object_get(s, "overdue")));
-	for (i = 0; i < ARRAY_LEN(statuses); i++)
-		fprintf(c->out, "  %-13s %lld\n", statuses[i],
-			(long long)json_integer_value(json_object_get(by, statuses[i])));
-
-	struct table *t = table_new(4);
-	table_header(t, 0, "MEETING");
-	table_header(t, 1, "OPEN");
-	table_header(t, 2, "OVERDUE");
-	table_header(t, 3, "TITLE");
-	table_shrink_column(t, 3);
-	json_array_foreach(json_object_get(s, "meetings"), i, v) {
-		json_int_t overdue = json_integer_value(json_object_get(v, "overdue"));
-		table_add_row(t, overdue > 0 ? TABLE_RED : TABLE_PLAIN);
-		table_cell(t, 0, client_str(v, "code"));
-		table_cellf(t, 1, "%lld", (long long)json_integer_value(json_object_get(v, "open")));
-		table_cellf(t, 2, "%lld", (long long)overdue);
-		table_cell(t, 3, client_str(v, "title"));
+	json_array_foreach(statuses, i, v) {
+		const char *name = client_str(v, "name");
+		fprintf(c->out, "  %-13s %lld\n", name,
+			(long long)json_integer_value(json_object_get(by, name)));
 	}
-	fputc('\n', c->out);
-	table_print(t, c->out, c->width, c->colour);
-	table_free(t);
+	if (json_array_size(statuses) == 0) {
+		json_object_foreach((json_t *)by, key, v)
+			fprintf(c->out, "  %-13s %lld\n", key, (long long)json_integer_value(v));
+	}
+	json_decref(statuses);
+}
 
-	t = table_new(4);
-	table_header(t, 0, "OWNER");
-	table_header(t, 1, "OPEN");
-	table_header(t, 2, "OVERDUE");
-	table_header(t, 3, "NAME");
+/* One table of the summary: a meeting or owner a row, with its open and overdue counts. */
+static void print_counts(struct client *c, const json_t *rows, const char *const head[4],
+			 const char *key, const char *name_key)
+{
+	struct table *t = table_new(4);
+	size_t i;
+	json_t *v;
+
+	for (int col = 0; col < 4; col++)
+		table_header(t, col, head[col]);
 	table_shrink_column(t, 3);
-	json_array_foreach(json_object_get(s, "owners"), i, v) {
+	json_array_foreach(rows, i, v) {
 		json_int_t overdue = json_integer_value(json_object_get(v, "overdue"));
 		table_add_row(t, overdue > 0 ? TABLE_RED : TABLE_PLAIN);
-		table_cell(t, 0, client_str(v, "handle"));
+		table_cell(t, 0, client_str(v, key));
 		table_cellf(t, 1, "%lld", (long long)json_integer_value(json_object_get(v, "open")));
 		table_cellf(t, 2, "%lld", (long long)overdue);
-		table_cell(t, 3, client_str(v, "name"));
+		table_cell(t, 3, client_str(v, name_key));
 	}
 	fputc('\n', c->out);
 	table_print(t, c->out, c->width, c->colour);
 	table_free(t);
 }
 
-static int cmd_report_exec(struct client *c, int argc, char **argv)
+static void print_summary(struct client *c, const json_t *s)
 {
-	static const struct option opts[] = {
-		{"meeting", required_argument, NULL, 'm'},
-		{"owner", required_argument, NULL, 'o'},
-		{"as-of", required_argument, NULL, 'a'},
-		{"format", required_argument, NULL, 'f'},
-		CMD_OPT_END,
-	};
-	const char *meeting = NULL, *owner = NULL, *as_of = NULL, *format = NULL;
-	char *query = NULL;
-	char date[11];
-	struct request_reply r;
-	int ch, code = EXIT_USAGE;
+	static const char *const meetings[4] = {"MEETING", "OPEN", "OVERDUE", "TITLE"};
+	static const char *const owners[4] = {"OWNER", "OPEN", "OVERDUE", "NAME"};
 
-	while ((ch = cmd_getopt(c, &cmd_report_entry, argc, argv, "", opts)) != -1) {
-		switch (ch) {
-		case 'm':
-			meeting = optarg;
-			break;
-		case 'o':
-			owner = optarg;
-			break;
-		case 'a':
-			as_of = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'h':
-			return EXIT_DONE;
-		default:
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 1)
-		return cmd_usage(c, &cmd_report_entry, "report needs overdue, summary or brief");
-	const char *kind = argv[optind];
-	if (strcmp(kind, "overdue") != 0 && strcmp(kind, "summary") != 0 &&
-	    strcmp(kind, "brief") != 0)
-		return cmd_usage(c, &cmd_report_entry, "unknown report \"%s\"", kind);
+	fprintf(c->out, "As of %s: %lld open, %lld overdue\n", client_str(s, "as_of"),
+		(long long)json_integer_value(json_object_get(s, "open")),
+		(long long)json_integer_value(json_object_get(s, "overdue")));
+	print_by_status(c, json_object_get(s, "by_status"));
+	print_counts(c, json_object_get(s, "meetings"), meetings, "code", "title");
+	print_counts(c, json_object_get(s, "owners"), owners, "handle", "name");
+}
+
+static int cmd_report_exec(struct client *c, const struct cmd_args *a)
+{
+	const char *kind = cmd_subcommand(a), *format = cmd_opt(a, "format");
+	struct request_reply r;
+
 	if (c->json && format == NULL)
 		format = "json";
 	const char *accept;
@@ -144,25 +131,11 @@ static int cmd_report_exec(struct client *c, int argc, char **argv)
 		accept = "text/plain";
 	else if (strcmp(format, "json") == 0)
 		accept = "application/json";
-	else if (strcmp(format, "csv") == 0)
-		accept = "text/csv";
 	else
-		return cmd_usage(c, &cmd_report_entry, "--format is text, json or csv");
-	if (strcmp(kind, "brief") == 0 && meeting == NULL)
-		return cmd_usage(c, &cmd_report_entry, "report brief needs --meeting");
-	if (owner != NULL && strcmp(kind, "overdue") != 0)
-		return cmd_usage(c, &cmd_report_entry, "--owner goes with report overdue");
-	if (as_of != NULL && !client_date(c, "--as-of", as_of, false, date))
-		return EXIT_USAGE;
-
-	if (as_of != NULL)
-		client_query_add(&query, "as_of", date);
-	if (owner != NULL)
-		client_query_add(&query, "owner", owner);
-	if (meeting != NULL)
-		client_query_add(&query, "meeting", meeting);
-	char *path = xasprintf("/v1/reports/%s%s", kind, query != NULL ? query : "");
-	code = request_raw(c, "GET", path, accept, NULL, NULL, 0, &r);
+		accept = "text/csv";
+	char *query = cmd_query(a);
+	char *path = xasprintf("/v1/reports/%s%s", kind, query);
+	int code = request_raw(c, "GET", path, accept, NULL, NULL, 0, &r);
 	free(path);
 	free(query);
 	if (code != EXIT_DONE)

@@ -1,62 +1,45 @@
 /* cmd-status.c — suivi status: move a recommendation along the workflow. */
 #include "suivi-config.h"
 
-#include <stdlib.h>
-
 #include "cmd.h"
-#include "request.h"
 
-static int cmd_status_exec(struct client *c, int argc, char **argv);
+static int cmd_status_exec(struct client *c, const struct cmd_args *a);
+static void cmd_status_print(struct client *c, const struct cmd_args *a, const json_t *rec);
+
+static const struct cmd_arg cmd_status_args[] = {
+	{.name = "REF", .kind = CMD_REF},
+	{.name = "NEW_STATUS", .kind = CMD_STATUS},
+	CMD_ARG_END,
+};
+
+static const struct cmd_option cmd_status_options[] = {
+	{.short_name = 'm', .name = "comment", .alias = "message", .kind = CMD_TEXT,
+	 .value = "TEXT", .key = "comment",
+	 .help = "why; some statuses need one (suivi workflow says which)"},
+	CMD_OPTION_END,
+};
 
 const struct cmd_entry cmd_status_entry = {
 	.name = "status",
 	.alias = "move",
-	.usage = "status REF NEW_STATUS [-m COMMENT]",
+	.usage = "status REF NEW_STATUS",
 	.summary = "move a recommendation to a new status",
-	.options = "  -m, --comment TEXT  why; required for blocked, not_accepted, obsolete\n"
-		   "\n"
-		   "Statuses: proposed accepted in_progress blocked (open),\n"
-		   "          implemented not_accepted obsolete (closed).\n",
+	.args = cmd_status_args,
+	.options = cmd_status_options,
+	.notes = "Statuses and the moves between them: suivi workflow.",
 	.exec = cmd_status_exec,
 };
 
-static int cmd_status_exec(struct client *c, int argc, char **argv)
+static void cmd_status_print(struct client *c, const struct cmd_args *a, const json_t *rec)
 {
-	static const struct option opts[] = {
-		{"comment", required_argument, NULL, 'm'},
-		{"message", required_argument, NULL, 'm'},
-		CMD_OPT_END,
-	};
-	const char *comment = NULL;
-	struct request_reply r;
-	int ch;
+	(void)a;
+	fprintf(c->out, "%s is now %s\n", client_str(rec, "ref"), client_str(rec, "status"));
+}
 
-	while ((ch = cmd_getopt(c, &cmd_status_entry, argc, argv, "m:", opts)) != -1) {
-		if (ch == 'm')
-			comment = optarg;
-		else
-			return ch == 'h' ? EXIT_DONE : EXIT_USAGE;
-	}
-	if (argc - optind != 2)
-		return cmd_usage(c, &cmd_status_entry, "status needs a REF and the NEW_STATUS");
-	const char *ref = argv[optind], *to = argv[optind + 1];
-	c->subject = ref;
-	char *path = client_rec_path(c, ref, "/transitions");
-	if (path == NULL)
-		return EXIT_USAGE;
-	json_t *body = json_pack("{s:s}", "to", to);
-	if (comment != NULL)
-		json_object_set_new(body, "comment", json_string(comment));
-	int code = request_json(c, "POST", path, body, &r);
-	free(path);
-	json_decref(body);
-	if (code != EXIT_DONE)
-		return code;
-	if (c->json)
-		client_print_json(c, r.json);
-	else
-		fprintf(c->out, "%s is now %s\n", client_str(r.json, "ref"),
-			client_str(r.json, "status"));
-	request_reply_free(&r);
-	return EXIT_DONE;
+static int cmd_status_exec(struct client *c, const struct cmd_args *a)
+{
+	json_t *body = cmd_body(a);
+	json_object_set_new(body, "to", json_string(cmd_arg(a, 1)));
+	return cmd_request_rec(c, a, "POST", cmd_arg(a, 0), "/transitions", body,
+			       cmd_status_print);
 }

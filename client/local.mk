@@ -10,6 +10,8 @@ client_libsuivi_a_SOURCES = \
 	client/reldate.c client/reldate.h \
 	client/table.c client/table.h \
 	client/render.c client/render.h \
+	client/workflow.c client/workflow.h \
+	client/complete.c client/complete.h \
 	client/cmd.c client/cmd.h \
 	client/cmd-owner.c \
 	client/cmd-meeting.c \
@@ -27,7 +29,8 @@ client_libsuivi_a_SOURCES = \
 	client/cmd-report.c \
 	client/cmd-remind.c \
 	client/cmd-notifications.c \
-	client/cmd-token.c
+	client/cmd-token.c \
+	client/cmd-workflow.c
 
 SUIVI_CLIENT_LIBS = client/libsuivi.a common/libcommon.a $(JANSSON_LIBS)
 

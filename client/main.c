@@ -1,20 +1,18 @@
 /* main.c — suivi: global flags, configuration, then one command from the table. */
 #include "suivi-config.h"
 
-#include <getopt.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "cmd.h"
+#include "complete.h"
 #include "config.h"
 #include "table.h"
 #include "utf8.h"
 
 static void usage(FILE *f);
-static int terminal_width(void);
+static int run(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -26,85 +24,54 @@ static void usage(FILE *f)
 	      f);
 	for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++)
 		fprintf(f, "  %-14s %s\n", (*e)->name, (*e)->summary);
+	fputs("\nOptions:\n", f);
+	cmd_help_options(cmd_global_options, 17, f);
 	fputs("\n"
-	      "Options:\n"
-	      "  --url URL      http://host:port[/prefix] or unix:/path/to/socket\n"
-	      "                 (else SUIVI_URL, client.conf, http://127.0.0.1:8470)\n"
-	      "  --token TOKEN  API token (else SUIVI_TOKEN, client.conf)\n"
-	      "  --json         print the server's JSON instead of tables\n"
-	      "  -h, --help     show this help; suivi COMMAND --help for a command\n"
-	      "  -V, --version  show the version\n"
-	      "\n"
 	      "Dates: YYYY-MM-DD, today, tomorrow, +Nd, +Nw, +Nm.\n"
 	      "Exit: 0 done, 1 refused by the server, 2 usage error, 3 server unreachable or\n"
 	      "failing, 4 not authenticated or not allowed.\n",
 	      f);
 }
 
-/* Columns of the terminal on stdout; 0 when stdout is not one (output kept whole). */
-static int terminal_width(void)
+/* The global options, then the command with the rest of the line. */
+static int run(int argc, char **argv)
 {
-	struct winsize ws;
-
-	if (!isatty(STDOUT_FILENO))
-		return 0;
-	const char *cols = getenv("COLUMNS");
-	if (cols != NULL && cols[0] != '\0') {
-		char *end;
-		long n = strtol(cols, &end, 10);
-		if (*end == '\0' && n > 0 && n < 10000)
-			return (int)n;
-	}
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 80;
-}
-
-int main(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{"url", required_argument, NULL, 'u'},
-		{"token", required_argument, NULL, 't'},
-		{"json", no_argument, NULL, 'J'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
-	};
 	const char *flag_url = NULL, *flag_token = NULL;
 	struct client c = {.out = stdout, .err = stderr};
 	struct client_config cfg;
-	char *cause = NULL;
-	int ch, code;
+	const struct cmd_option *o;
+	struct cmd_getopt g;
+	int ch;
 
-	setlocale(LC_CTYPE, "");
-	table_init_locale();
-	opterr = 0;
-	/* '+': stop at the command name; its options are its own. */
-	while ((ch = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'u':
+	/* in order: stop at the command name; its options are its own. */
+	cmd_getopt_init(&g, cmd_global_options, NULL, true);
+	while ((ch = cmd_getopt_next(&g, argc, argv, &o)) == 1) {
+		if (strcmp(o->name, "url") == 0)
 			flag_url = optarg;
-			break;
-		case 't':
+		else if (strcmp(o->name, "token") == 0)
 			flag_token = optarg;
-			break;
-		case 'J':
+		else if (strcmp(o->name, "json") == 0)
 			c.json = true;
+		else
 			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_DONE;
-		case 'V':
-			printf("suivi %s\n", PACKAGE_VERSION);
-			return EXIT_DONE;
-		case ':':
-			fprintf(stderr, "suivi: option %s needs a value\n", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			fprintf(stderr, "suivi: unknown option %s\n", argv[optind - 1]);
-			usage(stderr);
-			return EXIT_USAGE;
-		}
+	}
+	cmd_getopt_free(&g);
+	if (ch == 1 && strcmp(o->name, "help") == 0) {
+		usage(stdout);
+		return EXIT_DONE;
+	}
+	if (ch == 1) {
+		printf("suivi %s\n", PACKAGE_VERSION);
+		return EXIT_DONE;
+	}
+	if (ch == ':') {
+		fprintf(stderr, "suivi: option %s needs a value\n", argv[optind - 1]);
+		return EXIT_USAGE;
+	}
+	if (ch == '?') {
+		fprintf(stderr, "suivi: unknown option %s\n", argv[optind - 1]);
+		usage(stderr);
+		return EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		fprintf(stderr, "suivi: a command is needed; suivi --help lists them\n");
@@ -123,33 +90,24 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
-
-	if (client_config_load(flag_url, flag_token, stderr, &cfg, &cause) < 0) {
-		fprintf(stderr, "suivi: %s\n", cause);
-		free(cause);
-		return EXIT_USAGE;
-	}
-	if (conn_url_parse(cfg.url, &c.url, &cause) < 0) {
-		fprintf(stderr, "suivi: %s\n", cause);
-		free(cause);
-		client_config_free(&cfg);
-		return EXIT_USAGE;
-	}
-	c.url_text = cfg.url;
-	c.token = cfg.token;
-	const char *no_colour = getenv("NO_COLOR");
-	c.colour = isatty(STDOUT_FILENO) && (no_colour == NULL || no_colour[0] == '\0');
-	c.width = terminal_width();
-	if (!date_today(NULL, &c.today)) {
-		fprintf(stderr, "suivi: cannot tell today's date\n");
-		code = EXIT_USAGE;
-	} else {
+	int code = client_open(&c, flag_url, flag_token, &cfg);
+	if (code == EXIT_DONE) {
 		int first = optind;
 		optind = 0; /* a fresh getopt scan over the command's own arguments */
-		code = e->exec(&c, argc - first, argv + first);
+		code = cmd_run(&c, e, argc - first, argv + first);
+		client_close(&c, &cfg);
 	}
-	conn_url_free(&c.url);
-	client_config_free(&cfg);
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_CTYPE, "");
+	table_init_locale();
+	/* Hidden: what the bash completion asks (contrib/suivi.bash-completion). */
+	if (argc > 1 && strcmp(argv[1], "__complete") == 0)
+		return complete_main(argc - 2, argv + 2);
+	int code = run(argc, argv);
 	if (fflush(stdout) != 0 && code == EXIT_DONE) {
 		fprintf(stderr, "suivi: cannot write the output\n");
 		code = EXIT_REFUSED;

@@ -6,8 +6,10 @@
 
 #include "render.h"
 #include "table.h"
+#include "workflow.h"
 
 static char *value_text(const json_t *v);
+static char *count_line(struct client *c, const json_t *counts);
 
 void render_recs(struct client *c, const json_t *items)
 {
@@ -121,25 +123,77 @@ void render_meeting(struct client *c, const json_t *m)
 		client_kv(c, "Notes", client_str(m, "notes"));
 	json_t *counts = json_object_get(m, "counts");
 	if (json_is_object(counts)) {
-		static const char *const keys[] = {
-			"total",	"open",	     "overdue",	     "proposed", "accepted",
-			"in_progress", "blocked", "implemented", "not_accepted", "obsolete",
-		};
-		char *line = xstrdup("");
-		for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-			json_t *v = json_object_get(counts, keys[i]);
-			if (!json_is_integer(v))
-				continue;
-			char *n = xasprintf("%s%s%s %lld", line, line[0] != '\0' ? ", " : "",
-					    keys[i], (long long)json_integer_value(v));
-			free(line);
-			line = n;
-		}
+		char *line = count_line(c, counts);
 		client_kv(c, "Items", line);
 		free(line);
 	}
 	free(dates);
 	free(organisers);
+}
+
+/* "total 3, open 2, overdue 0, proposed 1, …": the totals, then the statuses in the
+ * workflow's order (the server's order of the counts when the workflow cannot be had). */
+static char *count_line(struct client *c, const json_t *counts)
+{
+	static const char *const totals[] = {"total", "open", "overdue"};
+	json_t *keys = json_array();
+	json_t *statuses = workflow_sorted(workflow_get(c), "statuses");
+	char *line = xstrdup("");
+	const char *key;
+	size_t i;
+	json_t *v;
+
+	for (i = 0; i < ARRAY_LEN(totals); i++)
+		json_array_append_new(keys, json_string(totals[i]));
+	json_array_foreach(statuses, i, v) {
+		json_array_append(keys, json_object_get(v, "name"));
+	}
+	if (json_array_size(statuses) == 0) {
+		json_object_foreach((json_t *)counts, key, v) {
+			bool total = false;
+			for (size_t t = 0; t < ARRAY_LEN(totals); t++)
+				total = total || strcmp(key, totals[t]) == 0;
+			if (!total)
+				json_array_append_new(keys, json_string(key));
+		}
+	}
+	json_array_foreach(keys, i, v) {
+		const char *k = json_string_value(v);
+		json_t *n = json_object_get(counts, k);
+		if (!json_is_integer(n))
+			continue;
+		char *longer = xasprintf("%s%s%s %lld", line, line[0] != '\0' ? ", " : "", k,
+					 (long long)json_integer_value(n));
+		free(line);
+		line = longer;
+	}
+	json_decref(keys);
+	json_decref(statuses);
+	return line;
+}
+
+void render_recs_print(struct client *c, const struct cmd_args *a, const json_t *items)
+{
+	(void)a;
+	render_recs(c, items);
+}
+
+void render_rec_print(struct client *c, const struct cmd_args *a, const json_t *rec)
+{
+	(void)a;
+	render_rec(c, rec);
+}
+
+void render_owner_print(struct client *c, const struct cmd_args *a, const json_t *owner)
+{
+	(void)a;
+	render_owner(c, owner);
+}
+
+void render_meeting_print(struct client *c, const struct cmd_args *a, const json_t *meeting)
+{
+	(void)a;
+	render_meeting(c, meeting);
 }
 
 /* Strings bare, null as "none", the rest as compact JSON. */
