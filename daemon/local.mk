@@ -21,10 +21,11 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/render/mail.c daemon/render/mail.h \
 	daemon/render/report.c daemon/render/report.h \
 	daemon/import/import.c daemon/import/import.h \
-	daemon/import/import-csv.c \
-	daemon/import/import-internal.h \
-	daemon/import/import-json.c \
-	daemon/import/import-minutes.c \
+	daemon/import/import-buf.c daemon/import/import-buf.h \
+	daemon/import/import-csv.c daemon/import/import-csv.h \
+	daemon/import/import-item.c daemon/import/import-item.h \
+	daemon/import/import-json.c daemon/import/import-json.h \
+	daemon/import/import-minutes.c daemon/import/import-minutes.h \
 	daemon/notify/hook.c daemon/notify/hook.h \
 	daemon/notify/outbox.c daemon/notify/outbox.h \
 	daemon/notify/remind.c daemon/notify/remind.h \

@@ -19,6 +19,14 @@ static void import_post(struct api_request *r);
 static void import_done(PGresult *res, const struct db_error *err, void *arg);
 static json_t *item_json(const struct import_item *it, const char *unit);
 
+/* The workflow and limits an import checks against. For now here; they belong to the
+ * database (the statuses a deployment defines, the limits of POST /v1/recommendations). */
+static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked",
+					    NULL};
+static const char *const closed_statuses[] = {"implemented", "not_accepted", "obsolete", NULL};
+#define IMPORT_TEXT_MAX 4000
+#define IMPORT_DETAILS_MAX 20000
+
 const struct db_stmt api_import_stmts[] = {
     {"recs_import", "SELECT suivi_rec_import($1, $2, $3::jsonb, $4::boolean, $5::date)::text"},
     {NULL, NULL},
@@ -82,10 +90,17 @@ static void import_post(struct api_request *r)
 		return;
 	}
 
-	struct import_defaults defaults = {owner, due_on};
+	struct import_options opts = {
+	    .owner = owner,
+	    .due_on = due_on,
+	    .open_statuses = open_statuses,
+	    .closed_statuses = closed_statuses,
+	    .text_max = IMPORT_TEXT_MAX,
+	    .details_max = IMPORT_DETAILS_MAX,
+	};
 	struct import_result parsed = {0};
 	struct import_error perr = {0};
-	if (import_parse(api_body_type(r), data, len, &defaults, &parsed, &perr) == -1) {
+	if (import_parse(api_body_type(r), data, len, &opts, &parsed, &perr) == -1) {
 		char *where = import_error_string(&perr);
 		json_t *ext = json_object();
 		json_t *errs = json_array();

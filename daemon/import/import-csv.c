@@ -6,7 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "import/import-internal.h"
+#include "import/import-csv.h"
+#include "import/import-buf.h"
+#include "import/import-item.h"
 #include "util.h"
 #include "utf8.h"
 
@@ -26,7 +28,7 @@ static const char *const column_names[COL_COUNT] = {"text", "details", "owner", 
     "priority", "status", "tags", "supporting"};
 
 struct csv {
-	struct import_ctx *ctx;
+	struct import_item_ctx *ctx;
 	const char *p;
 	const char *end;
 	char delim;
@@ -53,7 +55,7 @@ static void split_list(const char *s, char ***list, size_t *n);
 static bool record_empty(const struct record *rec);
 static void record_clear(struct record *rec);
 
-int import_csv_parse(struct import_ctx *ctx, const char *data, size_t len)
+int import_csv_parse(struct import_item_ctx *ctx, const char *data, size_t len)
 {
 	struct csv c = {ctx, data, data + len, detect_delimiter(data, data + len), 0, NULL, 0};
 	struct record hdr = {0};
@@ -62,7 +64,7 @@ int import_csv_parse(struct import_ctx *ctx, const char *data, size_t len)
 	int rc = -1;
 
 	if (c.p == c.end) {
-		import_fail(ctx, 0, NULL, "the CSV is empty: a header row is expected");
+		import_item_fail(ctx, 0, NULL, "the CSV is empty: a header row is expected");
 		goto out;
 	}
 	if (read_record(&c, &hdr) == -1 || map_header(&c, &hdr, map) == -1)
@@ -124,7 +126,7 @@ static int read_field(struct csv *c, size_t index, struct import_buf *field, boo
 	if (q == c->end || *q != '"') {
 		while (c->p < c->end && *c->p != c->delim && *c->p != '\n' && *c->p != '\r') {
 			if (*c->p == '"')
-				return import_fail(c->ctx, c->row, field_name(c, index),
+				return import_item_fail(c->ctx, c->row, field_name(c, index),
 				    "has a quote inside an unquoted field (enclose the field in "
 				    "quotes and double the quote)");
 			import_buf_addc(field, *c->p++);
@@ -134,7 +136,7 @@ static int read_field(struct csv *c, size_t index, struct import_buf *field, boo
 	c->p = q + 1;
 	for (;;) {
 		if (c->p == c->end)
-			return import_fail(c->ctx, c->row, field_name(c, index),
+			return import_item_fail(c->ctx, c->row, field_name(c, index),
 			    "has a quote that is never closed");
 		if (*c->p == '"' && c->p + 1 < c->end && c->p[1] == '"') {
 			import_buf_addc(field, '"');
@@ -164,7 +166,7 @@ static int end_of_field(struct csv *c, size_t index, bool *last)
 		c->p++;
 		*last = true;
 	} else {
-		return import_fail(c->ctx, c->row, field_name(c, index),
+		return import_item_fail(c->ctx, c->row, field_name(c, index),
 		    "has text after its closing quote");
 	}
 	return 0;
@@ -176,10 +178,10 @@ static int check_field(struct csv *c, size_t index, const struct import_buf *fie
 	if (field->len == 0)
 		return 0;
 	if (!utf8_valid(field->s, field->len))
-		return import_fail(c->ctx, c->row, field_name(c, index),
+		return import_item_fail(c->ctx, c->row, field_name(c, index),
 		    "is not valid UTF-8 (save the file as UTF-8)");
 	if (memchr(field->s, '\0', field->len) != NULL)
-		return import_fail(c->ctx, c->row, field_name(c, index),
+		return import_item_fail(c->ctx, c->row, field_name(c, index),
 		    "contains the control character U+0000");
 	return 0;
 }
@@ -201,20 +203,20 @@ static int map_header(struct csv *c, const struct record *hdr, int map[COL_COUNT
 		while (k < COL_COUNT && strcasecmp(name, column_names[k]) != 0)
 			k++;
 		if (*name == '\0')
-			return import_fail(c->ctx, 1, NULL, "column %zu of the header has no name",
+			return import_item_fail(c->ctx, 1, NULL, "column %zu of the header has no name",
 			    i + 1);
 		if (k == COL_COUNT)
-			return import_fail(c->ctx, 1, name,
+			return import_item_fail(c->ctx, 1, name,
 			    "unknown column (the columns are text, details, owner, due_on, "
 			    "priority, status, tags and supporting)");
 		if (map[k] != -1)
-			return import_fail(c->ctx, 1, name, "the column is repeated");
+			return import_item_fail(c->ctx, 1, name, "the column is repeated");
 		/* Errors name columns as the header spells them, but in lower case. */
 		memcpy(name, column_names[k], strlen(column_names[k]) + 1);
 		map[k] = (int)i;
 	}
 	if (map[COL_TEXT] == -1)
-		return import_fail(c->ctx, 1, "text", "the header has no text column");
+		return import_item_fail(c->ctx, 1, "text", "the header has no text column");
 	return 0;
 }
 
@@ -225,7 +227,7 @@ static int make_item(struct csv *c, const struct record *rec, const int map[COL_
 	    &item.priority, &item.status, NULL, NULL};
 
 	if (rec->n != c->nnames)
-		return import_fail(c->ctx, c->row, NULL, "has %zu fields, the header has %zu",
+		return import_item_fail(c->ctx, c->row, NULL, "has %zu fields, the header has %zu",
 		    rec->n, c->nnames);
 	for (size_t k = 0; k < COL_COUNT; k++) {
 		const char *v = map[k] >= 0 ? rec->fields[map[k]] : "";
@@ -238,7 +240,7 @@ static int make_item(struct csv *c, const struct record *rec, const int map[COL_
 		else
 			*slots[k] = xstrdup(v);
 	}
-	return import_add(c->ctx, &item);
+	return import_item_add(c->ctx, &item);
 }
 
 /* "a; b|c" → a, b, c; empty parts are skipped. */
@@ -249,12 +251,12 @@ static void split_list(const char *s, char ***list, size_t *n)
 		const char *b = s;
 		const char *e = s + len;
 		size_t k;
-		while ((k = import_space_len(b, e)) > 0)
+		while ((k = import_item_space_len(b, e)) > 0)
 			b += k;
-		while ((k = import_space_before(b, e)) > 0)
+		while ((k = import_item_space_before(b, e)) > 0)
 			e -= k;
 		if (e > b)
-			import_list_add(list, n, b, (size_t)(e - b));
+			import_item_list_add(list, n, b, (size_t)(e - b));
 		s += len;
 		if (*s != '\0')
 			s++;
@@ -267,7 +269,7 @@ static bool record_empty(const struct record *rec)
 		const char *p = rec->fields[i];
 		const char *e = p + strlen(p);
 		size_t k;
-		while ((k = import_space_len(p, e)) > 0 || (p < e && (*p == '\n' || *p == '\r')))
+		while ((k = import_item_space_len(p, e)) > 0 || (p < e && (*p == '\n' || *p == '\r')))
 			p += k > 0 ? k : 1;
 		if (p < e)
 			return false;

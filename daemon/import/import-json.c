@@ -7,18 +7,21 @@
 
 #include <jansson.h>
 
-#include "import/import-internal.h"
+#include "import/import-json.h"
+#include "import/import-buf.h"
+#include "import/import-item.h"
 #include "util.h"
 
-static int element_item(struct import_ctx *ctx, int row, json_t *obj);
-static int get_string(struct import_ctx *ctx, int row, json_t *obj, const char *key, char **out);
-static int get_list(struct import_ctx *ctx, int row, json_t *obj, const char *key, char ***list,
-    size_t *n);
+static int element_item(struct import_item_ctx *ctx, int row, json_t *obj);
+static int get_string(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
+    char **out);
+static int get_list(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
+    char ***list, size_t *n);
 
 static const char *const known_keys[] = {"text", "details", "owner", "supporting", "status",
     "priority", "due_on", "tags"};
 
-int import_json_parse(struct import_ctx *ctx, const char *data, size_t len)
+int import_json_parse(struct import_item_ctx *ctx, const char *data, size_t len)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -27,11 +30,11 @@ int import_json_parse(struct import_ctx *ctx, const char *data, size_t len)
 	int rc = 0;
 
 	if (root == NULL)
-		return import_fail(ctx, 0, NULL, "not valid JSON (line %d, column %d): %s",
+		return import_item_fail(ctx, 0, NULL, "not valid JSON (line %d, column %d): %s",
 		    jerr.line, jerr.column, jerr.text);
 	if (!json_is_array(root)) {
 		json_decref(root);
-		return import_fail(ctx, 0, NULL, "expected an array of recommendation objects");
+		return import_item_fail(ctx, 0, NULL, "expected an array of recommendation objects");
 	}
 	json_array_foreach(root, i, v)
 	{
@@ -45,14 +48,14 @@ int import_json_parse(struct import_ctx *ctx, const char *data, size_t len)
 }
 
 /* Turn one array element into an item, refusing unknown keys and wrong types. */
-static int element_item(struct import_ctx *ctx, int row, json_t *obj)
+static int element_item(struct import_item_ctx *ctx, int row, json_t *obj)
 {
 	struct import_item item = {.row = row};
 	const char *key;
 	json_t *v;
 
 	if (!json_is_object(obj))
-		return import_fail(ctx, row, NULL, "is not an object");
+		return import_item_fail(ctx, row, NULL, "is not an object");
 	json_object_foreach(obj, key, v)
 	{
 		size_t k = 0;
@@ -61,9 +64,9 @@ static int element_item(struct import_ctx *ctx, int row, json_t *obj)
 		if (k < ARRAY_LEN(known_keys))
 			continue;
 		if (strcmp(key, "meeting") == 0)
-			return import_fail(ctx, row, key,
+			return import_item_fail(ctx, row, key,
 			    "unknown field: the meeting is the one in the URL");
-		return import_fail(ctx, row, key, "unknown field");
+		return import_item_fail(ctx, row, key, "unknown field");
 	}
 	if (get_string(ctx, row, obj, "text", &item.text) == -1 ||
 	    get_string(ctx, row, obj, "details", &item.details) == -1 ||
@@ -76,24 +79,25 @@ static int element_item(struct import_ctx *ctx, int row, json_t *obj)
 		import_item_clear(&item);
 		return -1;
 	}
-	return import_add(ctx, &item);
+	return import_item_add(ctx, &item);
 }
 
 /* An optional string member; null means absent. */
-static int get_string(struct import_ctx *ctx, int row, json_t *obj, const char *key, char **out)
+static int get_string(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
+    char **out)
 {
 	json_t *v = json_object_get(obj, key);
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_string(v))
-		return import_fail(ctx, row, key, "must be a string");
+		return import_item_fail(ctx, row, key, "must be a string");
 	*out = xstrndup(json_string_value(v), json_string_length(v));
 	return 0;
 }
 
 /* An optional array of strings; null means absent. */
-static int get_list(struct import_ctx *ctx, int row, json_t *obj, const char *key, char ***list,
-    size_t *n)
+static int get_list(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
+    char ***list, size_t *n)
 {
 	json_t *v = json_object_get(obj, key);
 	size_t i;
@@ -101,12 +105,12 @@ static int get_list(struct import_ctx *ctx, int row, json_t *obj, const char *ke
 	if (v == NULL || json_is_null(v))
 		return 0;
 	if (!json_is_array(v))
-		return import_fail(ctx, row, key, "must be an array of strings");
+		return import_item_fail(ctx, row, key, "must be an array of strings");
 	json_array_foreach(v, i, s)
 	{
 		if (!json_is_string(s))
-			return import_fail(ctx, row, key, "entry %zu is not a string", i + 1);
-		import_list_add(list, n, json_string_value(s), json_string_length(s));
+			return import_item_fail(ctx, row, key, "entry %zu is not a string", i + 1);
+		import_item_list_add(list, n, json_string_value(s), json_string_length(s));
 	}
 	return 0;
 }

@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "import/import-internal.h"
+#include "import/import-minutes.h"
+#include "import/import-buf.h"
+#include "import/import-item.h"
 #include "util.h"
 #include "utf8.h"
 
@@ -34,10 +36,10 @@ static bool is_bullet(uint32_t c);
 static uint32_t decode(const char *s, const char *e, size_t *n);
 static bool is_separator(const char *s, const char *e);
 static bool ends_sentence(const char *s, const char *e);
-static int flush(struct import_ctx *ctx, struct pending *cur);
+static int flush(struct import_item_ctx *ctx, struct pending *cur);
 static char *collapse(const char *s, size_t len);
 
-int import_minutes_parse(struct import_ctx *ctx, const char *data, size_t len)
+int import_minutes_parse(struct import_item_ctx *ctx, const char *data, size_t len)
 {
 	const char *p = data;
 	const char *end = data + len;
@@ -61,9 +63,9 @@ int import_minutes_parse(struct import_ctx *ctx, const char *data, size_t len)
 		const char *s = p;
 		const char *e = eol;
 		size_t n;
-		while ((n = import_space_len(s, e)) > 0)
+		while ((n = import_item_space_len(s, e)) > 0)
 			s += n;
-		while ((n = import_space_before(s, e)) > 0)
+		while ((n = import_item_space_before(s, e)) > 0)
 			e -= n;
 		bool indented = s > p;
 		const char *text = NULL;
@@ -90,10 +92,10 @@ int import_minutes_parse(struct import_ctx *ctx, const char *data, size_t len)
 	return 0;
 
 fail_utf8:
-	import_fail(ctx, lineno, NULL, "is not valid UTF-8 (save the file as UTF-8)");
+	import_item_fail(ctx, lineno, NULL, "is not valid UTF-8 (save the file as UTF-8)");
 	goto fail;
 fail_nul:
-	import_fail(ctx, lineno, NULL, "contains the control character U+0000");
+	import_item_fail(ctx, lineno, NULL, "contains the control character U+0000");
 fail:
 	import_buf_free(&cur.text);
 	return -1;
@@ -125,9 +127,9 @@ static const char *skip_marker(const char *s, const char *e)
 		t = s + n;
 	else
 		t = skip_enumeration(s, e);
-	if (t == NULL || import_space_len(t, e) == 0)
+	if (t == NULL || import_item_space_len(t, e) == 0)
 		return NULL;
-	while ((n = import_space_len(t, e)) > 0)
+	while ((n = import_item_space_len(t, e)) > 0)
 		t += n;
 	return t < e ? t : NULL;
 }
@@ -232,7 +234,7 @@ static uint32_t decode(const char *s, const char *e, size_t *n)
 static bool is_separator(const char *s, const char *e)
 {
 	for (const char *p = s; p < e;) {
-		size_t n = import_space_len(p, e);
+		size_t n = import_item_space_len(p, e);
 		if (n == 0 && (*p == '\0' || strchr("-=_*~#", *p) == NULL))
 			return false;
 		p += n > 0 ? n : 1;
@@ -256,7 +258,7 @@ static bool ends_sentence(const char *s, const char *e)
 				more = true;
 			}
 		}
-		size_t n = import_space_before(s, e);
+		size_t n = import_item_space_before(s, e);
 		if (!more && n > 0) {
 			e -= n;
 			more = true;
@@ -270,7 +272,7 @@ static bool ends_sentence(const char *s, const char *e)
 }
 
 /* Finish the pending item: collapse its white space, drop it when it is a lead-in. */
-static int flush(struct import_ctx *ctx, struct pending *cur)
+static int flush(struct import_item_ctx *ctx, struct pending *cur)
 {
 	if (!cur->open)
 		return 0;
@@ -283,7 +285,7 @@ static int flush(struct import_ctx *ctx, struct pending *cur)
 		return 0;
 	}
 	struct import_item item = {.row = cur->row, .text = text};
-	return import_add(ctx, &item);
+	return import_item_add(ctx, &item);
 }
 
 /* Every run of white space becomes one space, except one lone no-break space, kept as typed
@@ -293,14 +295,14 @@ static char *collapse(const char *s, size_t len)
 	struct import_buf out = {0};
 	const char *e = s + len;
 	while (s < e) {
-		size_t n = import_space_len(s, e);
+		size_t n = import_item_space_len(s, e);
 		if (n == 0) {
 			import_buf_addc(&out, *s++);
 			continue;
 		}
 		const char *run = s;
 		size_t chars = 0;
-		while ((n = import_space_len(s, e)) > 0) {
+		while ((n = import_item_space_len(s, e)) > 0) {
 			s += n;
 			chars++;
 		}

@@ -6,11 +6,12 @@
  *
  * Every value, in every format, loses its surrounding white space; an optional value left
  * empty (or JSON null) means "not given", and then the defaults apply to owner and due_on.
- * An item takes the limits of POST /v1/recommendations (doc/api.md): text 1–4000 characters
- * (code points), details 0–20000, owner and each supporting owner a handle
- * [a-z0-9][a-z0-9-]{0,62} (at most 20 supporting), due_on a real YYYY-MM-DD date (date_parse),
- * priority low|normal|high, status an open status (proposed, accepted, in_progress, blocked),
- * at most 20 tags of 1–50 characters. Text and details refuse every control character (C0, DEL,
+ * An item takes the limits of POST /v1/recommendations (doc/api.md), those the caller passes
+ * in struct import_options included: text 1 to text_max characters (code points), details 0 to
+ * details_max, owner and each supporting owner a handle [a-z0-9][a-z0-9-]{0,62} (at most 20
+ * supporting), due_on a real YYYY-MM-DD date (date_parse), priority low|normal|high, status one
+ * of the open statuses the caller names (the workflow lives in the database), at most 20 tags
+ * of 1–50 characters. Text and details refuse every control character (C0, DEL,
  * C1) but tab and newline (CR LF and lone CR inside them become LF); tags refuse them all.
  * Repeated tags or supporting owners are kept once. At most IMPORT_MAX_ITEMS items; none at
  * all is an error too. Whether the owners exist is the caller's business.
@@ -64,53 +65,20 @@
 #ifndef SUIVI_IMPORT_H
 #define SUIVI_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "import/import-item.h"
 #include "util.h"
-
-#define IMPORT_MAX_ITEMS 10000
-
-struct import_item {
-	int row;           /* 1-based line (text/plain), record (text/csv) or element (JSON) */
-	char *text;        /* never NULL */
-	char *details;     /* NULL: none */
-	char *owner;       /* handle, or NULL */
-	char *due_on;      /* YYYY-MM-DD, or NULL */
-	char *priority;    /* NULL: the default (normal) */
-	char *status;      /* NULL: the default (proposed) */
-	char **tags;       /* ntags strings, no duplicates */
-	size_t ntags;
-	char **supporting; /* nsupporting handles, no duplicates */
-	size_t nsupporting;
-};
-
-struct import_result {
-	struct import_item *items;
-	size_t n;
-};
-
-/* Applied to every item that names none; validated like item values (row 0 when wrong). */
-struct import_defaults {
-	const char *owner;  /* handle or NULL */
-	const char *due_on; /* YYYY-MM-DD or NULL */
-};
-
-/* The first problem found. row 0 means the body as a whole (or a default). */
-struct import_error {
-	int row;
-	const char *unit; /* "line", "row" or "element" (static), NULL when row is 0 */
-	char *field;      /* field or column name, NULL when the row as a whole is wrong */
-	char *message;    /* one plain sentence fragment, without the row or field */
-};
 
 /* Parse len bytes of data (need not be NUL-terminated) of media_type "text/plain", "text/csv"
  * or "application/json" (parameters such as "; charset=utf-8" are ignored; any other type or
  * charset is refused with field "Content-Type"). On success fill *out (free it with
  * import_result_free) and return 0; on failure fill *err (free with import_error_clear), leave
- * *out empty and return -1. defaults may be NULL. */
+ * *out empty and return -1. opts (import-item.h) is required: statuses and limits come from
+ * the caller. */
 int import_parse(const char *media_type, const char *data, size_t len,
-    const struct import_defaults *defaults, struct import_result *out,
-    struct import_error *err) WUR;
+    const struct import_options *opts, struct import_result *out, struct import_error *err) WUR;
 
 /* True when media_type (parameters ignored) is one import_parse reads: for a 415. */
 bool import_media_type_supported(const char *media_type);

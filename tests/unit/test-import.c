@@ -39,6 +39,17 @@ static void assert_same_items(const struct import_result *a, const struct import
 static void assert_str_or_null(const char *got, const char *want);
 static char *repeat(const char *unit, size_t n);
 
+/* The default workflow and the limits of POST /v1/recommendations, as api-import.c passes them. */
+static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked",
+    NULL};
+static const char *const closed_statuses[] = {"implemented", "not_accepted", "obsolete", NULL};
+static const struct import_options default_opts = {
+    .open_statuses = open_statuses,
+    .closed_statuses = closed_statuses,
+    .text_max = 4000,
+    .details_max = 20000,
+};
+
 static const struct expect_minutes minutes[] = {
     {"minutes/bamako-2019.txt", 8, {18, 20, 23, 24, 25, 27, 29, 30},
 	{"Mettre en place un cadre de concertation périodique des acteurs de la lutte contre "
@@ -172,7 +183,7 @@ static char *read_data(const char *name, size_t *len)
 static int parse(const char *type, const char *data, size_t len, struct import_result *res,
     struct import_error *err)
 {
-	return import_parse(type, data, len, NULL, res, err);
+	return import_parse(type, data, len, &default_opts, res, err);
 }
 
 static void parse_ok(const char *type, const char *data, size_t len, struct import_result *res)
@@ -316,7 +327,7 @@ START_TEST(test_bad_files)
 	struct import_error err;
 	size_t len;
 	char *data = read_data(x->file, &len);
-	ck_assert_int_eq(import_parse(x->media_type, data, len, NULL, &res, &err), -1);
+	ck_assert_int_eq(import_parse(x->media_type, data, len, &default_opts, &res, &err), -1);
 	ck_assert_ptr_null(res.items);
 	ck_assert_int_eq(err.row, x->row);
 	assert_str_or_null(err.unit, x->unit);
@@ -489,7 +500,8 @@ START_TEST(test_minutes_refusals)
 
 	char nul[] = "- Un.\n- Deux\0.\n";
 	struct import_result res;
-	ck_assert_int_eq(import_parse("text/plain", nul, sizeof nul - 1, NULL, &res, &err), -1);
+	ck_assert_int_eq(
+	    import_parse("text/plain", nul, sizeof nul - 1, &default_opts, &res, &err), -1);
 	ck_assert_int_eq(err.row, 2);
 	ck_assert_str_eq(err.message, "contains the control character U+0000");
 	import_error_clear(&err);
@@ -673,7 +685,7 @@ START_TEST(test_max_items)
 	ck_assert_str_eq(res.items[9999].text, "Point n° 10000.");
 	import_result_free(&res);
 	len += (size_t)snprintf(csv + len, cap - len, "\"Point n° 10001.\",ocrtis\r\n");
-	ck_assert_int_eq(import_parse("text/csv", csv, len, NULL, &res, &err), -1);
+	ck_assert_int_eq(import_parse("text/csv", csv, len, &default_opts, &res, &err), -1);
 	ck_assert_int_eq(err.row, 10002);
 	ck_assert_ptr_null(err.field);
 	ck_assert_str_eq(err.message, "more than 10000 recommendations in one import");
@@ -682,7 +694,7 @@ START_TEST(test_max_items)
 	free(csv);
 
 	char *lines = repeat("- Un point.\n", 10001);
-	ck_assert_int_eq(import_parse("text/plain", lines, strlen(lines), NULL, &res, &err),
+	ck_assert_int_eq(import_parse("text/plain", lines, strlen(lines), &default_opts, &res, &err),
 	    -1);
 	ck_assert_int_eq(err.row, 10001);
 	import_error_clear(&err);
@@ -694,9 +706,52 @@ START_TEST(test_max_items)
 }
 END_TEST
 
+/* Statuses and limits are the caller's: nothing of the default workflow is built in. */
+START_TEST(test_caller_workflow)
+{
+	static const char *const open[] = {"draft", "review", NULL};
+	static const char *const closed[] = {"done", NULL};
+	struct import_options o = {
+	    .open_statuses = open,
+	    .closed_statuses = closed,
+	    .text_max = 5,
+	    .details_max = 3,
+	};
+	struct import_result res;
+	struct import_error err;
+	const char *ok = "[{\"text\":\"Un.\",\"status\":\"review\",\"details\":\"\u00e9t\u00e9\"}]";
+	ck_assert_int_eq(import_parse("application/json", ok, strlen(ok), &o, &res, &err), 0);
+	ck_assert_str_eq(res.items[0].status, "review");
+	import_result_free(&res);
+
+	const char *bad[][2] = {
+	    {"[{\"text\":\"Un.\",\"status\":\"proposed\"}]",
+		"\"proposed\" is not one of draft, review"},
+	    {"[{\"text\":\"Un.\",\"status\":\"done\"}]",
+		"done is a closed status: an import creates open recommendations (draft, review)"},
+	    {"[{\"text\":\"Un deux\"}]", "is 7 characters long, more than 5"},
+	    {"[{\"text\":\"Un.\",\"details\":\"abcd\"}]", "is 4 characters long, more than 3"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_int_eq(
+		    import_parse("application/json", bad[i][0], strlen(bad[i][0]), &o, &res, &err), -1);
+		ck_assert_str_eq(err.message, bad[i][1]);
+		import_error_clear(&err);
+	}
+	/* Without closed statuses, a closed one is just not an open one. */
+	o.closed_statuses = NULL;
+	ck_assert_int_eq(import_parse("application/json", bad[1][0], strlen(bad[1][0]), &o, &res,
+			     &err), -1);
+	ck_assert_str_eq(err.message, "\"done\" is not one of draft, review");
+	import_error_clear(&err);
+}
+END_TEST
+
 START_TEST(test_defaults_and_types)
 {
-	struct import_defaults d = {"ocrtis", "2025-06-30"};
+	struct import_options d = default_opts;
+	d.owner = "ocrtis";
+	d.due_on = "2025-06-30";
 	struct import_result res;
 	struct import_error err;
 	const char *csv = "text,owner,due_on\nUn.,,\nDeux.,unodc,2024-01-31\n";
@@ -724,7 +779,7 @@ START_TEST(test_defaults_and_types)
 	ck_assert(!import_media_type_supported("text/plainx"));
 	ck_assert(!import_media_type_supported("application/xml"));
 	ck_assert(!import_media_type_supported(NULL));
-	ck_assert_int_eq(import_parse("text/html", "- a", 3, NULL, &res, &err), -1);
+	ck_assert_int_eq(import_parse("text/html", "- a", 3, &default_opts, &res, &err), -1);
 	ck_assert_str_eq(err.field, "Content-Type");
 	import_error_clear(&err);
 
@@ -756,6 +811,7 @@ Suite *make_import_suite(void)
 	tcase_add_test(tc, test_csv_dialect);
 	tcase_add_test(tc, test_json_refusals);
 	tcase_add_test(tc, test_tags_limits);
+	tcase_add_test(tc, test_caller_workflow);
 	tcase_add_test(tc, test_defaults_and_types);
 	suite_add_tcase(s, tc);
 
