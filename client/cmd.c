@@ -74,7 +74,9 @@ const struct cmd_option cmd_common_options[] = {
 };
 
 static size_t count_options(const struct cmd_option *opts);
-static char *option_synopsis(const struct cmd_option *o, bool in_usage);
+enum synopsis_for { SYNOPSIS_HELP, SYNOPSIS_USAGE, SYNOPSIS_NEEDED };
+
+static char *option_synopsis(const struct cmd_option *o, enum synopsis_for where);
 static void print_usage_lines(const struct cmd_entry *e, FILE *f);
 static int parse_options(struct client *c, const struct cmd_entry *e, int argc, char **argv,
 			 struct cmd_args *a);
@@ -146,23 +148,27 @@ static size_t count_options(const struct cmd_option *opts)
 	return n;
 }
 
-/* "-m, --comment TEXT" for the help, "[--comment TEXT]" for a usage line (a word list
- * shown as its choices there: "--locale en|fr"). */
-static char *option_synopsis(const struct cmd_option *o, bool in_usage)
+/* "-m, --comment TEXT" for the help; "[--comment TEXT]" for a usage line, without the
+ * brackets when the form needs it, "..." after one that repeats, a word list shown as its
+ * choices ("--locale en|fr"). */
+static char *option_synopsis(const struct cmd_option *o, enum synopsis_for where)
 {
 	char *value;
 
 	if (o->kind == CMD_FLAG)
 		value = xstrdup("");
-	else if (in_usage && o->kind == CMD_WORDS) {
+	else if (where != SYNOPSIS_HELP && o->kind == CMD_WORDS) {
 		value = xasprintf(" %s", o->words);
 		for (char *p = value + 1; *p != '\0'; p++)
 			*p = *p == ' ' ? '|' : *p;
 	} else
 		value = xasprintf(" %s", o->value);
+	const char *more = o->arity == CMD_REPEAT ? "..." : "";
 	char *s;
-	if (in_usage)
-		s = xasprintf("[--%s%s]%s", o->name, value, o->arity == CMD_REPEAT ? "..." : "");
+	if (where == SYNOPSIS_NEEDED)
+		s = xasprintf("--%s%s%s", o->name, value, more);
+	else if (where == SYNOPSIS_USAGE)
+		s = xasprintf("[--%s%s]%s", o->name, value, more);
 	else if (o->short_name != '\0')
 		s = xasprintf("-%c, --%s%s", o->short_name, o->name, value);
 	else
@@ -184,16 +190,11 @@ static void print_usage_lines(const struct cmd_entry *e, FILE *f)
 		for (const struct cmd_option *o = e->options; o != NULL && o->name != NULL; o++) {
 			if (!cmd_option_goes_with(o, sub))
 				continue;
-			char *syn = option_synopsis(o, true);
-			const char *shown = syn;
-			size_t len = strlen(syn);
-			if (sub != NULL && cmd_word_in(sub->needs, o->name)) {
-				shown = syn + 1; /* "[--title TITLE]" -> "--title TITLE" */
-				len -= 2;
-			}
-			if (col + 1 + (int)len >= CMD_USAGE_WIDTH)
+			bool needed = sub != NULL && cmd_word_in(sub->needs, o->name);
+			char *syn = option_synopsis(o, needed ? SYNOPSIS_NEEDED : SYNOPSIS_USAGE);
+			if (col + 1 + (int)strlen(syn) >= CMD_USAGE_WIDTH)
 				col = fprintf(f, "\n%14s", "") - 1;
-			col += fprintf(f, " %.*s", (int)len, shown);
+			col += fprintf(f, " %s", syn);
 			free(syn);
 		}
 		fputc('\n', f);
@@ -208,7 +209,7 @@ static void print_usage_lines(const struct cmd_entry *e, FILE *f)
 void cmd_help_options(const struct cmd_option *opts, int col, FILE *f)
 {
 	for (const struct cmd_option *o = opts; o != NULL && o->name != NULL; o++) {
-		char *syn = option_synopsis(o, false);
+		char *syn = option_synopsis(o, SYNOPSIS_HELP);
 		fprintf(f, "  %-*s", col - 2, syn);
 		for (const char *h = o->help; *h != '\0'; h++) {
 			fputc(*h, f);
@@ -226,7 +227,7 @@ void cmd_help(const struct cmd_entry *e, FILE *f)
 	 * two columns past the longest. */
 	int longest = 0;
 	for (const struct cmd_option *o = e->options; o != NULL && o->name != NULL; o++) {
-		char *syn = option_synopsis(o, false);
+		char *syn = option_synopsis(o, SYNOPSIS_HELP);
 		if ((int)strlen(syn) > longest)
 			longest = (int)strlen(syn);
 		free(syn);

@@ -8,6 +8,7 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-date.c \
 	tests/unit/test-utf8.c \
 	tests/unit/test-base64.c \
+	tests/unit/test-zone.c \
 	tests/unit/test-sha256.c \
 	tests/unit/test-config.c tests/unit/test-config-errors.c tests/unit/test-config.h \
 	tests/unit/test-log.c \
@@ -27,7 +28,8 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-client-reldate.c \
 	tests/unit/test-client-config.c \
 	tests/unit/test-client-conn.c \
-	tests/unit/test-client-request.c
+	tests/unit/test-client-request.c \
+	tests/unit/test-client-complete.c
 tests_unit_unit_tests_LDADD = tests/harness/libharness.a client/libsuivi.a $(SUIVID_LIBS) $(CHECK_LIBS)
 
 # Data of the import suite (test-import.c): minutes, CSV, JSON, bad files, and the seeds it reads.

@@ -10,6 +10,7 @@
 	X(date) \
 	X(utf8) \
 	X(base64) \
+	X(zone) \
 	X(sha256) \
 	X(config) \
 	X(log) \
@@ -29,7 +30,8 @@
 	X(client_reldate) \
 	X(client_config) \
 	X(client_conn) \
-	X(client_request)
+	X(client_request) \
+	X(client_complete)
 
 #define DECLARE_SUITE(name) Suite *make_##name##_suite(void);
 UNIT_SUITES(DECLARE_SUITE)
