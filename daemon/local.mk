@@ -12,7 +12,9 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/db/db-conn.c \
 	daemon/db/db-internal.h \
 	daemon/db/embedded-pg.c daemon/db/embedded-pg.h \
-	daemon/db/migrate.c daemon/db/migrate.h \
+	daemon/db/migrate.c daemon/db/migrate.h daemon/db/migrate-internal.h \
+	daemon/db/sqlapi.c daemon/db/sqlapi.h \
+	daemon/db/workflow.c daemon/db/workflow.h \
 	daemon/http/auth.c daemon/http/auth.h \
 	daemon/http/http.c daemon/http/http.h \
 	daemon/http/http-internal.h \
@@ -39,6 +41,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api/api-reports.c daemon/api/api-reports.h \
 	daemon/api/api-tokens.c daemon/api/api-tokens.h \
 	daemon/api/api-util.c daemon/api/api-util.h \
+	daemon/api/api-workflow.c daemon/api/api-workflow.h \
 	daemon/api/app.h \
 	daemon/api/rec-list.c daemon/api/rec-list.h \
 	daemon/api/validate.c daemon/api/validate.h

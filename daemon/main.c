@@ -28,6 +28,7 @@
 #include "api/api-recommendations.h"
 #include "api/api-reports.h"
 #include "api/api-tokens.h"
+#include "api/api-workflow.h"
 #include "api/app.h"
 #include "http/auth.h"
 #include "core/config.h"
@@ -37,6 +38,8 @@
 #include "http/http.h"
 #include "core/log.h"
 #include "db/migrate.h"
+#include "db/sqlapi.h"
+#include "db/workflow.h"
 #include "notify/outbox.h"
 #include "notify/remind.h"
 #include "notify/scheduler.h"
@@ -89,6 +92,8 @@ static const struct db_stmt *const stmt_tables[] = {
     remind_stmts,
     outbox_stmts,
     scheduler_stmts,
+    workflow_stmts,
+    api_workflow_stmts,
     NULL,
 };
 
@@ -101,6 +106,7 @@ static const struct route *const route_tables[] = {
     api_recommendations_routes,
     api_reports_routes,
     api_notifications_routes,
+    api_workflow_routes,
     NULL,
 };
 
@@ -254,15 +260,18 @@ static void database_close(struct daemon *d)
 	d->conninfo = NULL;
 }
 
-/* Apply pending migrations on a blocking connection (before the loop). */
-static int run_migrations(const char *conninfo, char **cause)
+/* Apply pending migrations and the SQL API on a blocking connection (before the loop); with
+ * load_workflow, read the domain values too. */
+static int run_migrations(const char *conninfo, bool load_workflow, char **cause)
 {
 	PGconn *conn = db_connect_blocking(conninfo, cause);
 	int applied = 0;
 
 	if (conn == NULL)
 		return -1;
-	int rc = migrate_run(conn, migrate_default_dir(), &applied, cause);
+	int rc = migrate_run(conn, migrate_default_dir(), sqlapi_default_dir(), &applied, cause);
+	if (rc == 0 && load_workflow)
+		rc = workflow_load_blocking(conn, cause);
 	PQfinish(conn);
 	if (rc == 0)
 		log_info("event=migrations_applied count=%d dir=%s", applied,
@@ -279,7 +288,7 @@ static int cmd_migrate(struct daemon *d)
 		log_warnx("event=database_error cause=%s", log_quote(cause));
 		goto out;
 	}
-	if (run_migrations(d->conninfo, &cause) == -1) {
+	if (run_migrations(d->conninfo, false, &cause) == -1) {
 		log_warnx("event=migration_error cause=%s", log_quote(cause));
 		goto out;
 	}
@@ -328,7 +337,7 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 		return 2;
 	}
 
-	if (database_open(d, false, &cause) == -1 || run_migrations(d->conninfo, &cause) == -1) {
+	if (database_open(d, false, &cause) == -1 || run_migrations(d->conninfo, false, &cause) == -1) {
 		fprintf(stderr, "suivid: %s\n", cause);
 		goto out;
 	}
@@ -367,7 +376,7 @@ static int cmd_serve(struct daemon *d)
 		free(d->conninfo);
 		return 1;
 	}
-	if (run_migrations(d->conninfo, &cause) == -1) {
+	if (run_migrations(d->conninfo, true, &cause) == -1) {
 		log_warnx("event=migration_error cause=%s", log_quote(cause));
 		goto out;
 	}
@@ -386,6 +395,7 @@ static int cmd_serve(struct daemon *d)
 	    .stmt_tables = stmt_tables,
 	};
 	d->pool = db_pool_new(d->base, &po);
+	workflow_watch(d->base, d->pool);
 	d->auth = auth_new(d->base, d->pool);
 	d->app.outbox = outbox_new(d->base, d->pool, d->config);
 	d->scheduler = scheduler_new(d->base, d->conninfo, d->pool, d->app.outbox, d->config);
@@ -427,9 +437,11 @@ out:
 		scheduler_stop(d->scheduler);
 	if (d->app.outbox != NULL)
 		outbox_stop(d->app.outbox);
+	workflow_unwatch();
 	/* The pool first: failing its pending work answers the requests waiting on it. */
 	if (d->pool != NULL)
 		db_pool_free(d->pool);
+	workflow_clear();
 	scheduler_free(d->scheduler); /* releases the leader and claim locks */
 	outbox_free(d->app.outbox);   /* kills hooks that outlived the drain */
 	if (d->auth != NULL)
@@ -510,6 +522,7 @@ static void reload(struct daemon *d)
 	db_pool_set_timezone(d->pool, fresh->timezone);
 	outbox_set_config(d->app.outbox, fresh);
 	scheduler_set_config(d->scheduler, fresh);
+	workflow_refresh(d->pool);
 	d->config = fresh;
 	config_free(old);
 	log_info("event=reload result=ok file=%s", log_quote(d->config_path));

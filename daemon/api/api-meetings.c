@@ -29,26 +29,26 @@ const struct db_stmt api_meetings_stmts[] = {
 };
 
 static const struct field_spec meeting_create_fields[] = {
-    {"code", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0},
-    {"title", FIELD_STRING, FIELD_REQUIRED, 1, 300, NULL, 0},
-    {"starts_on", FIELD_DATE, FIELD_REQUIRED, 0, 0, NULL, 0},
-    {"ends_on", FIELD_DATE, 0, 0, 0, NULL, 0},
-    {"place", FIELD_STRING, 0, 0, 200, NULL, 0},
-    {"organisers", FIELD_STRING_LIST, 0, 1, 200, NULL, 50},
-    {"notes", FIELD_TEXT, 0, 0, 10000, NULL, 0},
-    {"series", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"code", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"title", FIELD_STRING, FIELD_REQUIRED, 1, 0, NULL, 0, "meeting_title", NULL, 0},
+    {"starts_on", FIELD_DATE, FIELD_REQUIRED, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"ends_on", FIELD_DATE, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"place", FIELD_STRING, 0, 0, 0, NULL, 0, "place", NULL, 0},
+    {"organisers", FIELD_STRING_LIST, 0, 1, 0, NULL, 0, "organiser", "organisers", 0},
+    {"notes", FIELD_TEXT, 0, 0, 0, NULL, 0, "notes", NULL, 0},
+    {"series", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 static const struct field_spec meeting_patch_fields[] = {
-    {"title", FIELD_STRING, 0, 1, 300, NULL, 0},
-    {"starts_on", FIELD_DATE, 0, 0, 0, NULL, 0},
-    {"ends_on", FIELD_DATE, 0, 0, 0, NULL, 0},
-    {"place", FIELD_STRING, 0, 0, 200, NULL, 0},
-    {"organisers", FIELD_STRING_LIST, 0, 1, 200, NULL, 50},
-    {"notes", FIELD_TEXT, 0, 0, 10000, NULL, 0},
-    {"series", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"title", FIELD_STRING, 0, 1, 0, NULL, 0, "meeting_title", NULL, 0},
+    {"starts_on", FIELD_DATE, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"ends_on", FIELD_DATE, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"place", FIELD_STRING, 0, 0, 0, NULL, 0, "place", NULL, 0},
+    {"organisers", FIELD_STRING_LIST, 0, 1, 0, NULL, 0, "organiser", "organisers", 0},
+    {"notes", FIELD_TEXT, 0, 0, 0, NULL, 0, "notes", NULL, 0},
+    {"series", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 const struct route api_meetings_routes[] = {

@@ -65,9 +65,9 @@ const struct route api_notifications_routes[] = {
 };
 
 static const struct field_spec run_fields[] = {
-    {"dry_run", FIELD_BOOL, 0, 0, 0, NULL, 0},
-    {"as_of", FIELD_DATE, 0, 0, 0, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"dry_run", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"as_of", FIELD_DATE, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 static const char *const state_choices[] = {"pending", "sending", "sent", "failed", NULL};

@@ -30,20 +30,20 @@ const struct db_stmt api_owners_stmts[] = {
 static const char *const locales[] = {"en", "fr", NULL};
 
 static const struct field_spec owner_create_fields[] = {
-    {"handle", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0},
-    {"name", FIELD_STRING, FIELD_REQUIRED, 1, 200, NULL, 0},
-    {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0},
-    {"locale", FIELD_ENUM, 0, 0, 0, locales, 0},
-    {"active", FIELD_BOOL, 0, 0, 0, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"handle", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"name", FIELD_STRING, FIELD_REQUIRED, 1, 0, NULL, 0, "owner_name", NULL, 0},
+    {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0, NULL, NULL, 0},
+    {"locale", FIELD_ENUM, 0, 0, 0, locales, 0, NULL, NULL, 0},
+    {"active", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 static const struct field_spec owner_patch_fields[] = {
-    {"name", FIELD_STRING, 0, 1, 200, NULL, 0},
-    {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0},
-    {"locale", FIELD_ENUM, 0, 0, 0, locales, 0},
-    {"active", FIELD_BOOL, 0, 0, 0, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"name", FIELD_STRING, 0, 1, 0, NULL, 0, "owner_name", NULL, 0},
+    {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0, NULL, NULL, 0},
+    {"locale", FIELD_ENUM, 0, 0, 0, locales, 0, NULL, NULL, 0},
+    {"active", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 const struct route api_owners_routes[] = {

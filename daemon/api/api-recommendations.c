@@ -39,43 +39,42 @@ const struct db_stmt api_recommendations_stmts[] = {
     {NULL, NULL},
 };
 
-static const char *const priorities[] = {"low", "normal", "high", NULL};
-static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked",
-					    NULL};
+/* Limits, statuses and priorities are the database's (db/workflow.h): named here, not
+ * written. */
 
 static const struct field_spec rec_create_fields[] = {
-    {"meeting", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0},
-    {"text", FIELD_TEXT, FIELD_REQUIRED, 1, 4000, NULL, 0},
-    {"details", FIELD_TEXT, 0, 0, 20000, NULL, 0},
-    {"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0},
-    {"supporting", FIELD_SLUG_LIST, 0, 0, 0, NULL, 20},
-    {"status", FIELD_ENUM, 0, 0, 0, open_statuses, 0},
-    {"priority", FIELD_ENUM, 0, 0, 0, priorities, 0},
-    {"due_on", FIELD_DATE, FIELD_NULLABLE, 0, 0, NULL, 0},
-    {"tags", FIELD_STRING_LIST, 0, 1, 50, NULL, 20},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"meeting", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"text", FIELD_TEXT, FIELD_REQUIRED, 1, 0, NULL, 0, "text", NULL, 0},
+    {"details", FIELD_TEXT, 0, 0, 0, NULL, 0, "details", NULL, 0},
+    {"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"supporting", FIELD_SLUG_LIST, 0, 0, 0, NULL, 0, NULL, "supporting", 0},
+    {"status", FIELD_ENUM, 0, 0, 0, NULL, 0, NULL, NULL, FIELD_DOMAIN_OPEN_STATUS},
+    {"priority", FIELD_ENUM, 0, 0, 0, NULL, 0, NULL, NULL, FIELD_DOMAIN_PRIORITY},
+    {"due_on", FIELD_DATE, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"tags", FIELD_STRING_LIST, 0, 1, 0, NULL, 0, "tag", "tags", 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 static const struct field_spec rec_patch_fields[] = {
-    {"text", FIELD_TEXT, 0, 1, 4000, NULL, 0},
-    {"details", FIELD_TEXT, 0, 0, 20000, NULL, 0},
-    {"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0},
-    {"supporting", FIELD_SLUG_LIST, 0, 0, 0, NULL, 20},
-    {"priority", FIELD_ENUM, 0, 0, 0, priorities, 0},
-    {"due_on", FIELD_DATE, FIELD_NULLABLE, 0, 0, NULL, 0},
-    {"tags", FIELD_STRING_LIST, 0, 1, 50, NULL, 20},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"text", FIELD_TEXT, 0, 1, 0, NULL, 0, "text", NULL, 0},
+    {"details", FIELD_TEXT, 0, 0, 0, NULL, 0, "details", NULL, 0},
+    {"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"supporting", FIELD_SLUG_LIST, 0, 0, 0, NULL, 0, NULL, "supporting", 0},
+    {"priority", FIELD_ENUM, 0, 0, 0, NULL, 0, NULL, NULL, FIELD_DOMAIN_PRIORITY},
+    {"due_on", FIELD_DATE, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"tags", FIELD_STRING_LIST, 0, 1, 0, NULL, 0, "tag", "tags", 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 static const struct field_spec transition_fields[] = {
-    {"to", FIELD_STRING, FIELD_REQUIRED, 1, 30, NULL, 0},
-    {"comment", FIELD_TEXT, FIELD_NULLABLE, 0, 10000, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"to", FIELD_STRING, FIELD_REQUIRED, 1, 30, NULL, 0, NULL, NULL, 0},
+    {"comment", FIELD_TEXT, FIELD_NULLABLE, 0, 0, NULL, 0, "comment", NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 static const struct field_spec comment_fields[] = {
-    {"comment", FIELD_TEXT, FIELD_REQUIRED, 1, 10000, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"comment", FIELD_TEXT, FIELD_REQUIRED, 1, 0, NULL, 0, "comment", NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 const struct route api_recommendations_routes[] = {

@@ -65,10 +65,10 @@ const struct route api_tokens_routes[] = {
 static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer", NULL};
 
 static const struct field_spec token_fields[] = {
-	{"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0},
-	{"role", FIELD_ENUM, FIELD_REQUIRED, 0, 0, role_choices, 0},
-	{"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0},
-	{NULL, 0, 0, 0, 0, NULL, 0},
+	{"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0, NULL, NULL, 0},
+	{"role", FIELD_ENUM, FIELD_REQUIRED, 0, 0, role_choices, 0, NULL, NULL, 0},
+	{"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+	{NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 /* --- GET /v1/tokens --------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "utf8.h"
 #include "util.h"
 #include "api/validate.h"
+#include "db/workflow.h"
 
 static bool check_string(const char *s, bool multiline, long min, long max, char *msg,
 			 size_t len);
@@ -92,8 +93,39 @@ static bool is_email(const char *s)
 	return strlen(s) <= 254;
 }
 
-bool validate_value(const json_t *v, const struct field_spec *spec, char *msg, size_t len)
+/* spec with its limits and choices taken from the database's current workflow. Without a
+ * workflow (unit tests, or none loaded yet) the spec's own values stand; an enum without
+ * choices accepts any string, and the database judges. */
+static struct field_spec resolve(const struct field_spec *spec)
 {
+	const struct workflow *w = workflow_current();
+	struct field_spec s = *spec;
+
+	if (s.limit != NULL)
+		s.max = workflow_limit(w, s.limit, s.max);
+	if (s.limit_items != NULL)
+		s.max_items = (size_t)workflow_limit(w, s.limit_items, (long)s.max_items);
+	switch (s.domain) {
+	case FIELD_DOMAIN_OPEN_STATUS:
+		s.choices = workflow_statuses(w, WORKFLOW_OPEN);
+		break;
+	case FIELD_DOMAIN_STATUS:
+		s.choices = workflow_statuses(w, WORKFLOW_ALL);
+		break;
+	case FIELD_DOMAIN_PRIORITY:
+		s.choices = workflow_priorities(w);
+		break;
+	case FIELD_DOMAIN_NONE:
+		break;
+	}
+	return s;
+}
+
+bool validate_value(const json_t *v, const struct field_spec *raw, char *msg, size_t len)
+{
+	struct field_spec resolved = resolve(raw);
+	const struct field_spec *spec = &resolved;
+
 	if (json_is_null(v)) {
 		if (spec->flags & FIELD_NULLABLE)
 			return true;
@@ -144,13 +176,16 @@ bool validate_value(const json_t *v, const struct field_spec *spec, char *msg, s
 		return true;
 	}
 	case FIELD_ENUM:
-		if (json_is_string(v))
+		if (spec->choices == NULL && json_is_string(v))
+			return true;
+		if (json_is_string(v) && spec->choices != NULL)
 			for (const char *const *c = spec->choices; *c != NULL; c++)
 				if (strcmp(*c, json_string_value(v)) == 0)
 					return true;
 		{
 			size_t off = (size_t)snprintf(msg, len, "must be one of");
-			for (const char *const *c = spec->choices; *c != NULL && off < len; c++)
+			for (const char *const *c = spec->choices; c != NULL && *c != NULL && off < len;
+			     c++)
 				off += (size_t)snprintf(msg + off, len - off, "%s %s",
 							c == spec->choices ? "" : ",", *c);
 		}
@@ -184,14 +219,12 @@ bool validate_value(const json_t *v, const struct field_spec *spec, char *msg, s
 		json_array_foreach(v, i, item)
 		{
 			char sub[160];
-			struct field_spec one = {spec->name,
-						 spec->type == FIELD_SLUG_LIST ? FIELD_SLUG
-									       : FIELD_STRING,
-						 0,
-						 spec->min,
-						 spec->max,
-						 NULL,
-						 0};
+			struct field_spec one = {
+			    .name = spec->name,
+			    .type = spec->type == FIELD_SLUG_LIST ? FIELD_SLUG : FIELD_STRING,
+			    .min = spec->min,
+			    .max = spec->max,
+			};
 			if (!validate_value(item, &one, sub, sizeof sub)) {
 				snprintf(msg, len, "item %zu %s", i + 1, sub);
 				return false;

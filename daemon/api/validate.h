@@ -26,6 +26,14 @@ enum field_type {
 	FIELD_SLUG_LIST,   /* array of FIELD_SLUG items, at most max_items */
 };
 
+/* Where a FIELD_ENUM takes its choices when they are the database's. */
+enum field_domain {
+	FIELD_DOMAIN_NONE = 0, /* the spec's own choices */
+	FIELD_DOMAIN_OPEN_STATUS,
+	FIELD_DOMAIN_STATUS,
+	FIELD_DOMAIN_PRIORITY,
+};
+
 #define FIELD_REQUIRED 0x1u
 #define FIELD_NULLABLE 0x2u
 
@@ -37,6 +45,10 @@ struct field_spec {
 	long max;
 	const char *const *choices; /* FIELD_ENUM: NULL-terminated */
 	size_t max_items;           /* lists */
+	/* From the database (db/workflow.h), overriding the numbers above when set: */
+	const char *limit;       /* name of the limit on characters (strings, list items) */
+	const char *limit_items; /* name of the limit on the number of items (lists) */
+	enum field_domain domain; /* FIELD_ENUM: choices from the workflow */
 };
 
 /* Check obj (must be an object) against the {NULL}-terminated specs. Problems are appended

@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "db/db-internal.h"
+#include "db/sqlapi.h"
 #include "core/log.h"
 #include "util.h"
 
@@ -43,10 +44,12 @@ static void notice_to_log(void *arg, const char *message)
 	log_debug("event=db_notice conn=%d message=%s", c != NULL ? c->index : -1, log_quote(buf));
 }
 
-/* Session settings, sent first on every connection; the zone travels as a parameter. */
+/* Session settings, sent first on every connection; the zone travels as a parameter. The
+ * search_path finds the SQL API's functions (sql/api/) before the tables of public. */
 static const char *const session_setup_sql =
     "SELECT set_config('TimeZone', $1, false), set_config('client_encoding', 'UTF8', false), "
-    "set_config('DateStyle', 'ISO, YMD', false)";
+    "set_config('DateStyle', 'ISO, YMD', false), "
+    "set_config('search_path', '" SQLAPI_SEARCH_PATH "', false)";
 
 /* Begin connecting without blocking; the socket events drive PQconnectPoll. */
 void db_conn_start(struct db_conn *c)

@@ -5,13 +5,16 @@
 #include "suivi-config.h"
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
+#include "db/migrate-internal.h"
 #include "db/migrate.h"
+#include "db/sqlapi.h"
 #include "sha256.h"
 
 /* Fixed key of the migration advisory lock ("suivimig" in ASCII), distinct from any other lock
@@ -28,17 +31,15 @@ struct applied {
 };
 
 static int parse_name(const char *name, int *version);
-static int read_file(const char *path, char **out, size_t *len, char **cause);
 static int compare_version(const void *a, const void *b);
-static int exec_ok(PGconn *conn, const char *sql, char **cause);
-static char *server_error(PGconn *conn, PGresult *res, const char *sql);
 static int table_exists(PGconn *conn, int *exists, char **cause);
 static int load_applied(PGconn *conn, struct applied **out, size_t *n, char **cause);
 static void applied_free(struct applied *a, size_t n);
 static int check_applied(const struct migration *m, size_t n, const struct applied *a,
 			 size_t na, const char *dir, char **cause);
 static int is_applied(const struct applied *a, size_t na, int version);
-static int apply_one(PGconn *conn, const struct migration *m, char **cause);
+static int apply_one(PGconn *conn, const struct migration *m, const struct sqlapi *api,
+		     char **cause);
 
 const char *migrate_default_dir(void)
 {
@@ -74,11 +75,11 @@ static int parse_name(const char *name, int *version)
 	return 1;
 }
 
-static int read_file(const char *path, char **out, size_t *len, char **cause)
+int migrate_read_file(const char *path, char **out, size_t *len, char **cause)
 {
 	FILE *f = fopen(path, "rb");
 	if (f == NULL) {
-		set_cause(cause, "cannot read migration %s: %s", path, strerror(errno));
+		set_cause(cause, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	size_t cap = 8192, used = 0;
@@ -91,13 +92,13 @@ static int read_file(const char *path, char **out, size_t *len, char **cause)
 		if (r == 0)
 			break;
 		if (used > (size_t)MIGRATE_MAX_FILE) {
-			set_cause(cause, "migration %s is larger than %ld bytes", path,
+			set_cause(cause, "%s is larger than %ld bytes", path,
 				  MIGRATE_MAX_FILE);
 			goto fail;
 		}
 	}
 	if (ferror(f)) {
-		set_cause(cause, "cannot read migration %s: %s", path, strerror(errno));
+		set_cause(cause, "cannot read %s: %s", path, strerror(errno));
 		goto fail;
 	}
 	fclose(f);
@@ -156,7 +157,7 @@ int migrate_scan(const char *dir, struct migration **out, size_t *n, char **caus
 		mi->path = xasprintf("%s/%s", dir, de->d_name);
 		count++;
 		size_t len;
-		if (read_file(mi->path, &mi->sql, &len, cause) != 0)
+		if (migrate_read_file(mi->path, &mi->sql, &len, cause) != 0)
 			goto done;
 		/* libpq sends the text as a C string: a NUL would silently cut the migration. */
 		if (memchr(mi->sql, '\0', len) != NULL) {
@@ -205,7 +206,7 @@ void migrate_free(struct migration *m, size_t n)
 
 /* The server's message for a failed result, with the line when the server gave a position
  * into sql. Positions count characters, so UTF-8 continuation bytes are skipped. */
-static char *server_error(PGconn *conn, PGresult *res, const char *sql)
+char *migrate_server_error(PGconn *conn, PGresult *res, const char *sql)
 {
 	const char *primary = res != NULL ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	const char *pos = res != NULL ? PQresultErrorField(res, PG_DIAG_STATEMENT_POSITION) : NULL;
@@ -234,12 +235,12 @@ static char *server_error(PGconn *conn, PGresult *res, const char *sql)
 	return msg;
 }
 
-static int exec_ok(PGconn *conn, const char *sql, char **cause)
+int migrate_exec(PGconn *conn, const char *sql, char **cause)
 {
 	PGresult *res = PQexec(conn, sql);
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-		char *msg = server_error(conn, res, NULL);
+		char *msg = migrate_server_error(conn, res, NULL);
 		set_cause(cause, "migrations: %s failed: %s", sql, msg);
 		free(msg);
 		PQclear(res);
@@ -253,7 +254,7 @@ static int table_exists(PGconn *conn, int *exists, char **cause)
 {
 	PGresult *res = PQexec(conn, "SELECT to_regclass('schema_migrations') IS NOT NULL");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		char *msg = server_error(conn, res, NULL);
+		char *msg = migrate_server_error(conn, res, NULL);
 		set_cause(cause, "migrations: cannot look for schema_migrations: %s", msg);
 		free(msg);
 		PQclear(res);
@@ -269,7 +270,7 @@ static int load_applied(PGconn *conn, struct applied **out, size_t *n, char **ca
 	PGresult *res =
 	    PQexec(conn, "SELECT version, name, checksum FROM schema_migrations ORDER BY version");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		char *msg = server_error(conn, res, NULL);
+		char *msg = migrate_server_error(conn, res, NULL);
 		set_cause(cause, "migrations: cannot read schema_migrations: %s", msg);
 		free(msg);
 		PQclear(res);
@@ -353,18 +354,22 @@ static int is_applied(const struct applied *a, size_t na, int version)
 }
 
 /* One migration in one transaction: its statements and its bookkeeping row commit together
- * or not at all. */
-static int apply_one(PGconn *conn, const struct migration *m, char **cause)
+ * or not at all. With api, the SQL API is re-created in the same transaction (m may then be
+ * NULL: the SQL API alone). */
+static int apply_one(PGconn *conn, const struct migration *m, const struct sqlapi *api,
+		     char **cause)
 {
-	if (exec_ok(conn, "BEGIN", cause) != 0)
+	if (migrate_exec(conn, "BEGIN", cause) != 0)
 		return -1;
+	if (m == NULL)
+		goto api;
 
 	/* PQexec runs every statement of the file (simple query protocol) and returns the last
 	 * result, or the first error. */
 	PGresult *res = PQexec(conn, m->sql);
 	ExecStatusType st = PQresultStatus(res);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-		char *msg = server_error(conn, res, m->sql);
+		char *msg = migrate_server_error(conn, res, m->sql);
 		set_cause(cause, "migration %s failed, nothing of it was applied: %s", m->name,
 			  msg);
 		free(msg);
@@ -382,7 +387,7 @@ static int apply_one(PGconn *conn, const struct migration *m, char **cause)
 			   "VALUES ($1, $2, $3)",
 			   3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		char *msg = server_error(conn, res, NULL);
+		char *msg = migrate_server_error(conn, res, NULL);
 		set_cause(cause, "migration %s: cannot record it in schema_migrations: %s",
 			  m->name, msg);
 		free(msg);
@@ -392,21 +397,28 @@ static int apply_one(PGconn *conn, const struct migration *m, char **cause)
 	}
 	PQclear(res);
 
-	res = PQexec(conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		char *msg = server_error(conn, res, NULL);
-		set_cause(cause, "migration %s failed at commit, nothing of it was applied: %s",
-			  m->name, msg);
-		free(msg);
-		PQclear(res);
+api:
+	if (api != NULL && sqlapi_apply(conn, api, cause) != 0) {
+		PQclear(PQexec(conn, "ROLLBACK"));
 		return -1;
 	}
-	PQclear(res);
+	PGresult *done = PQexec(conn, "COMMIT");
+	if (PQresultStatus(done) != PGRES_COMMAND_OK) {
+		char *msg = migrate_server_error(conn, done, NULL);
+		set_cause(cause, "%s failed at commit, nothing of it was applied: %s",
+			  m != NULL ? m->name : "sql/", msg);
+		free(msg);
+		PQclear(done);
+		return -1;
+	}
+	PQclear(done);
 	return 0;
 }
 
-int migrate_run(PGconn *conn, const char *dir, int *applied, char **cause)
+int migrate_run(PGconn *conn, const char *dir, const char *sqldir, int *applied, char **cause)
 {
+	struct sqlapi *api = NULL;
+	bool api_needed = false;
 	struct migration *m = NULL;
 	struct applied *a = NULL;
 	size_t n = 0, na = 0;
@@ -416,13 +428,18 @@ int migrate_run(PGconn *conn, const char *dir, int *applied, char **cause)
 		*applied = 0;
 	if (migrate_scan(dir, &m, &n, cause) != 0)
 		return -1;
-	if (exec_ok(conn, "SET client_min_messages = warning", cause) != 0)
+	if (sqldir != NULL && sqlapi_load(sqldir, &api, cause) != 0)
+		goto done;
+	/* Tables are public's: a connection whose search_path puts suivi_api first would create
+	 * them, and look for schema_migrations, there. */
+	if (migrate_exec(conn, "SET client_min_messages = warning", cause) != 0 ||
+	    migrate_exec(conn, "SET search_path = public", cause) != 0)
 		goto done;
 
 	/* Try first so that a wait behind another suivid shows in the log. */
 	PGresult *res = PQexec(conn, "SELECT pg_try_advisory_lock(" MIGRATE_LOCK_KEY ")");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		char *msg = server_error(conn, res, NULL);
+		char *msg = migrate_server_error(conn, res, NULL);
 		set_cause(cause, "migrations: cannot take the migration lock: %s", msg);
 		free(msg);
 		PQclear(res);
@@ -432,14 +449,14 @@ int migrate_run(PGconn *conn, const char *dir, int *applied, char **cause)
 	PQclear(res);
 	if (!locked) {
 		log_info("event=migrate_wait reason=\"another process holds the migration lock\"");
-		if (exec_ok(conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", cause) != 0)
+		if (migrate_exec(conn, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", cause) != 0)
 			goto done;
 		locked = 1;
 	}
 
 	/* Created under the lock: two concurrent CREATE TABLE IF NOT EXISTS can both miss the
 	 * table and one then fails on the catalog's unique index. */
-	if (exec_ok(conn,
+	if (migrate_exec(conn,
 		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
 		    "version int PRIMARY KEY, "
 		    "name text NOT NULL, "
@@ -451,11 +468,20 @@ int migrate_run(PGconn *conn, const char *dir, int *applied, char **cause)
 		goto done;
 	if (check_applied(m, n, a, na, dir, cause) != 0)
 		goto done;
+	if (api != NULL && sqlapi_check(conn, api, &api_needed, cause) != 0)
+		goto done;
 
+	/* The SQL API goes with the last pending migration, or alone. */
+	size_t last = n;
+	for (size_t i = 0; i < n; i++)
+		if (!is_applied(a, na, m[i].version))
+			last = i;
+	if (last == n && api_needed && apply_one(conn, NULL, api, cause) != 0)
+		goto done;
 	for (size_t i = 0; i < n; i++) {
 		if (is_applied(a, na, m[i].version))
 			continue;
-		if (apply_one(conn, &m[i], cause) != 0)
+		if (apply_one(conn, &m[i], i == last && api_needed ? api : NULL, cause) != 0)
 			goto done;
 		log_info("event=migration_applied name=%s checksum=%s", log_quote(m[i].name),
 			 m[i].checksum);
@@ -469,12 +495,15 @@ done:
 		char *ignored = NULL;
 		/* A session lock outlives transactions: release it explicitly, since the
 		 * connection usually goes on serving suivid. */
-		if (exec_ok(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", &ignored) != 0)
+		if (migrate_exec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", &ignored) != 0)
 			log_warnx("event=migrate_unlock_failed cause=%s", log_quote(ignored));
 		free(ignored);
 	}
+	if (rc == 0 && migrate_exec(conn, "SET search_path = " SQLAPI_SEARCH_PATH, cause) != 0)
+		rc = -1;
 	applied_free(a, na);
 	migrate_free(m, n);
+	sqlapi_free(api);
 	return rc;
 }
 

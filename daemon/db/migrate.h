@@ -26,8 +26,11 @@ int migrate_scan(const char *dir, struct migration **out, size_t *n, char **caus
 void migrate_free(struct migration *m, size_t n);
 
 /* Check applied migrations against the files (a changed or missing applied file is an
- * error naming it), then apply the pending ones. *applied gets how many were applied. */
-int migrate_run(PGconn *conn, const char *dir, int *applied, char **cause) WUR;
+ * error naming it), then apply the pending ones. With sqldir (NULL: none), also bring the SQL
+ * API of sqldir in (sqlapi.h), in the transaction of the last pending migration. *applied
+ * gets how many migrations were applied. */
+int migrate_run(PGconn *conn, const char *dir, const char *sqldir, int *applied,
+		char **cause) WUR;
 
 /* Check only: -1 with a cause naming the file when an applied migration changed or is
  * missing, or when some are pending and pending_is_error. */

@@ -11,13 +11,14 @@
 struct out {
 	char *s;
 	size_t len, cap;
+	const json_t *labels; /* the document's "status_labels" */
 };
 
 static void put(struct out *o, const char *fmt, ...) PRINTFLIKE(2, 3);
 static const char *str(const json_t *o, const char *key);
 static long num(const json_t *o, const char *key);
 static void put_wrapped(struct out *o, const char *indent, const char *text);
-static const char *status_label(const char *status, enum report_lang lang);
+static const char *status_label(const struct out *o, const char *status, enum report_lang lang);
 
 static void put(struct out *o, const char *fmt, ...)
 {
@@ -70,21 +71,14 @@ const char *report_date(const char *iso, enum report_lang lang, char *buf, size_
 	return buf;
 }
 
-static const char *status_label(const char *status, enum report_lang lang)
+/* A status as people read it, in lang: the labels come with the document (PostgreSQL puts
+ * the statuses table's labels in "status_labels"), so a status a deployment adds is shown
+ * with its own label; an unknown one shows as it is. */
+static const char *status_label(const struct out *o, const char *status, enum report_lang lang)
 {
-	static const char *const labels[][3] = {
-	    {"proposed", "proposed", "proposée"},
-	    {"accepted", "accepted", "acceptée"},
-	    {"in_progress", "in progress", "en cours"},
-	    {"blocked", "blocked", "bloquée"},
-	    {"implemented", "implemented", "mise en œuvre"},
-	    {"not_accepted", "not accepted", "non acceptée"},
-	    {"obsolete", "obsolete", "caduque"},
-	};
-	for (size_t i = 0; i < ARRAY_LEN(labels); i++)
-		if (strcmp(labels[i][0], status) == 0)
-			return labels[i][lang == REPORT_FR ? 2 : 1];
-	return status;
+	const json_t *l = json_object_get(json_object_get(o->labels, status),
+					  lang == REPORT_FR ? "fr" : "en");
+	return json_is_string(l) ? json_string_value(l) : status;
 }
 
 /* Text lines of a paragraph under an indent, wrapped near 76 columns between words. */
@@ -125,16 +119,16 @@ static void put_overdue_item(struct out *o, const json_t *it, enum report_lang l
 	report_date(str(it, "due_on"), lang, date, sizeof date);
 	if (lang == REPORT_FR)
 		put(o, "    %s — échéance %s, en retard de %s (%s)\n", str(it, "ref"), date, days,
-		    status_label(str(it, "status"), lang));
+		    status_label(o, str(it, "status"), lang));
 	else
 		put(o, "    %s — due %s, %s overdue (%s)\n", str(it, "ref"), date, days,
-		    status_label(str(it, "status"), lang));
+		    status_label(o, str(it, "status"), lang));
 	put_wrapped(o, "      ", str(it, "text"));
 }
 
 char *report_overdue_text(const json_t *report, enum report_lang lang)
 {
-	struct out o = {0};
+	struct out o = {.labels = json_object_get(report, "status_labels")};
 	const json_t *owners = json_object_get(report, "owners");
 	char date[16];
 	size_t i, j, k;
@@ -181,7 +175,7 @@ char *report_overdue_text(const json_t *report, enum report_lang lang)
 
 void report_csv_field(char **buf, size_t *len, size_t *cap, const char *value)
 {
-	struct out o = {*buf, *len, *cap};
+	struct out o = {*buf, *len, *cap, NULL};
 	bool formula = value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@';
 	bool quote = formula || strpbrk(value, ",\"\r\n") != NULL;
 
@@ -250,7 +244,7 @@ char *report_overdue_csv(const json_t *report)
 
 char *report_summary_text(const json_t *report, enum report_lang lang)
 {
-	struct out o = {0};
+	struct out o = {.labels = json_object_get(report, "status_labels")};
 	const char *k;
 	json_t *v, *m;
 	size_t i;
@@ -264,7 +258,7 @@ char *report_summary_text(const json_t *report, enum report_lang lang)
 				  : "Open: %ld, overdue: %ld\n\n",
 	    num(report, "open"), num(report, "overdue"));
 	json_object_foreach((json_t *)json_object_get(report, "by_status"), k, v)
-	    put(&o, "  %-14s %5lld\n", status_label(k, lang), (long long)json_integer_value(v));
+	    put(&o, "  %-14s %5lld\n", status_label(&o, k, lang), (long long)json_integer_value(v));
 	put(&o, lang == REPORT_FR ? "\nPar réunion\n" : "\nBy meeting\n");
 	json_array_foreach(json_object_get(report, "meetings"), i, m)
 	    put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "code"),
@@ -308,7 +302,7 @@ char *report_summary_csv(const json_t *report)
 
 char *report_brief_text(const json_t *report, enum report_lang lang)
 {
-	struct out o = {0};
+	struct out o = {.labels = json_object_get(report, "status_labels")};
 	const json_t *meeting = json_object_get(report, "meeting");
 	const json_t *prev = json_object_get(report, "previous");
 	json_t *it, *ch, *ev;
@@ -339,13 +333,14 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 		if (due[0] != '\0') {
 			report_date(due, lang, date, sizeof date);
 			put(&o, "  %s [%s] — %s %s%s\n", str(it, "ref"),
-			    status_label(str(it, "status"), lang),
+			    status_label(&o, str(it, "status"), lang),
 			    lang == REPORT_FR ? "échéance" : "due", date,
 			    json_is_true(json_object_get(it, "overdue"))
 				? (lang == REPORT_FR ? " (en retard)" : " (overdue)")
 				: "");
 		} else {
-			put(&o, "  %s [%s]\n", str(it, "ref"), status_label(str(it, "status"), lang));
+			put(&o, "  %s [%s]\n", str(it, "ref"),
+			    status_label(&o, str(it, "status"), lang));
 		}
 		put_wrapped(&o, "    ", str(it, "text"));
 	}
@@ -363,7 +358,7 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 			const json_t *after = json_object_get(ev, "after");
 			const char *to = json_is_object(after) ? str(after, "status") : "";
 			put(&o, "    - %.10s %s (%s)%s%s%s\n", at, str(ev, "kind"), str(ev, "actor"),
-			    to[0] != '\0' ? " → " : "", to[0] != '\0' ? status_label(to, lang) : "",
+			    to[0] != '\0' ? " → " : "", to[0] != '\0' ? status_label(&o, to, lang) : "",
 			    "");
 			if (str(ev, "comment")[0] != '\0')
 				put_wrapped(&o, "      « ", str(ev, "comment"));

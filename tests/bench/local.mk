@@ -27,6 +27,7 @@ bench: daemon/suivid client/suivi tests/bench/bench-sql
 	SUIVI='$(abs_top_builddir)/client/suivi' \
 	BENCH_SQL='$(abs_top_builddir)/tests/bench/bench-sql' \
 	SUIVI_MIGRATIONS_DIR='$(abs_top_srcdir)/migrations' \
+	SUIVI_SQL_DIR='$(abs_top_srcdir)/sql' \
 	PG_BINDIR='$(PG_BINDIR)' \
 	BENCH_RESULTS='$(BENCH_RESULTS)' \
 	bash '$(abs_top_srcdir)/tests/bench/run.sh'

@@ -33,6 +33,10 @@ writes=20000 # the last ids, all in_progress, for the transition scenario
 pool=${BENCH_POOL:-4}
 pgbench_warm=5
 export SUIVI_MIGRATIONS_DIR
+: "${SUIVI_SQL_DIR:=$here/../../sql}"
+export SUIVI_SQL_DIR
+# psql and pgbench call the SQL API by name, as suivid does (daemon/db/sqlapi.h).
+export PGOPTIONS="-c search_path=suivi_api,public"
 
 for tool in wrk curl "$PG_BINDIR/pgbench" "$PG_BINDIR/initdb" "$PG_BINDIR/psql"; do
 	command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }

@@ -42,10 +42,9 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-void sqltest_migrate(PGconn *conn)
+/* Run every .sql file of dir in name order, each in one transaction after prologue. */
+static void apply_dir(PGconn *conn, const char *dir, const char *prologue)
 {
-	const char *dir = getenv("SUIVI_MIGRATIONS_DIR");
-	ck_assert_msg(dir != NULL, "SUIVI_MIGRATIONS_DIR is not set");
 	DIR *d = opendir(dir);
 	ck_assert_msg(d != NULL, "cannot open %s: %s", dir, strerror(errno));
 	char *names[64];
@@ -57,13 +56,13 @@ void sqltest_migrate(PGconn *conn)
 			names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	ck_assert_uint_ge(n, 2);
+	ck_assert_msg(n >= 1, "no .sql file in %s", dir);
 	qsort(names, n, sizeof *names, name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char *path = xasprintf("%s/%s", dir, names[i]);
 		char *sql = slurp(path);
-		/* As suivid migrate does: the whole file in one transaction. */
-		char *wrapped = xasprintf("BEGIN;\n%s\n;COMMIT;", sql);
+		/* As suivid does: the whole file in one transaction. */
+		char *wrapped = xasprintf("BEGIN;\n%s\n%s\n;COMMIT;", prologue, sql);
 		PGresult *r = PQexec(conn, wrapped);
 		ck_assert_msg(PQresultStatus(r) == PGRES_COMMAND_OK, "%s: %s", names[i],
 			      PQerrorMessage(conn));
@@ -73,6 +72,21 @@ void sqltest_migrate(PGconn *conn)
 		free(path);
 		free(names[i]);
 	}
+}
+
+/* The migrations, then the SQL API in its schema, and the search_path suivid uses. */
+void sqltest_migrate(PGconn *conn)
+{
+	const char *dir = getenv("SUIVI_MIGRATIONS_DIR");
+	ck_assert_msg(dir != NULL, "SUIVI_MIGRATIONS_DIR is not set");
+	const char *sqldir = getenv("SUIVI_SQL_DIR");
+	ck_assert_msg(sqldir != NULL, "SUIVI_SQL_DIR is not set");
+	apply_dir(conn, dir, "");
+	char *api = xasprintf("%s/api", sqldir);
+	apply_dir(conn, api,
+		  "CREATE SCHEMA IF NOT EXISTS suivi_api; SET LOCAL search_path = suivi_api, public;");
+	free(api);
+	PQclear(PQexec(conn, "SET search_path = suivi_api, public"));
 }
 
 void sqltest_setup(void)

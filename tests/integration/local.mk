@@ -69,3 +69,10 @@ tests_integration_test_concurrency_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_concurrency_SOURCES = tests/integration/test-concurrency.c \
 	$(APITEST_SOURCES)
 tests_integration_test_concurrency_LDADD = $(INTEGRATION_LDADD)
+# One source for the domain values (GET /v1/workflow, a status added with SQL) and the SQL
+# API's versions.
+check_PROGRAMS += tests/integration/test-workflow
+TESTS += tests/integration/test-workflow
+tests_integration_test_workflow_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_workflow_SOURCES = tests/integration/test-workflow.c $(APITEST_SOURCES)
+tests_integration_test_workflow_LDADD = $(INTEGRATION_LDADD)

@@ -422,7 +422,7 @@ START_TEST(edited_applied_migration_is_refused)
 	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "exit %d", st);
 	suivid_stop(p);
 
-	char *path = xasprintf("%s/0001_init.sql", dir);
+	char *path = xasprintf("%s/0001_baseline.sql", dir);
 	FILE *f = fopen(path, "a");
 	ck_assert_ptr_nonnull(f);
 	fputs("\n-- an innocent-looking edit\n", f);
@@ -433,7 +433,7 @@ START_TEST(edited_applied_migration_is_refused)
 	ck_assert_msg(st != -1, "suivid still running with an edited applied migration:\n%s",
 		      suivid_log(p));
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) != 0, "exit status %d", st);
-	ck_assert_msg(strstr(suivid_log(p), "0001_init.sql") != NULL,
+	ck_assert_msg(strstr(suivid_log(p), "0001_baseline.sql") != NULL,
 		      "the refusal does not name the file:\n%s", suivid_log(p));
 	ck_assert(strstr(suivid_log(p), "event=ready") == NULL);
 

@@ -32,6 +32,7 @@ static int child_writes(int kind, int count)
 	PGconn *c = PQconnectdb(sqltest_conninfo);
 	if (PQstatus(c) != CONNECTION_OK)
 		return 255;
+	PQclear(PQexec(c, "SET search_path = suivi_api, public"));
 	int acks = 0;
 	for (int i = 0; i < count; i++) {
 		const char *sql;

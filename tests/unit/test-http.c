@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "core/log.h"
 #include "db/migrate.h"
+#include "db/sqlapi.h"
 #include "suites.h"
 
 #define REPLY_BOUND_S 5
@@ -150,7 +151,7 @@ static void auth_setup(void)
 	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
 	char *cause = NULL;
 	int applied;
-	ck_assert_msg(migrate_run(conn, migrate_default_dir(), &applied, &cause) == 0, "%s",
+	ck_assert_msg(migrate_run(conn, migrate_default_dir(), sqlapi_default_dir(), &applied, &cause) == 0, "%s",
 		      cause);
 	pg_exec(conninfo,
 		"INSERT INTO owners (handle, name) VALUES ('alice', 'Alice'), ('bob', 'Bob');"

@@ -233,7 +233,7 @@ START_TEST(test_apply_records_checksums)
 	put("0001_a.sql", "CREATE TABLE a (x int);");
 	put("0002_b.sql", two);
 	put("0010_c.sql", "CREATE VIEW c AS SELECT count(*) AS n FROM a;");
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(applied, 3);
 	ck_assert_int_eq(notices, 0);
 	ASSERT_VALUE("SELECT string_agg(version || ':' || name, ',' ORDER BY version) "
@@ -262,9 +262,9 @@ START_TEST(test_rerun_applies_nothing)
 	int applied = -1;
 	put("0001_a.sql", "CREATE TABLE a (x int);");
 	put("0002_b.sql", "INSERT INTO a VALUES (42);");
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(applied, 2);
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(applied, 0);
 	ASSERT_VALUE("SELECT count(*) FROM a", "1"); /* 0002 did not run twice */
 	ASSERT_VALUE("SELECT count(*) FROM schema_migrations", "2");
@@ -276,7 +276,7 @@ START_TEST(test_rerun_applies_nothing)
 		      "%s", cause);
 	free(cause);
 	cause = NULL;
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(applied, 1);
 	ASSERT_VALUE("SELECT count(*) FROM a", "2");
 }
@@ -288,11 +288,11 @@ START_TEST(test_edited_migration_refused)
 	int applied = -1;
 	put("0001_a.sql", "CREATE TABLE a (x int);");
 	put("0002_b.sql", "CREATE TABLE b (y int);");
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	put("0001_a.sql", "CREATE TABLE a (x int, extra text);");
 	put("0003_c.sql", "CREATE TABLE c (z int);");
 
-	ck_assert_int_eq(migrate_run(conn, dir, &applied, &cause), -1);
+	ck_assert_int_eq(migrate_run(conn, dir, NULL, &applied, &cause), -1);
 	ck_assert_int_eq(applied, 0);
 	ck_assert_msg(strstr(cause, "migration 0001_a.sql has changed since it was applied") !=
 			  NULL,
@@ -315,14 +315,14 @@ START_TEST(test_edited_migration_refused)
 	/* Restored, then an applied file goes missing: refused, naming it. */
 	put("0001_a.sql", "CREATE TABLE a (x int);");
 	drop("0002_b.sql");
-	ck_assert_int_eq(migrate_run(conn, dir, &applied, &cause), -1);
+	ck_assert_int_eq(migrate_run(conn, dir, NULL, &applied, &cause), -1);
 	ck_assert_msg(strstr(cause, "0002_b.sql") != NULL && strstr(cause, "missing") != NULL,
 		      "%s", cause);
 	free(cause);
 	cause = NULL;
 	ASSERT_VALUE("SELECT to_regclass('c') IS NULL", "t");
 	put("0002_b.sql", "CREATE TABLE b (y int);");
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(applied, 1);
 	ASSERT_VALUE("SELECT to_regclass('c') IS NULL", "f");
 }
@@ -337,7 +337,7 @@ START_TEST(test_failing_migration_rolls_back)
 			    "-- the next statement fails\n"
 			    "INSERT INTO no_such_table VALUES (1);\n");
 	put("0003_after.sql", "CREATE TABLE t3 (x int);");
-	ck_assert_int_eq(migrate_run(conn, dir, &applied, &cause), -1);
+	ck_assert_int_eq(migrate_run(conn, dir, NULL, &applied, &cause), -1);
 	ck_assert_int_eq(applied, 1);
 	ck_assert_msg(strstr(cause, "0002_bad.sql") != NULL, "%s", cause);
 	ck_assert_msg(strstr(cause, "no_such_table") != NULL, "%s", cause); /* server's words */
@@ -354,7 +354,7 @@ START_TEST(test_failing_migration_rolls_back)
 
 	/* Fixed, the rest goes through. */
 	put("0002_bad.sql", "CREATE TABLE t2 (x int);\n");
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(applied, 2);
 }
 END_TEST
@@ -365,9 +365,9 @@ START_TEST(test_out_of_order_refused)
 	int applied = -1;
 	put("0001_a.sql", "CREATE TABLE a (x int);");
 	put("0003_c.sql", "CREATE TABLE c (x int);");
-	ck_assert_msg(migrate_run(conn, dir, &applied, &cause) == 0, "%s", cause);
+	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
 	put("0002_b.sql", "CREATE TABLE b (x int);");
-	ck_assert_int_eq(migrate_run(conn, dir, &applied, &cause), -1);
+	ck_assert_int_eq(migrate_run(conn, dir, NULL, &applied, &cause), -1);
 	ck_assert_msg(strstr(cause, "0002_b.sql") != NULL, "%s", cause);
 	free(cause);
 	ASSERT_VALUE("SELECT to_regclass('b') IS NULL", "t");
@@ -397,7 +397,7 @@ START_TEST(test_concurrent_processes)
 				_exit(100);
 			if (read(barrier[0], &b, 1) != 0) /* EOF: everybody go */
 				_exit(101);
-			if (migrate_run(c, dir, &applied, &cause) != 0) {
+			if (migrate_run(c, dir, NULL, &applied, &cause) != 0) {
 				fprintf(stderr, "child: %s\n", cause);
 				_exit(102);
 			}

@@ -9,8 +9,13 @@
 #include "render/report.h"
 #include "suites.h"
 
+/* Labels travel with the documents, as PostgreSQL builds them (suivi_status_labels()). */
+#define LABELS                                                                                 \
+	"\"status_labels\":{\"in_progress\":{\"en\":\"in progress\",\"fr\":\"en cours\"},"     \
+	"\"blocked\":{\"en\":\"blocked\",\"fr\":\"bloquée\"}},"
+
 static const char *overdue_doc =
-    "{\"as_of\":\"2026-11-22\",\"timezone\":\"Europe/Brussels\",\"total\":2,"
+    "{" LABELS "\"as_of\":\"2026-11-22\",\"timezone\":\"Europe/Brussels\",\"total\":2,"
     "\"owners\":[{\"owner\":{\"handle\":\"ocrtis\",\"name\":\"OCRTIS France\",\"email\":\"o@x\"},"
     "\"total\":1,\"meetings\":[{\"code\":\"bamako-2019\",\"title\":\"Atelier régional\","
     "\"items\":[{\"ref\":\"bamako-2019/3\",\"id\":3,\"text\":\"Mettre en place une base de "
@@ -83,7 +88,7 @@ END_TEST
 START_TEST(test_brief_text)
 {
 	json_t *doc = json_loads(
-	    "{\"meeting\":{\"code\":\"eu-ca-2024\",\"title\":\"Dialogue UE–Asie centrale\","
+	    "{" LABELS "\"meeting\":{\"code\":\"eu-ca-2024\",\"title\":\"Dialogue UE–Asie centrale\","
 	    "\"place\":\"Bruxelles\",\"starts_on\":\"2024-06-01\"},\"series\":\"eu-ca\","
 	    "\"previous\":{\"code\":\"eu-ca-2023\",\"title\":\"Réunion EU ACT\",\"starts_on\":"
 	    "\"2023-12-11\"},\"open\":[{\"ref\":\"eu-ca-2023/1\",\"status\":\"blocked\","

@@ -11,15 +11,15 @@
 static const char *const prio[] = {"low", "normal", "high", NULL};
 
 static const struct field_spec specs[] = {
-    {"handle", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0},
-    {"name", FIELD_STRING, FIELD_REQUIRED, 1, 10, NULL, 0},
-    {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0},
-    {"due_on", FIELD_DATE, FIELD_NULLABLE, 0, 0, NULL, 0},
-    {"priority", FIELD_ENUM, 0, 0, 0, prio, 0},
-    {"active", FIELD_BOOL, 0, 0, 0, NULL, 0},
-    {"tags", FIELD_STRING_LIST, 0, 1, 5, NULL, 2},
-    {"notes", FIELD_TEXT, 0, 0, 100, NULL, 0},
-    {NULL, 0, 0, 0, 0, NULL, 0},
+    {"handle", FIELD_SLUG, FIELD_REQUIRED, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"name", FIELD_STRING, FIELD_REQUIRED, 1, 10, NULL, 0, NULL, NULL, 0},
+    {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0, NULL, NULL, 0},
+    {"due_on", FIELD_DATE, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"priority", FIELD_ENUM, 0, 0, 0, prio, 0, NULL, NULL, 0},
+    {"active", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"tags", FIELD_STRING_LIST, 0, 1, 5, NULL, 2, NULL, NULL, 0},
+    {"notes", FIELD_TEXT, 0, 0, 100, NULL, 0, NULL, NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 /* The message given for field, or NULL. */
