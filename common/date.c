@@ -4,17 +4,13 @@
 #include "suivi-config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "date.h"
-#include "util.h"
+#include "zone.h"
 
 static bool is_leap(int year);
 static bool parse_digits(const char *s, int n, int *out);
-static bool tz_known(const char *tz);
 
 static bool is_leap(int year)
 {
@@ -122,52 +118,19 @@ int date_weekday(const struct date *d)
 	return (int)(w < 0 ? w + 7 : w);
 }
 
-/* glibc silently falls back to UTC for an unknown zone name: refuse names that have no zone
- * file. POSIX rules ("UTC0", "EST5EDT", ":file") carry digits or a colon and are left to libc. */
-static bool tz_known(const char *tz)
+bool date_in_zone(const char *tz, time_t t, struct date *out)
 {
-	if (tz[0] == '\0' || strstr(tz, "..") != NULL)
-		return false;
-	if (tz[0] == ':' || strpbrk(tz, "0123456789") != NULL || strcmp(tz, "UTC") == 0 ||
-	    strcmp(tz, "GMT") == 0)
-		return true;
-	const char *dir = getenv("TZDIR");
-	char *path = xasprintf("%s/%s", dir != NULL && dir[0] != '\0' ? dir : "/usr/share/zoneinfo",
-			       tz);
-	bool ok = access(path, R_OK) == 0;
-	free(path);
-	return ok;
-}
-
-/* Swaps TZ for the duration of the call: the callers are single-threaded. */
-bool date_today(const char *tz, struct date *out)
-{
-	time_t now = time(NULL);
 	struct tm tm;
-	bool ok;
 
-	if (tz == NULL) {
-		tzset();
-		ok = localtime_r(&now, &tm) != NULL;
-	} else {
-		if (!tz_known(tz))
-			return false;
-		const char *old = getenv("TZ");
-		char *saved = old != NULL ? xstrdup(old) : NULL;
-		setenv("TZ", tz, 1);
-		tzset();
-		ok = localtime_r(&now, &tm) != NULL;
-		if (saved != NULL)
-			setenv("TZ", saved, 1);
-		else
-			unsetenv("TZ");
-		tzset();
-		free(saved);
-	}
-	if (!ok)
+	if (!zone_localtime(tz, t, &tm) || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
 		return false;
 	out->year = tm.tm_year + 1900;
 	out->month = tm.tm_mon + 1;
 	out->day = tm.tm_mday;
 	return true;
+}
+
+bool date_today(const char *tz, struct date *out)
+{
+	return date_in_zone(tz, time(NULL), out);
 }

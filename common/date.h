@@ -3,6 +3,9 @@
 #define SUIVI_DATE_H
 
 #include <stdbool.h>
+#include <time.h>
+
+#include "util.h"
 
 struct date {
 	int year;  /* 1..9999 */
@@ -23,7 +26,10 @@ struct date date_from_days(long days);
 struct date date_add_months(const struct date *d, int months);
 /* 0 = Monday … 6 = Sunday. */
 int date_weekday(const struct date *d);
-/* Today in the IANA time zone tz (NULL: the process's TZ). */
-bool date_today(const char *tz, struct date *out);
+/* The date at instant t in the IANA time zone tz (NULL: the process's own zone); false when
+ * tz is not a zone this machine knows (zone.h) or the year is outside 1..9999. */
+bool date_in_zone(const char *tz, time_t t, struct date *out) WUR;
+/* Today in zone tz, as date_in_zone. */
+bool date_today(const char *tz, struct date *out) WUR;
 
 #endif

@@ -178,9 +178,17 @@ void api_today(struct api_request *r, char out[11])
 	struct date d;
 
 	if (now != cached_at || strcmp(tz, cached_tz) != 0) {
-		if (!date_today(tz, &d))
-			date_today(NULL, &d);
-		date_format(&d, cached_day);
+		if (date_today(tz, &d)) {
+			date_format(&d, cached_day);
+		} else {
+			/* Loading the configuration refused an unknown zone: its file has gone
+			 * since. Not silently: keep the last day known (UTC's before any), and say
+			 * so once a second while it lasts. */
+			if (cached_day[0] == '\0' && date_today("UTC", &d))
+				date_format(&d, cached_day);
+			log_warnx("event=timezone_unknown timezone=%s today=%s cause=\"no zone file\"",
+				  log_quote(tz), cached_day);
+		}
 		snprintf(cached_tz, sizeof cached_tz, "%s", tz);
 		cached_at = now;
 	}

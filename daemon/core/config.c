@@ -18,6 +18,7 @@
 #include "core/config-value.h"
 #include "core/schedule.h"
 #include "utf8.h"
+#include "zone.h"
 
 #define CONFIG_LINE_MAX 4096
 #define CONFIG_FILE_MAX (1024 * 1024)
@@ -311,7 +312,7 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 		break;
 	}
 	case CF_TIMEZONE:
-		if (!builtin && !schedule_timezone_valid(value)) {
+		if (!builtin && !zone_valid(value)) {
 			set_cause(cause, "[%s] %s: unknown time zone '%s'", k->section, k->key, value);
 			goto out;
 		}
@@ -523,7 +524,7 @@ static int check_config(const char *name, const struct config *c, const int *see
 		    name, seen[i_report_to]);
 		return -1;
 	}
-	if (seen[i_timezone] == 0 && !schedule_timezone_valid(c->timezone)) {
+	if (seen[i_timezone] == 0 && !zone_valid(c->timezone)) {
 		set_cause(cause,
 		    "%s: [schedule] timezone: the default '%s' is not a time zone known on this "
 		    "machine; set timezone",

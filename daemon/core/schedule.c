@@ -17,16 +17,13 @@
 
 #include "core/schedule.h"
 #include "util.h"
+#include "zone.h"
 
 #define DAY_SECONDS 86400
 /* Far enough to find the next monthly run from any date, with margin. */
 #define SEARCH_DAYS 400
 /* UTC offsets are within -12 h … +14 h; 30 h brackets any local wall time. */
 #define BRACKET_SECONDS (30 * 3600)
-
-struct tz_saved {
-	char *old; /* NULL when TZ was unset */
-};
 
 static const char *const weekday_names[7][2] = {
 	{"mon", "monday"}, {"tue", "tuesday"},  {"wed", "wednesday"}, {"thu", "thursday"},
@@ -36,8 +33,6 @@ static const char *const weekday_names[7][2] = {
 static int parse_time(const char *text, int *hour, int *minute, char **cause);
 static int parse_mday(const char *text, int *mday, char **cause);
 static int split_words(char *s, char *words[], int max);
-static void tz_enter(const char *tz, struct tz_saved *saved);
-static void tz_leave(struct tz_saved *saved);
 static time_t wall_seconds(time_t t);
 static time_t local_run(int year, int mon, int mday, int hour, int minute);
 static bool date_matches(const struct schedule *s, const struct tm *date);
@@ -119,55 +114,15 @@ void schedule_format(const struct schedule *s, char *buf, size_t len)
 	}
 }
 
-/* Accept only names that cannot escape the zoneinfo directory, then check the file is TZif:
- * glibc silently falls back to UTC for anything it cannot load. */
-bool schedule_timezone_valid(const char *tz)
-{
-	const char *dir, *p;
-	char *path;
-	char magic[4];
-	struct stat st;
-	int fd;
-	bool ok = false;
-
-	if (tz == NULL || *tz == '\0' || *tz == '/' || strstr(tz, "..") != NULL)
-		return false;
-	if (strlen(tz) > 255)
-		return false;
-	for (p = tz; *p != '\0'; p++) {
-		if (!isascii((unsigned char)*p) ||
-		    (!isalnum((unsigned char)*p) && strchr("_+-/", *p) == NULL))
-			return false;
-	}
-	if (strcmp(tz, "UTC") == 0)
-		return true;
-
-	dir = getenv("TZDIR");
-	if (dir == NULL || *dir == '\0')
-		dir = "/usr/share/zoneinfo";
-	path = xasprintf("%s/%s", dir, tz);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	free(path);
-	if (fd == -1)
-		return false;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
-	    memcmp(magic, "TZif", sizeof magic) == 0)
-		ok = true;
-	close(fd);
-	return ok;
-}
-
 time_t schedule_next(const struct schedule *s, const char *tz, time_t after)
 {
-	struct tz_saved saved;
+	struct zone_saved saved;
 	struct tm date;
 	time_t run, found = (time_t)-1;
 	int i;
 
-	if (!schedule_timezone_valid(tz))
+	if (zone_enter(tz, &saved) != 0)
 		return (time_t)-1;
-	tz_enter(tz, &saved);
 	/* Start one day early: a run whose time falls in a gap can land on the next date. */
 	date_of(after, &date);
 	date_add_days(&date, -1);
@@ -180,20 +135,19 @@ time_t schedule_next(const struct schedule *s, const char *tz, time_t after)
 			break;
 		}
 	}
-	tz_leave(&saved);
+	zone_leave(&saved);
 	return found;
 }
 
 time_t schedule_prev(const struct schedule *s, const char *tz, time_t at)
 {
-	struct tz_saved saved;
+	struct zone_saved saved;
 	struct tm date;
 	time_t run, found = (time_t)-1;
 	int i;
 
-	if (!schedule_timezone_valid(tz))
+	if (zone_enter(tz, &saved) != 0)
 		return (time_t)-1;
-	tz_enter(tz, &saved);
 	date_of(at, &date);
 	date_add_days(&date, 1);
 	for (i = 0; i < SEARCH_DAYS; i++, date_add_days(&date, -1)) {
@@ -205,7 +159,7 @@ time_t schedule_prev(const struct schedule *s, const char *tz, time_t at)
 			break;
 		}
 	}
-	tz_leave(&saved);
+	zone_leave(&saved);
 	return found;
 }
 
@@ -270,29 +224,6 @@ static int split_words(char *s, char *words[], int max)
 		if (*s != '\0')
 			*s++ = '\0';
 	}
-}
-
-/* Switch the process to zone tz; the daemon is single-threaded, so this is safe. */
-static void tz_enter(const char *tz, struct tz_saved *saved)
-{
-	const char *old = getenv("TZ");
-
-	saved->old = old != NULL ? xstrdup(old) : NULL;
-	if (setenv("TZ", tz, 1) != 0)
-		abort(); /* only ENOMEM: same policy as the x allocators */
-	tzset();
-}
-
-static void tz_leave(struct tz_saved *saved)
-{
-	if (saved->old != NULL) {
-		if (setenv("TZ", saved->old, 1) != 0)
-			abort();
-		free(saved->old);
-		saved->old = NULL;
-	} else
-		unsetenv("TZ");
-	tzset();
 }
 
 /* The local wall-clock time of t, as seconds counted like a UTC time (t plus its offset). */

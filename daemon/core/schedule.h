@@ -31,9 +31,8 @@ struct schedule {
 int schedule_parse(const char *text, struct schedule *out, char **cause) WUR;
 /* Canonical text of a schedule ("mon 08:00"); buf of at least 32 bytes. */
 void schedule_format(const struct schedule *s, char *buf, size_t len);
-/* True when tz names a zone this machine knows (a file under the zoneinfo directory). */
-bool schedule_timezone_valid(const char *tz);
-/* The first run strictly after `after` (UTC seconds), in zone tz. Returns (time_t)-1 on error. */
+/* The first run strictly after `after` (UTC seconds), in zone tz. Returns (time_t)-1 on error,
+ * an unknown zone (zone_valid) included. */
 time_t schedule_next(const struct schedule *s, const char *tz, time_t after);
 /* The latest run at or before `at` (UTC seconds), in zone tz: the run a daemon that was down
  * may have missed. Returns (time_t)-1 on error. */

@@ -357,22 +357,10 @@ static void job_done(json_t *answer, const struct db_error *err, void *arg)
 /* The date in zone tz at time t. */
 static bool local_date(const char *tz, time_t t, char out[11])
 {
-	const char *old = getenv("TZ");
-	char *saved = old != NULL ? xstrdup(old) : NULL;
-	struct tm tm;
+	struct date d;
 
-	setenv("TZ", tz, 1);
-	tzset();
-	bool ok = localtime_r(&t, &tm) != NULL;
-	if (saved != NULL)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
-	if (!ok || tm.tm_year + 1900 < 1 || tm.tm_year + 1900 > 9999)
+	if (!date_in_zone(tz, t, &d))
 		return false;
-	struct date d = {tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
 	date_format(&d, out);
 	return true;
 }

@@ -11,6 +11,7 @@
 	X(utf8) \
 	X(base64) \
 	X(zone) \
+	X(zone) \
 	X(sha256) \
 	X(config) \
 	X(log) \

@@ -1,4 +1,4 @@
-/* test-schedule.c — schedule parsing, zone validation and run computation across DST. */
+/* test-schedule.c — schedule parsing and run computation across DST (zone names: test-zone.c). */
 #include "suivi-config.h"
 
 #include <stdio.h>
@@ -133,81 +133,6 @@ START_TEST(test_parse_invalid)
 		ck_assert_ptr_null(strchr(cause, '\n'));
 		free(cause);
 	}
-}
-END_TEST
-
-START_TEST(test_timezone_valid)
-{
-	ck_assert(schedule_timezone_valid("Europe/Brussels"));
-	ck_assert(schedule_timezone_valid("UTC"));
-	ck_assert(schedule_timezone_valid("Asia/Tashkent"));
-	ck_assert(schedule_timezone_valid("America/Argentina/Buenos_Aires"));
-	ck_assert(schedule_timezone_valid("Etc/GMT+5"));
-	ck_assert(schedule_timezone_valid("Etc/GMT-14"));
-
-	ck_assert(!schedule_timezone_valid(NULL));
-	ck_assert(!schedule_timezone_valid(""));
-	ck_assert(!schedule_timezone_valid("Europe/Nowhere"));
-	ck_assert(!schedule_timezone_valid("Europe"));             /* a directory */
-	ck_assert(!schedule_timezone_valid("/usr/share/zoneinfo/UTC"));
-	ck_assert(!schedule_timezone_valid("../zoneinfo/UTC"));
-	ck_assert(!schedule_timezone_valid("Europe/../UTC"));
-	ck_assert(!schedule_timezone_valid("Europe/Brussels\n"));
-	ck_assert(!schedule_timezone_valid("Europe/Brussels "));
-	ck_assert(!schedule_timezone_valid("zone.tab"));
-	ck_assert(!schedule_timezone_valid("CET-1CEST,M3.5.0,M10.5.0/3"));
-	ck_assert(!schedule_timezone_valid("Europe/Bruxelles\xc3\xa9"));
-	/* A regular file under zoneinfo that is not a zone, like tzdata's leapseconds: glibc
-	 * would silently use UTC. Made in a TZDIR of our own, so that the check runs whether or
-	 * not this machine's tzdata ships the file. */
-	char dir[] = "/tmp/suivi-tz-notzone-XXXXXX";
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char *path = xasprintf("%s/leapseconds", dir);
-	FILE *f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs("#\tLeap seconds, as tzdata lists them\nLeap\t2016\tDec\t31\t23:59:60\t+\tS\n", f);
-	ck_assert_int_eq(fclose(f), 0);
-	char *saved = getenv("TZDIR") != NULL ? xstrdup(getenv("TZDIR")) : NULL;
-	setenv("TZDIR", dir, 1);
-	bool valid = schedule_timezone_valid("leapseconds");
-	if (saved != NULL)
-		setenv("TZDIR", saved, 1);
-	else
-		unsetenv("TZDIR");
-	free(saved);
-	unlink(path);
-	rmdir(dir);
-	free(path);
-	ck_assert_msg(!valid, "a regular file that is not TZif was taken for a zone");
-}
-END_TEST
-
-START_TEST(test_timezone_tzdir)
-{
-	char dir[] = "/tmp/suivi-tzdir-XXXXXX";
-	char *sub, *path, *cmd;
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	sub = xasprintf("%s/Test", dir);
-	ck_assert_int_eq(mkdir(sub, 0700), 0);
-	path = xasprintf("%s/Zone", sub);
-	cmd = xasprintf("cp /usr/share/zoneinfo/Europe/Brussels %s", path);
-	ck_assert_int_eq(system(cmd), 0);
-
-	setenv("TZDIR", dir, 1);
-	ck_assert(schedule_timezone_valid("Test/Zone"));
-	ck_assert(!schedule_timezone_valid("Europe/Brussels"));
-	ck_assert(schedule_timezone_valid("UTC")); /* always known */
-	unsetenv("TZDIR");
-	ck_assert(!schedule_timezone_valid("Test/Zone"));
-	ck_assert(schedule_timezone_valid("Europe/Brussels"));
-
-	unlink(path);
-	rmdir(sub);
-	rmdir(dir);
-	free(cmd);
-	free(path);
-	free(sub);
 }
 END_TEST
 
@@ -421,8 +346,6 @@ Suite *make_schedule_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_parse_valid);
 	tcase_add_test(tc, test_parse_invalid);
-	tcase_add_test(tc, test_timezone_valid);
-	tcase_add_test(tc, test_timezone_tzdir);
 	tcase_add_test(tc, test_spring_forward);
 	tcase_add_test(tc, test_fall_back);
 	tcase_add_test(tc, test_no_dst_zone);
