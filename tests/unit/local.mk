@@ -9,7 +9,6 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-utf8.c \
 	tests/unit/test-base64.c \
 	tests/unit/test-zone.c \
-	tests/unit/test-zone.c \
 	tests/unit/test-sha256.c \
 	tests/unit/test-config.c tests/unit/test-config-errors.c tests/unit/test-config.h \
 	tests/unit/test-log.c \

@@ -11,7 +11,6 @@
 	X(utf8) \
 	X(base64) \
 	X(zone) \
-	X(zone) \
 	X(sha256) \
 	X(config) \
 	X(log) \
