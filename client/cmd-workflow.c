@@ -135,20 +135,25 @@ static void print_transitions(struct client *c, const json_t *wf)
 	json_decref(sorted);
 }
 
-/* "\nLimits: text 4000, details 20000, …" as the server lists them. */
+/* "Limits: text 4000, details 20000, …" as the server lists them, wrapped under the
+ * first. */
 static void print_limits(struct client *c, const json_t *wf)
 {
 	const char *key;
 	json_t *v;
-	bool first = true;
+	int col;
 
 	if (json_object_size(json_object_get(wf, "limits")) == 0)
 		return;
-	fputs("\nLimits:", c->out);
+	col = fprintf(c->out, "\nLimits:") - 1;
 	json_object_foreach(json_object_get(wf, "limits"), key, v) {
-		fprintf(c->out, "%s %s %lld", first ? "" : ",", key,
-			(long long)json_integer_value(v));
-		first = false;
+		char *item = xasprintf("%s %lld", key, (long long)json_integer_value(v));
+		if (col > 7 && col + 2 + (int)strlen(item) >= 80)
+			col = fprintf(c->out, ",\n       ") - 2;
+		else if (col > 7)
+			col += fprintf(c->out, ",");
+		col += fprintf(c->out, " %s", item);
+		free(item);
 	}
 	fputc('\n', c->out);
 }
