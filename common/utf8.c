@@ -136,6 +136,15 @@ size_t utf8_count(const char *s)
 	return n;
 }
 
+size_t utf8_count_n(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
 bool utf8_is_control(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7F && cp < 0xA0);

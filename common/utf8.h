@@ -27,6 +27,8 @@ size_t utf8_next(const char *s, uint32_t *cp);
 size_t utf8_encode(uint32_t cp, char out[4]);
 /* Code points of a valid NUL-terminated string, as PostgreSQL's char_length counts them. */
 size_t utf8_count(const char *s);
+/* Code points in the len bytes at s (valid UTF-8, cut between characters). */
+size_t utf8_count_n(const char *s, size_t len);
 /* True for the C0 and C1 control characters and DEL. */
 bool utf8_is_control(uint32_t cp);
 /* Terminal columns of a printable code point, from a built-in table that needs no locale:

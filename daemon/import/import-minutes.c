@@ -33,7 +33,6 @@ static const char *skip_marker(const char *s, const char *e);
 static const char *skip_enumeration(const char *s, const char *e);
 static size_t span(const char *p, const char *e, const char *set);
 static bool is_bullet(uint32_t c);
-static uint32_t decode(const char *s, const char *e, size_t *n);
 static bool is_separator(const char *s, const char *e);
 static bool ends_sentence(const char *s, const char *e);
 static int flush(struct import_item_ctx *ctx, struct pending *cur);
@@ -119,11 +118,11 @@ static enum line_kind classify(const char *s, const char *e, bool indented, cons
  * or NULL when the line does not start an item. */
 static const char *skip_marker(const char *s, const char *e)
 {
-	size_t n;
 	const char *t = NULL;
-	uint32_t c = decode(s, e, &n);
+	uint32_t c;
+	size_t n = utf8_decode(s, (size_t)(e - s), &c);
 
-	if (is_bullet(c))
+	if (n > 0 && is_bullet(c))
 		t = s + n;
 	else
 		t = skip_enumeration(s, e);
@@ -202,32 +201,6 @@ static bool is_bullet(uint32_t c)
 		if (bullets[i] == c)
 			return true;
 	return false;
-}
-
-/* The code point at s in valid UTF-8, its length in *n. */
-static uint32_t decode(const char *s, const char *e, size_t *n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t avail = (size_t)(e - s);
-	if (u[0] < 0x80 || avail < 2) {
-		*n = 1;
-		return u[0];
-	}
-	if (u[0] < 0xe0) {
-		*n = 2;
-		return (uint32_t)(u[0] & 0x1f) << 6 | (u[1] & 0x3f);
-	}
-	if (u[0] < 0xf0 && avail >= 3) {
-		*n = 3;
-		return (uint32_t)(u[0] & 0x0f) << 12 | (uint32_t)(u[1] & 0x3f) << 6 | (u[2] & 0x3f);
-	}
-	if (avail >= 4) {
-		*n = 4;
-		return (uint32_t)(u[0] & 0x07) << 18 | (uint32_t)(u[1] & 0x3f) << 12 |
-		       (uint32_t)(u[2] & 0x3f) << 6 | (u[3] & 0x3f);
-	}
-	*n = 1;
-	return u[0];
 }
 
 /* "----", "====", "* * *", "___": a rule between sections, never text. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "render/report.h"
+#include "utf8.h"
 #include "util.h"
 
 struct out {
@@ -93,10 +94,7 @@ static void put_wrapped(struct out *o, const char *indent, const char *text)
 			p++;
 		if (*p == '\0')
 			break;
-		size_t n = strcspn(p, " \n\t\r"), chars = 0;
-		for (size_t i = 0; i < n; i++)
-			if (((unsigned char)p[i] & 0xC0) != 0x80)
-				chars++;
+		size_t n = strcspn(p, " \n\t\r"), chars = utf8_count_n(p, n);
 		if (col > 0 && col + 1 + chars > width) {
 			put(o, "\n%s", indent);
 			col = 0;

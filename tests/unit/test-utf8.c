@@ -145,6 +145,9 @@ START_TEST(test_count)
 	ck_assert_uint_eq(utf8_count("\xe6\x9d\xb1\xe4\xba\xac"), 2);   /* 東京 */
 	ck_assert_uint_eq(utf8_count("\xf0\x9f\x98\x80!"), 2);          /* 😀! */
 	ck_assert_uint_eq(utf8_count("e\xcc\x81"), 2); /* a combining mark is a code point */
+	ck_assert_uint_eq(utf8_count_n("donn\xc3\xa9" "es", 6), 5); /* "donné" */
+	ck_assert_uint_eq(utf8_count_n("abc", 0), 0);
+	ck_assert_uint_eq(utf8_count_n("a\0b", 3), 3);
 }
 END_TEST
 
