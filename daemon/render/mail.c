@@ -209,26 +209,22 @@ static void buf_addf(struct buf *b, const char *fmt, ...)
  * paragraph separators) replaced by spaces: header text can then never break a line. */
 static char *neutralise(const char *s, const char *what, char **cause)
 {
-	unsigned char *out, *p;
+	char *out, *p;
+	uint32_t cp;
+	size_t n;
 
 	if (!utf8_valid(s, strlen(s))) {
 		set_cause(cause, "the %s is not valid UTF-8", what);
 		return NULL;
 	}
-	out = (unsigned char *)xstrdup(s);
-	for (p = out; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-		else if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
-			/* Each byte becomes a space: the text never grows. */
-			memset(p, ' ', 2);
-			p++;
-		} else if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-			memset(p, ' ', 3);
-			p += 2;
-		}
+	out = xstrdup(s);
+	for (p = out; *p != '\0'; p += n) {
+		n = utf8_next(p, &cp);
+		/* Each byte becomes a space: the text never grows. */
+		if (utf8_is_control(cp) || cp == 0x2028 || cp == 0x2029)
+			memset(p, ' ', n);
 	}
-	return (char *)out;
+	return out;
 }
 
 /* Non-ASCII text needs RFC 2047, and so does ASCII that looks like an encoded word. */
