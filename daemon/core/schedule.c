@@ -33,6 +33,7 @@ static const char *const weekday_names[7][2] = {
 static int parse_time(const char *text, int *hour, int *minute, char **cause);
 static int parse_mday(const char *text, int *mday, char **cause);
 static int split_words(char *s, char *words[], int max);
+static time_t search(const struct schedule *s, const char *tz, time_t t, int step);
 static time_t wall_seconds(time_t t);
 static time_t local_run(int year, int mon, int mday, int hour, int minute);
 static bool date_matches(const struct schedule *s, const struct tm *date);
@@ -116,30 +117,18 @@ void schedule_format(const struct schedule *s, char *buf, size_t len)
 
 time_t schedule_next(const struct schedule *s, const char *tz, time_t after)
 {
-	struct zone_saved saved;
-	struct tm date;
-	time_t run, found = (time_t)-1;
-	int i;
-
-	if (zone_enter(tz, &saved) != 0)
-		return (time_t)-1;
-	/* Start one day early: a run whose time falls in a gap can land on the next date. */
-	date_of(after, &date);
-	date_add_days(&date, -1);
-	for (i = 0; i < SEARCH_DAYS; i++, date_add_days(&date, 1)) {
-		if (!date_matches(s, &date))
-			continue;
-		run = local_run(date.tm_year, date.tm_mon, date.tm_mday, s->hour, s->minute);
-		if (run != (time_t)-1 && run > after) {
-			found = run;
-			break;
-		}
-	}
-	zone_leave(&saved);
-	return found;
+	return search(s, tz, after, 1);
 }
 
 time_t schedule_prev(const struct schedule *s, const char *tz, time_t at)
+{
+	return search(s, tz, at, -1);
+}
+
+/* Walk local dates from t's, forward (step 1) to the first run after t or backward (step -1)
+ * to the last run at or before t. Start one day behind: a run whose time falls in a gap can
+ * land on the next date. */
+static time_t search(const struct schedule *s, const char *tz, time_t t, int step)
 {
 	struct zone_saved saved;
 	struct tm date;
@@ -148,13 +137,13 @@ time_t schedule_prev(const struct schedule *s, const char *tz, time_t at)
 
 	if (zone_enter(tz, &saved) != 0)
 		return (time_t)-1;
-	date_of(at, &date);
-	date_add_days(&date, 1);
-	for (i = 0; i < SEARCH_DAYS; i++, date_add_days(&date, -1)) {
+	date_of(t, &date);
+	date_add_days(&date, -step);
+	for (i = 0; i < SEARCH_DAYS; i++, date_add_days(&date, step)) {
 		if (!date_matches(s, &date))
 			continue;
 		run = local_run(date.tm_year, date.tm_mon, date.tm_mday, s->hour, s->minute);
-		if (run != (time_t)-1 && run <= at) {
+		if (run != (time_t)-1 && (step > 0 ? run > t : run <= t)) {
 			found = run;
 			break;
 		}
