@@ -14,26 +14,33 @@
 #include "import/import-minutes.h"
 #include "util.h"
 
-enum import_format {
-	IMPORT_NONE,
-	IMPORT_MINUTES,
-	IMPORT_CSV,
-	IMPORT_JSON,
+/* One reader per media type: what its rows are called, and what it found nothing in. */
+struct reader {
+	const char *media_type;
+	const char *unit;
+	int (*parse)(struct import_item_ctx *ctx, const char *data, size_t len);
+	const char *what;
 };
 
-static enum import_format media_type_format(const char *media_type);
+static const struct reader *media_type_reader(const char *media_type);
 static bool charset_is_utf8(const char *params);
+
+static const struct reader readers[] = {
+    {"text/plain", "line", import_minutes_parse, "minutes"},
+    {"text/csv", "row", import_csv_parse, "CSV"},
+    {"application/json", "element", import_json_parse, "JSON array"},
+};
 
 int import_parse(const char *media_type, const char *data, size_t len,
     const struct import_options *opts, struct import_result *out, struct import_error *err)
 {
 	struct import_item_ctx ctx = {out, err, opts, NULL};
-	enum import_format format = media_type_format(media_type);
-	int rc = -1;
+	const struct reader *rd = media_type_reader(media_type);
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	memset(err, 0, sizeof *err);
-	if (format == IMPORT_NONE)
+	if (rd == NULL)
 		return import_item_fail(&ctx, 0, "Content-Type",
 		    "expected text/plain, text/csv or application/json in UTF-8");
 	if (import_item_check_defaults(&ctx) == -1)
@@ -43,28 +50,10 @@ int import_parse(const char *media_type, const char *data, size_t len,
 		data += 3;
 		len -= 3;
 	}
-	switch (format) {
-	case IMPORT_MINUTES:
-		ctx.unit = "line";
-		rc = import_minutes_parse(&ctx, data, len);
-		if (rc == 0 && out->n == 0)
-			rc = import_item_fail(&ctx, 0, NULL, "no recommendation found in the minutes");
-		break;
-	case IMPORT_CSV:
-		ctx.unit = "row";
-		rc = import_csv_parse(&ctx, data, len);
-		if (rc == 0 && out->n == 0)
-			rc = import_item_fail(&ctx, 0, NULL, "no recommendation found in the CSV");
-		break;
-	case IMPORT_JSON:
-		ctx.unit = "element";
-		rc = import_json_parse(&ctx, data, len);
-		if (rc == 0 && out->n == 0)
-			rc = import_item_fail(&ctx, 0, NULL, "no recommendation found in the JSON array");
-		break;
-	case IMPORT_NONE:
-		break;
-	}
+	ctx.unit = rd->unit;
+	rc = rd->parse(&ctx, data, len);
+	if (rc == 0 && out->n == 0)
+		rc = import_item_fail(&ctx, 0, NULL, "no recommendation found in the %s", rd->what);
 	if (rc == -1)
 		import_result_free(out);
 	return rc;
@@ -72,31 +61,24 @@ int import_parse(const char *media_type, const char *data, size_t len,
 
 bool import_media_type_supported(const char *media_type)
 {
-	return media_type_format(media_type) != IMPORT_NONE;
+	return media_type_reader(media_type) != NULL;
 }
 
 /* Map "type/subtype; charset=…" to a reader; any charset but UTF-8 (or US-ASCII) is refused. */
-static enum import_format media_type_format(const char *media_type)
+static const struct reader *media_type_reader(const char *media_type)
 {
-	static const struct {
-		const char *name;
-		enum import_format format;
-	} types[] = {
-	    {"text/plain", IMPORT_MINUTES},
-	    {"text/csv", IMPORT_CSV},
-	    {"application/json", IMPORT_JSON},
-	};
 	if (media_type == NULL)
-		return IMPORT_NONE;
+		return NULL;
 	while (*media_type == ' ' || *media_type == '\t')
 		media_type++;
 	size_t n = strcspn(media_type, "; \t");
 	const char *params = media_type + n;
-	for (size_t i = 0; i < ARRAY_LEN(types); i++) {
-		if (strlen(types[i].name) == n && strncasecmp(types[i].name, media_type, n) == 0)
-			return charset_is_utf8(params) ? types[i].format : IMPORT_NONE;
+	for (size_t i = 0; i < ARRAY_LEN(readers); i++) {
+		const char *name = readers[i].media_type;
+		if (strlen(name) == n && strncasecmp(name, media_type, n) == 0)
+			return charset_is_utf8(params) ? &readers[i] : NULL;
 	}
-	return IMPORT_NONE;
+	return NULL;
 }
 
 /* Walk "; key=value" parameters: only the charset matters. */
