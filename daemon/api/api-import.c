@@ -14,18 +14,12 @@
 #include "import/import.h"
 #include "util.h"
 #include "api/validate.h"
+#include "db/workflow.h"
 
 static void import_post(struct api_request *r);
 static void import_done(PGresult *res, const struct db_error *err, void *arg);
 static json_t *item_json(const struct import_item *it, const char *unit);
 
-/* The workflow and limits an import checks against. For now here; they belong to the
- * database (the statuses a deployment defines, the limits of POST /v1/recommendations). */
-static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked",
-					    NULL};
-static const char *const closed_statuses[] = {"implemented", "not_accepted", "obsolete", NULL};
-#define IMPORT_TEXT_MAX 4000
-#define IMPORT_DETAILS_MAX 20000
 
 const struct db_stmt api_import_stmts[] = {
     {"recs_import", "SELECT suivi_rec_import($1, $2, $3::jsonb, $4::boolean, $5::date)::text"},
@@ -90,13 +84,22 @@ static void import_post(struct api_request *r)
 		return;
 	}
 
+	/* The statuses and limits of the database (db/workflow.h), as POST /v1/recommendations
+	 * checks them; without a workflow nothing is open, and the parse says so. */
+	static const char *const none[] = {NULL};
+	const struct workflow *wf = workflow_current();
+	const char *const *open = workflow_statuses(wf, WORKFLOW_OPEN);
 	struct import_options opts = {
 	    .owner = owner,
 	    .due_on = due_on,
-	    .open_statuses = open_statuses,
-	    .closed_statuses = closed_statuses,
-	    .text_max = IMPORT_TEXT_MAX,
-	    .details_max = IMPORT_DETAILS_MAX,
+	    .open_statuses = open != NULL ? open : none,
+	    .closed_statuses = workflow_statuses(wf, WORKFLOW_CLOSED),
+	    .priorities = workflow_priorities(wf),
+	    .text_max = (size_t)workflow_limit(wf, "text", 0),
+	    .details_max = (size_t)workflow_limit(wf, "details", 0),
+	    .tag_max = (size_t)workflow_limit(wf, "tag", 0),
+	    .tags_max = (size_t)workflow_limit(wf, "tags", 0),
+	    .supporting_max = (size_t)workflow_limit(wf, "supporting", 0),
 	};
 	struct import_result parsed = {0};
 	struct import_error perr = {0};

@@ -12,9 +12,6 @@
 #include "utf8.h"
 #include "util.h"
 
-#define TAG_MAX 50
-#define TAGS_MAX 20
-#define SUPPORTING_MAX 20
 #define HANDLE_MAX 63
 
 static int clean_value(struct import_item_ctx *ctx, int row, const char *field, char **s,
@@ -31,8 +28,6 @@ static void trim_in_place(char *s, bool newlines);
 static void newlines_to_lf(char *s);
 static long control_char(const char *s, bool allow_newlines);
 static bool showable(const char *s);
-
-static const char *const priorities[] = {"low", "normal", "high", NULL};
 
 int import_item_check_defaults(struct import_item_ctx *ctx)
 {
@@ -71,7 +66,7 @@ int import_item_add(struct import_item_ctx *ctx, struct import_item *item)
 	if (item->owner != NULL && check_handle(ctx, row, "owner", "the owner", item->owner) == -1)
 		goto fail;
 	if (clean_list(ctx, row, "supporting", item->supporting, &item->nsupporting,
-		SUPPORTING_MAX, true) == -1)
+		ctx->opts->supporting_max, true) == -1)
 		goto fail;
 	clean_word(&item->status);
 	if (item->status != NULL &&
@@ -79,13 +74,14 @@ int import_item_add(struct import_item_ctx *ctx, struct import_item *item)
 		ctx->opts->closed_statuses, "an import creates open recommendations") == -1)
 		goto fail;
 	clean_word(&item->priority);
-	if (item->priority != NULL &&
-	    check_enum(ctx, row, "priority", item->priority, priorities, NULL, NULL) == -1)
+	if (item->priority != NULL && ctx->opts->priorities != NULL &&
+	    check_enum(ctx, row, "priority", item->priority, ctx->opts->priorities, NULL, NULL) == -1)
 		goto fail;
 	clean_word(&item->due_on);
 	if (item->due_on != NULL && check_date(ctx, row, "due_on", item->due_on) == -1)
 		goto fail;
-	if (clean_list(ctx, row, "tags", item->tags, &item->ntags, TAGS_MAX, false) == -1)
+	if (clean_list(ctx, row, "tags", item->tags, &item->ntags, ctx->opts->tags_max,
+		false) == -1)
 		goto fail;
 
 	if (item->owner == NULL && ctx->opts->owner != NULL)
@@ -221,10 +217,10 @@ static int clean_list(struct import_item_ctx *ctx, int row, const char *field, c
 			else if (c >= 0)
 				rc = import_item_fail(ctx, row, field,
 				    "tag %zu contains the control character U+%04lX", i + 1, c);
-			else if (len > TAG_MAX)
+			else if (ctx->opts->tag_max > 0 && len > ctx->opts->tag_max)
 				rc = import_item_fail(ctx, row, field,
-				    "tag %zu is %zu characters long, more than %d", i + 1, len,
-				    TAG_MAX);
+				    "tag %zu is %zu characters long, more than %zu", i + 1, len,
+				    ctx->opts->tag_max);
 		}
 		for (size_t j = 0; rc == 0 && j < kept; j++)
 			dup = dup || strcmp(list[j], s) == 0;
@@ -234,7 +230,7 @@ static int clean_list(struct import_item_ctx *ctx, int row, const char *field, c
 			list[kept++] = s;
 	}
 	*n = kept;
-	if (rc == 0 && kept > max_items)
+	if (rc == 0 && max_items > 0 && kept > max_items)
 		rc = import_item_fail(ctx, row, field, "has %zu entries, more than %zu", kept,
 		    max_items);
 	return rc;

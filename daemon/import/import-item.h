@@ -5,10 +5,11 @@
  *
  * Checks, the same in every format: text 1 to opts->text_max code points and details at most
  * opts->details_max (line ends made LF; every control character but tab and newline refused);
- * owner and each supporting owner a handle [a-z0-9][a-z0-9-]{0,62} (at most 20 supporting);
- * due_on a real YYYY-MM-DD date; priority low|normal|high; status one of opts->open_statuses
- * (a status of opts->closed_statuses gets a hint saying why it is refused); at most 20 tags of
- * 1 to 50 characters without control characters. Values are trimmed of white space (see
+ * owner and each supporting owner a handle [a-z0-9][a-z0-9-]{0,62} (at most supporting_max);
+ * due_on a real YYYY-MM-DD date; priority one of opts->priorities; status one of
+ * opts->open_statuses (a status of opts->closed_statuses gets a hint saying why it is
+ * refused); at most opts->tags_max tags of 1 to opts->tag_max characters without control
+ * characters. Values are trimmed of white space (see
  * import_item_space_len); an empty optional value means "not given". Repeated tags or
  * supporting owners are kept once. */
 #ifndef SUIVI_IMPORT_ITEM_H
@@ -47,8 +48,12 @@ struct import_options {
 	const char *due_on;                 /* default due date YYYY-MM-DD, or NULL */
 	const char *const *open_statuses;   /* NULL-terminated: the statuses an item may name */
 	const char *const *closed_statuses; /* NULL-terminated, or NULL: only for the hint */
+	const char *const *priorities;      /* NULL-terminated, or NULL: any (the database judges) */
 	size_t text_max;                    /* code points of text */
 	size_t details_max;                 /* code points of details */
+	size_t tag_max;                     /* code points of one tag; 0: no limit */
+	size_t tags_max;                    /* tags of an item; 0: no limit */
+	size_t supporting_max;              /* supporting owners of an item; 0: no limit */
 };
 
 /* The first problem found. row 0 means the body as a whole (or a default). */

@@ -8,10 +8,10 @@
  * empty (or JSON null) means "not given", and then the defaults apply to owner and due_on.
  * An item takes the limits of POST /v1/recommendations (doc/api.md), those the caller passes
  * in struct import_options included: text 1 to text_max characters (code points), details 0 to
- * details_max, owner and each supporting owner a handle [a-z0-9][a-z0-9-]{0,62} (at most 20
- * supporting), due_on a real YYYY-MM-DD date (date_parse), priority low|normal|high, status one
- * of the open statuses the caller names (the workflow lives in the database), at most 20 tags
- * of 1–50 characters. Text and details refuse every control character (C0, DEL,
+ * details_max, owner and each supporting owner a handle [a-z0-9][a-z0-9-]{0,62} (at most
+ * supporting_max), due_on a real YYYY-MM-DD date (date_parse), priority and status among those
+ * the caller names (the workflow lives in the database), at most tags_max tags of 1 to tag_max
+ * characters. Text and details refuse every control character (C0, DEL,
  * C1) but tab and newline (CR LF and lone CR inside them become LF); tags refuse them all.
  * Repeated tags or supporting owners are kept once. At most IMPORT_MAX_ITEMS items; none at
  * all is an error too. Whether the owners exist is the caller's business.

@@ -78,31 +78,15 @@ static void record_done(PGresult *res, const struct db_error *err, void *arg);
 static void delivery_free(struct delivery *d);
 static char *clean_error(const char *cause, const char *text, size_t len);
 
-/* The claim statement's columns: 0 id, 1 dedup_key, 2 kind, 3 recipient, 4 subject, 5 body,
- * 6 display name of the recipient, 7 attempts (this one included), 8 created_at (epoch). */
+/* The SQL lives in sql/api/60-notify.sql. The claim's columns: 0 id, 1 dedup_key, 2 kind,
+ * 3 recipient, 4 subject, 5 body, 6 display name of the recipient, 7 attempts (this one
+ * included), 8 created_at (epoch). */
 const struct db_stmt outbox_stmts[] = {
-    {"outbox_claim",
-     "UPDATE notifications SET state = 'sending', attempts = attempts + 1,"
-     " claimed_by = $1::integer, updated_at = now()"
-     " WHERE id IN (SELECT id FROM notifications"
-     "  WHERE (state = 'pending' AND next_attempt_at <= now())"
-     "     OR (state = 'sending' AND (claimed_by IS NULL OR (claimed_by <> $1::integer"
-     "         AND NOT suivi_claim_alive(claimed_by))))"
-     "  ORDER BY next_attempt_at, id LIMIT $2::integer FOR UPDATE SKIP LOCKED)"
-     " RETURNING id, dedup_key, kind, recipient, subject, body,"
-     " coalesce(payload->>'to_name', ''), attempts, extract(epoch FROM created_at)::bigint"},
-    {"outbox_sent",
-     "UPDATE notifications SET state = 'sent', sent_at = now(), updated_at = now(),"
-     " last_error = NULL WHERE id = $1::bigint AND state = 'sending'"
-     " AND claimed_by = $2::integer"},
-    {"outbox_failed",
-     "UPDATE notifications SET state = 'failed', last_error = $3, updated_at = now()"
-     " WHERE id = $1::bigint AND state = 'sending' AND claimed_by = $2::integer"},
+    {"outbox_claim", "SELECT * FROM suivi_outbox_claim($1::integer, $2::integer)"},
+    {"outbox_sent", "SELECT suivi_outbox_sent($1::bigint, $2::integer)"},
+    {"outbox_failed", "SELECT suivi_outbox_failed($1::bigint, $2::integer, $3)"},
     {"outbox_retry",
-     "UPDATE notifications SET last_error = $3, updated_at = now(),"
-     " state = CASE WHEN attempts >= $5::integer THEN 'failed' ELSE 'pending' END,"
-     " next_attempt_at = now() + make_interval(secs => $4::integer)"
-     " WHERE id = $1::bigint AND state = 'sending' AND claimed_by = $2::integer"},
+     "SELECT suivi_outbox_retry($1::bigint, $2::integer, $3, $4::integer, $5::integer)"},
     {NULL, NULL},
 };
 

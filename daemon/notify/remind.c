@@ -79,39 +79,18 @@ static void add_digest(struct run *run, PGresult *res, int first, struct digest_
 static void decide_report(struct run *run, PGresult *res);
 static json_t *summary_of(const json_t *notification);
 
+/* The SQL lives in sql/api/60-notify.sql and 50-reports.sql. */
 const struct db_stmt remind_stmts[] = {
     {"remind_lock", "SELECT pg_advisory_xact_lock(" REMIND_LOCK_KEY ")"},
     /* Zero rows: this scheduled time (or a later one) already ran. */
-    {"remind_claim_run",
-     "INSERT INTO scheduler_runs (job, scheduled_for) VALUES ($1, to_timestamp($2::bigint))"
-     " ON CONFLICT (job) DO UPDATE SET scheduled_for = EXCLUDED.scheduled_for, ran_at = now()"
-     " WHERE scheduler_runs.scheduled_for < EXCLUDED.scheduled_for RETURNING job"},
-    /* Open items of active lead owners due within the longest horizon or overdue; digest.c
-     * decides which of them a reminder mentions. */
-    {"remind_candidates",
-     "SELECT o.id, o.handle, o.name, o.email, o.locale, m.code || '/' || r.n, r.text, m.code,"
-     " m.title, to_char(r.due_on, 'YYYY-MM-DD'), r.due_on - $1::date"
-     " FROM recommendations r JOIN owners o ON o.id = r.owner_id"
-     " JOIN meetings m ON m.id = r.meeting_id"
-     " WHERE r.is_open AND r.due_on IS NOT NULL AND o.active"
-     " AND r.due_on <= $1::date + $2::integer"
-     " ORDER BY o.handle, r.due_on, r.id"},
-    {"remind_skips",
-     "INSERT INTO reminder_skips (as_of, owner_id, items)"
-     " SELECT $1::date, (e->>'owner_id')::bigint, (e->>'items')::integer"
-     " FROM jsonb_array_elements($2::jsonb) e"
-     " ON CONFLICT (as_of, owner_id) DO UPDATE SET items = EXCLUDED.items"},
+    {"remind_claim_run", "SELECT suivi_remind_claim_run($1, $2::bigint)"},
+    {"remind_candidates", "SELECT * FROM suivi_remind_candidates($1::date, $2::integer)"},
+    {"remind_skips", "SELECT suivi_remind_skips($1::date, $2::jsonb)"},
     {"remind_report",
      "SELECT suivi_report_overdue($1::date, NULL, NULL, $2)::text,"
      " suivi_report_changes($1::date, $2)::text"},
-    {"remind_insert",
-     "INSERT INTO notifications (dedup_key, kind, recipient, subject, body, payload)"
-     " SELECT e->>'dedup_key', e->>'kind', e->>'recipient', e->>'subject', e->>'body',"
-     " e->'payload' FROM jsonb_array_elements($1::jsonb) e"
-     " ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id"},
-    {"remind_preview",
-     "SELECT e->>'dedup_key', NULL FROM jsonb_array_elements($1::jsonb) e"
-     " WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedup_key = e->>'dedup_key')"},
+    {"remind_insert", "SELECT * FROM suivi_notifications_insert($1::jsonb)"},
+    {"remind_preview", "SELECT * FROM suivi_notifications_preview($1::jsonb)"},
     {NULL, NULL},
 };
 

@@ -89,11 +89,7 @@ static const char check_sql[] =
 
 const struct db_stmt scheduler_stmts[] = {
     /* The last recorded run; a job never recorded gets $2 as its baseline (and no run). */
-    {"scheduler_last",
-     "WITH ins AS (INSERT INTO scheduler_runs (job, scheduled_for)"
-     " VALUES ($1, to_timestamp($2::bigint)) ON CONFLICT (job) DO NOTHING RETURNING job)"
-     " SELECT extract(epoch FROM (SELECT scheduled_for FROM scheduler_runs WHERE job = $1))"
-     "::bigint, EXISTS (SELECT 1 FROM ins)"},
+    {"scheduler_last", "SELECT * FROM suivi_scheduler_last($1, $2::bigint)"},
     {NULL, NULL},
 };
 

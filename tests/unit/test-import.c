@@ -43,11 +43,16 @@ static char *repeat(const char *unit, size_t n);
 static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked",
     NULL};
 static const char *const closed_statuses[] = {"implemented", "not_accepted", "obsolete", NULL};
+static const char *const priorities[] = {"low", "normal", "high", NULL};
 static const struct import_options default_opts = {
     .open_statuses = open_statuses,
     .closed_statuses = closed_statuses,
+    .priorities = priorities,
     .text_max = 4000,
     .details_max = 20000,
+    .tag_max = 50,
+    .tags_max = 20,
+    .supporting_max = 20,
 };
 
 static const struct expect_minutes minutes[] = {
