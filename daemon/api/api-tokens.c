@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api-tokens.h"
+#include "base64.h"
 #include "core/log.h"
 #include "api/validate.h"
 
@@ -255,51 +256,26 @@ static bool parse_token_id(const char *s)
 	return strtoll(s, NULL, 10) > 0;
 }
 
-static const char b64url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 /* The cursor is the last id shown, base64url-wrapped so that clients treat it as opaque. */
 static char *cursor_encode(const char *id)
 {
 	size_t len = strlen(id);
-	char *out = xmalloc(len * 4 / 3 + 4);
-	size_t o = 0;
-	for (size_t i = 0; i < len; i += 3) {
-		uint32_t v = (uint32_t)(unsigned char)id[i] << 16;
-		if (i + 1 < len)
-			v |= (uint32_t)(unsigned char)id[i + 1] << 8;
-		if (i + 2 < len)
-			v |= (unsigned char)id[i + 2];
-		out[o++] = b64url[(v >> 18) & 63];
-		out[o++] = b64url[(v >> 12) & 63];
-		if (i + 1 < len)
-			out[o++] = b64url[(v >> 6) & 63];
-		if (i + 2 < len)
-			out[o++] = b64url[v & 63];
-	}
-	out[o] = '\0';
+	char *out = xmalloc(BASE64_URL_LEN(len) + 1);
+
+	base64_url_encode(id, len, out);
 	return out;
 }
 
 static bool cursor_decode(const char *cursor, char *id, size_t size)
 {
-	size_t len = strlen(cursor), o = 0;
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	if (len == 0 || len % 4 == 1)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		const char *p = memchr(b64url, cursor[i], 64);
-		if (p == NULL || cursor[i] == '\0')
-			return false;
-		acc = (acc << 6) | (uint32_t)(p - b64url);
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o + 1 >= size)
-				return false;
-			id[o++] = (char)((acc >> bits) & 0xFF);
-		}
+	size_t len = strlen(cursor), n;
+	char *plain = len > 0 ? base64_url_decode(cursor, len, &n) : NULL;
+	bool ok = plain != NULL && n < size && memchr(plain, '\0', n) == NULL;
+
+	if (ok) {
+		memcpy(id, plain, n + 1);
+		ok = parse_token_id(id);
 	}
-	id[o] = '\0';
-	return parse_token_id(id);
+	free(plain);
+	return ok;
 }
