@@ -74,5 +74,6 @@ tests_integration_test_concurrency_LDADD = $(INTEGRATION_LDADD)
 check_PROGRAMS += tests/integration/test-workflow
 TESTS += tests/integration/test-workflow
 tests_integration_test_workflow_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
-tests_integration_test_workflow_SOURCES = tests/integration/test-workflow.c $(APITEST_SOURCES)
+tests_integration_test_workflow_SOURCES = tests/integration/test-workflow.c $(APITEST_SOURCES) \
+	tests/harness/client-run.c tests/harness/client-run.h
 tests_integration_test_workflow_LDADD = $(INTEGRATION_LDADD)

@@ -19,6 +19,7 @@
 #include <check.h>
 
 #include "apitest.h"
+#include "client-run.h"
 
 static const json_t *find_named(const json_t *array, const char *name)
 {
@@ -157,6 +158,30 @@ START_TEST(status_added_with_sql_is_served_without_rebuild)
 	ck_assert_uint_eq(json_array_size(json_object_get(list, "items")), 3);
 	json_decref(list);
 	http_response_free(r);
+
+	/* The client, unchanged, shows it and accepts it: it asks the server, it knows none. */
+	char *url = xasprintf("http://127.0.0.1:%d", at.port);
+	client_run_init(url, "/nonexistent");
+	struct run c = suivi_run(at.viewer, NULL, "workflow", NULL);
+	expect(&c, 0);
+	ck_assert_msg(strstr(c.out, "deferred") != NULL && strstr(c.out, "reportée") != NULL,
+		      "suivi workflow:\n%s", c.out);
+	run_free(&c);
+	c = suivi_run(at.viewer, NULL, "list", "--status", "deferred", NULL);
+	expect(&c, 0);
+	ck_assert_int_eq(count_lines(c.out), 4); /* a heading and three items */
+	run_free(&c);
+	json_t *d = hcall(at.secretariat, "POST", "/v1/recommendations",
+			  "{\"meeting\":\"wf-m\",\"text\":\"Par le client.\",\"status\":\"accepted\"}",
+			  201);
+	c = suivi_run(at.secretariat, NULL, "status", JSTR(d, "ref"), "deferred", NULL);
+	expect(&c, 0);
+	run_free(&c);
+	c = suivi_run(at.secretariat, NULL, "status", JSTR(d, "ref"), "ajourné", NULL);
+	expect(&c, 1);
+	run_free(&c);
+	json_decref(d);
+	free(url);
 }
 END_TEST
 
