@@ -81,8 +81,7 @@ int client_fail(struct client *c, int code, const char *fmt, ...)
 	return code;
 }
 
-bool client_date(struct client *c, const char *what, const char *s, bool allow_none,
-		 char *buf)
+bool client_date(struct client *c, const char *what, const char *s, bool allow_none, char *buf)
 {
 	struct date d;
 
@@ -109,8 +108,8 @@ char *client_escape(const char *s, bool keep_slash)
 
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' ||
-		    *p == '~' || (keep_slash && *p == '/')) {
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~' ||
+		    (keep_slash && *p == '/')) {
 			out[n++] = (char)*p;
 		} else {
 			out[n++] = '%';
@@ -199,7 +198,7 @@ char *client_join(const json_t *array)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(array, i, v) {
+	json_array_foreach (array, i, v) {
 		const char *s = json_string_value(v);
 		if (s == NULL)
 			continue;

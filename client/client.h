@@ -24,11 +24,11 @@
 struct client {
 	const char *url_text;
 	struct conn_url url;
-	const char *token;  /* NULL when none is configured */
-	bool json;          /* --json: print the API's JSON */
-	bool colour;        /* stdout is a terminal and NO_COLOR is unset or empty */
-	int width;          /* terminal columns; 0 when stdout is not a terminal */
-	struct date today;  /* the local date, base of relative dates */
+	const char *token;   /* NULL when none is configured */
+	bool json;           /* --json: print the API's JSON */
+	bool colour;         /* stdout is a terminal and NO_COLOR is unset or empty */
+	int width;           /* terminal columns; 0 when stdout is not a terminal */
+	struct date today;   /* the local date, base of relative dates */
 	const char *subject; /* what the command is about (a ref), named in error sentences */
 	json_t *workflow;    /* the server's workflow once asked (workflow.h), NULL before */
 	bool workflow_asked; /* asked already: at most once a run, even when it failed */
@@ -46,8 +46,7 @@ void client_close(struct client *c, struct client_config *cfg);
 int client_fail(struct client *c, int code, const char *fmt, ...) PRINTFLIKE(3, 4);
 /* Turn a typed date into YYYY-MM-DD in buf (11 bytes); "none" only when allow_none (buf
  * then empty). Prints the error and returns false on a bad date. */
-bool client_date(struct client *c, const char *what, const char *s, bool allow_none,
-		 char *buf);
+bool client_date(struct client *c, const char *what, const char *s, bool allow_none, char *buf);
 /* Percent-encode s for a path segment or a query value (caller frees). keep_slash keeps '/'
  * as a separator, for refs such as bamako-2019/3. */
 char *client_escape(const char *s, bool keep_slash);

@@ -7,17 +7,17 @@ static int cmd_assign_exec(struct client *c, const struct cmd_args *a);
 static void cmd_assign_print(struct client *c, const struct cmd_args *a, const json_t *rec);
 
 static const struct cmd_arg cmd_assign_args[] = {
-	{.name = "REF", .kind = CMD_REF},
-	{.name = "OWNER", .kind = CMD_OWNER},
-	CMD_ARG_END,
+    {.name = "REF", .kind = CMD_REF},
+    {.name = "OWNER", .kind = CMD_OWNER},
+    CMD_ARG_END,
 };
 
 const struct cmd_entry cmd_assign_entry = {
-	.name = "assign",
-	.usage = "assign REF OWNER",
-	.summary = "make an owner the lead of a recommendation",
-	.args = cmd_assign_args,
-	.exec = cmd_assign_exec,
+    .name = "assign",
+    .usage = "assign REF OWNER",
+    .summary = "make an owner the lead of a recommendation",
+    .args = cmd_assign_args,
+    .exec = cmd_assign_exec,
 };
 
 static void cmd_assign_print(struct client *c, const struct cmd_args *a, const json_t *rec)

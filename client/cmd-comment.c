@@ -7,17 +7,17 @@ static int cmd_comment_exec(struct client *c, const struct cmd_args *a);
 static void cmd_comment_print(struct client *c, const struct cmd_args *a, const json_t *rec);
 
 static const struct cmd_arg cmd_comment_args[] = {
-	{.name = "REF", .kind = CMD_REF},
-	{.name = "TEXT", .kind = CMD_TEXT},
-	CMD_ARG_END,
+    {.name = "REF", .kind = CMD_REF},
+    {.name = "TEXT", .kind = CMD_TEXT},
+    CMD_ARG_END,
 };
 
 const struct cmd_entry cmd_comment_entry = {
-	.name = "comment",
-	.usage = "comment REF TEXT",
-	.summary = "add a comment to a recommendation",
-	.args = cmd_comment_args,
-	.exec = cmd_comment_exec,
+    .name = "comment",
+    .usage = "comment REF TEXT",
+    .summary = "add a comment to a recommendation",
+    .args = cmd_comment_args,
+    .exec = cmd_comment_exec,
 };
 
 static void cmd_comment_print(struct client *c, const struct cmd_args *a, const json_t *rec)

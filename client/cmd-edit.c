@@ -8,33 +8,46 @@
 static int cmd_edit_exec(struct client *c, const struct cmd_args *a);
 
 static const struct cmd_arg cmd_edit_args[] = {
-	{.name = "REF", .kind = CMD_REF},
-	CMD_ARG_END,
+    {.name = "REF", .kind = CMD_REF},
+    CMD_ARG_END,
 };
 
 static const struct cmd_option cmd_edit_options[] = {
-	{.name = "text", .kind = CMD_TEXT, .value = "TEXT", .key = "text",
-	 .help = "the new text"},
-	{.name = "details", .kind = CMD_TEXT, .value = "TEXT", .key = "details",
-	 .help = "the new details"},
-	{.name = "priority", .kind = CMD_PRIORITY, .value = "P", .key = "priority",
-	 .help = "the new priority (suivi workflow lists them)"},
-	{.name = "tag", .kind = CMD_TEXT, .arity = CMD_REPEAT, .value = "TAG", .key = "tags",
-	 .help = "the tags become those given; repeat for more"},
-	{.name = "no-tags", .kind = CMD_FLAG, .help = "remove every tag"},
-	{.name = "support", .kind = CMD_OWNER, .arity = CMD_REPEAT, .value = "HANDLE",
-	 .key = "supporting", .help = "the supporting owners become those given; repeat"},
-	{.name = "no-support", .kind = CMD_FLAG, .help = "remove every supporting owner"},
-	CMD_OPTION_END,
+    {.name = "text", .kind = CMD_TEXT, .value = "TEXT", .key = "text", .help = "the new text"},
+    {.name = "details",
+     .kind = CMD_TEXT,
+     .value = "TEXT",
+     .key = "details",
+     .help = "the new details"},
+    {.name = "priority",
+     .kind = CMD_PRIORITY,
+     .value = "P",
+     .key = "priority",
+     .help = "the new priority (suivi workflow lists them)"},
+    {.name = "tag",
+     .kind = CMD_TEXT,
+     .arity = CMD_REPEAT,
+     .value = "TAG",
+     .key = "tags",
+     .help = "the tags become those given; repeat for more"},
+    {.name = "no-tags", .kind = CMD_FLAG, .help = "remove every tag"},
+    {.name = "support",
+     .kind = CMD_OWNER,
+     .arity = CMD_REPEAT,
+     .value = "HANDLE",
+     .key = "supporting",
+     .help = "the supporting owners become those given; repeat"},
+    {.name = "no-support", .kind = CMD_FLAG, .help = "remove every supporting owner"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_edit_entry = {
-	.name = "edit",
-	.usage = "edit REF",
-	.summary = "change the text, details, priority, tags or supporting owners",
-	.args = cmd_edit_args,
-	.options = cmd_edit_options,
-	.exec = cmd_edit_exec,
+    .name = "edit",
+    .usage = "edit REF",
+    .summary = "change the text, details, priority, tags or supporting owners",
+    .args = cmd_edit_args,
+    .options = cmd_edit_options,
+    .exec = cmd_edit_exec,
 };
 
 static int cmd_edit_exec(struct client *c, const struct cmd_args *a)

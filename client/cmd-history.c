@@ -13,17 +13,17 @@ static void cmd_history_print(struct client *c, const struct cmd_args *a, const 
 static char *short_time(const char *rfc3339);
 
 static const struct cmd_arg cmd_history_args[] = {
-	{.name = "REF", .kind = CMD_REF},
-	CMD_ARG_END,
+    {.name = "REF", .kind = CMD_REF},
+    CMD_ARG_END,
 };
 
 const struct cmd_entry cmd_history_entry = {
-	.name = "history",
-	.alias = "log",
-	.usage = "history REF",
-	.summary = "show every change of a recommendation, oldest first",
-	.args = cmd_history_args,
-	.exec = cmd_history_exec,
+    .name = "history",
+    .alias = "log",
+    .usage = "history REF",
+    .summary = "show every change of a recommendation, oldest first",
+    .args = cmd_history_args,
+    .exec = cmd_history_exec,
 };
 
 /* "2026-11-22T18:05:33Z" → "2026-11-22 18:05Z": the minute is enough to read a history. */
@@ -45,13 +45,13 @@ static void cmd_history_print(struct client *c, const struct cmd_args *a, const 
 	table_header(t, 2, "KIND");
 	table_header(t, 3, "CHANGE");
 	table_shrink_column(t, 3);
-	json_array_foreach(items, i, ev) {
+	json_array_foreach (items, i, ev) {
 		char *at = short_time(client_str(ev, "at"));
 		const char *kind = client_str(ev, "kind");
 		char *change = strcmp(kind, "created") == 0
-				       ? xstrdup(client_str(json_object_get(ev, "after"), "text"))
-				       : render_change(json_object_get(ev, "before"),
-						       json_object_get(ev, "after"));
+				   ? xstrdup(client_str(json_object_get(ev, "after"), "text"))
+				   : render_change(json_object_get(ev, "before"),
+						   json_object_get(ev, "after"));
 		const char *comment = client_str(ev, "comment");
 		table_add_row(t, TABLE_PLAIN);
 		table_cell(t, 0, at);

@@ -20,31 +20,43 @@ static const char *sniff_type(const char *data, size_t len);
 static void import_print(struct client *c, const struct cmd_args *a, const json_t *reply);
 
 static const struct cmd_arg cmd_import_args[] = {
-	{.name = "MEETING", .kind = CMD_MEETING},
-	{.name = "FILE|-", .kind = CMD_FILE, .words = "txt md csv json"},
-	CMD_ARG_END,
+    {.name = "MEETING", .kind = CMD_MEETING},
+    {.name = "FILE|-", .kind = CMD_FILE, .words = "txt md csv json"},
+    CMD_ARG_END,
 };
 
 static const struct cmd_option cmd_import_options[] = {
-	{.name = "owner", .kind = CMD_OWNER, .value = "HANDLE", .key = "owner",
-	 .help = "lead owner of items that name none"},
-	{.name = "due", .kind = CMD_DATE, .value = "DATE", .key = "due_on",
-	 .help = "deadline of items that have none"},
-	{.short_name = 'n', .name = "dry-run", .kind = CMD_FLAG, .key = "dry_run",
-	 .help = "show what would be created, create nothing"},
-	{.name = "format", .kind = CMD_WORDS, .value = "F", .words = "text csv json",
-	 .help = "text, csv or json; by default from the file's extension\n"
-		 "(.txt .md .csv .json), for - '[' means JSON, else text"},
-	CMD_OPTION_END,
+    {.name = "owner",
+     .kind = CMD_OWNER,
+     .value = "HANDLE",
+     .key = "owner",
+     .help = "lead owner of items that name none"},
+    {.name = "due",
+     .kind = CMD_DATE,
+     .value = "DATE",
+     .key = "due_on",
+     .help = "deadline of items that have none"},
+    {.short_name = 'n',
+     .name = "dry-run",
+     .kind = CMD_FLAG,
+     .key = "dry_run",
+     .help = "show what would be created, create nothing"},
+    {.name = "format",
+     .kind = CMD_WORDS,
+     .value = "F",
+     .words = "text csv json",
+     .help = "text, csv or json; by default from the file's extension\n"
+	     "(.txt .md .csv .json), for - '[' means JSON, else text"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_import_entry = {
-	.name = "import",
-	.usage = "import MEETING FILE|-",
-	.summary = "add many recommendations from minutes, CSV or JSON (all or nothing)",
-	.args = cmd_import_args,
-	.options = cmd_import_options,
-	.exec = cmd_import_exec,
+    .name = "import",
+    .usage = "import MEETING FILE|-",
+    .summary = "add many recommendations from minutes, CSV or JSON (all or nothing)",
+    .args = cmd_import_args,
+    .options = cmd_import_options,
+    .exec = cmd_import_exec,
 };
 
 /* The whole stream, NUL-terminated; NULL with errno on a read error or when too large. */

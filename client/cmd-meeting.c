@@ -14,46 +14,75 @@ static void meeting_print_added(struct client *c, const struct cmd_args *a, cons
 static void meeting_print_list(struct client *c, const struct cmd_args *a, const json_t *items);
 
 static const struct cmd_arg meeting_code_args[] = {
-	{.name = "CODE", .kind = CMD_MEETING},
-	CMD_ARG_END,
+    {.name = "CODE", .kind = CMD_MEETING},
+    CMD_ARG_END,
 };
 
 static const struct cmd_sub cmd_meeting_subs[] = {
-	{"add", meeting_code_args, false, "title date"},
-	{"list", NULL, true, NULL},
-	{"show", meeting_code_args, false, NULL},
-	CMD_SUB_END,
+    {"add", meeting_code_args, false, "title date"},
+    {"list", NULL, true, NULL},
+    {"show", meeting_code_args, false, NULL},
+    CMD_SUB_END,
 };
 
 static const struct cmd_option cmd_meeting_options[] = {
-	{.name = "title", .kind = CMD_TEXT, .value = "TITLE", .with = "add", .key = "title",
-	 .help = "the meeting's title (add)"},
-	{.name = "date", .kind = CMD_DATE, .value = "DATE", .with = "add", .key = "starts_on",
-	 .help = "its first day (add)"},
-	{.name = "end", .kind = CMD_DATE, .value = "DATE", .with = "add", .key = "ends_on",
-	 .help = "its last day, default the first (add)"},
-	{.name = "place", .kind = CMD_TEXT, .value = "PLACE", .with = "add", .key = "place",
-	 .help = "where it was held (add)"},
-	{.name = "organiser", .alias = "organizer", .kind = CMD_TEXT, .arity = CMD_REPEAT,
-	 .value = "NAME", .with = "add", .key = "organisers",
-	 .help = "an organiser; repeat for more (add)"},
-	{.name = "series", .kind = CMD_TEXT, .value = "SERIES", .with = "add", .key = "series",
-	 .help = "the periodic framework it belongs to (add)"},
-	{.name = "notes", .kind = CMD_TEXT, .value = "TEXT", .with = "add", .key = "notes",
-	 .help = "free notes (add)"},
-	CMD_OPTION_END,
+    {.name = "title",
+     .kind = CMD_TEXT,
+     .value = "TITLE",
+     .with = "add",
+     .key = "title",
+     .help = "the meeting's title (add)"},
+    {.name = "date",
+     .kind = CMD_DATE,
+     .value = "DATE",
+     .with = "add",
+     .key = "starts_on",
+     .help = "its first day (add)"},
+    {.name = "end",
+     .kind = CMD_DATE,
+     .value = "DATE",
+     .with = "add",
+     .key = "ends_on",
+     .help = "its last day, default the first (add)"},
+    {.name = "place",
+     .kind = CMD_TEXT,
+     .value = "PLACE",
+     .with = "add",
+     .key = "place",
+     .help = "where it was held (add)"},
+    {.name = "organiser",
+     .alias = "organizer",
+     .kind = CMD_TEXT,
+     .arity = CMD_REPEAT,
+     .value = "NAME",
+     .with = "add",
+     .key = "organisers",
+     .help = "an organiser; repeat for more (add)"},
+    {.name = "series",
+     .kind = CMD_TEXT,
+     .value = "SERIES",
+     .with = "add",
+     .key = "series",
+     .help = "the periodic framework it belongs to (add)"},
+    {.name = "notes",
+     .kind = CMD_TEXT,
+     .value = "TEXT",
+     .with = "add",
+     .key = "notes",
+     .help = "free notes (add)"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_meeting_entry = {
-	.name = "meeting",
-	.alias = "meetings",
-	.usage = "meeting add CODE\n"
-		 "meeting list\n"
-		 "meeting show CODE",
-	.summary = "add, list or show meetings",
-	.subs = cmd_meeting_subs,
-	.options = cmd_meeting_options,
-	.exec = cmd_meeting_exec,
+    .name = "meeting",
+    .alias = "meetings",
+    .usage = "meeting add CODE\n"
+	     "meeting list\n"
+	     "meeting show CODE",
+    .summary = "add, list or show meetings",
+    .subs = cmd_meeting_subs,
+    .options = cmd_meeting_options,
+    .exec = cmd_meeting_exec,
 };
 
 static void meeting_print_added(struct client *c, const struct cmd_args *a, const json_t *m)
@@ -73,7 +102,7 @@ static void meeting_print_list(struct client *c, const struct cmd_args *a, const
 	table_header(t, 2, "PLACE");
 	table_header(t, 3, "TITLE");
 	table_shrink_column(t, 3);
-	json_array_foreach(items, i, m) {
+	json_array_foreach (items, i, m) {
 		char *dates = render_dates(m);
 		table_add_row(t, TABLE_PLAIN);
 		table_cell(t, 0, client_str(m, "code"));

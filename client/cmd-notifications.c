@@ -9,59 +9,61 @@
 #include "table.h"
 
 static int cmd_notifications_exec(struct client *c, const struct cmd_args *a);
-static void notifications_print(struct client *c, const struct cmd_args *a,
-				const json_t *items);
+static void notifications_print(struct client *c, const struct cmd_args *a, const json_t *items);
 static void notifications_print_retried(struct client *c, const struct cmd_args *a,
 					const json_t *n);
 
 static const struct cmd_arg notifications_id_args[] = {
-	{.name = "ID", .kind = CMD_NUMBER},
-	CMD_ARG_END,
+    {.name = "ID", .kind = CMD_NUMBER},
+    CMD_ARG_END,
 };
 
 static const struct cmd_sub cmd_notifications_subs[] = {
-	{"list", NULL, true, NULL},
-	{"retry", notifications_id_args, false, NULL},
-	CMD_SUB_END,
+    {"list", NULL, true, NULL},
+    {"retry", notifications_id_args, false, NULL},
+    CMD_SUB_END,
 };
 
 static const struct cmd_option cmd_notifications_options[] = {
-	{.name = "state", .kind = CMD_WORDS, .value = "STATE", .words = "pending sending sent failed",
-	 .with = "list", .key = "state", .help = "only notifications in this state"},
-	CMD_OPTION_END,
+    {.name = "state",
+     .kind = CMD_WORDS,
+     .value = "STATE",
+     .words = "pending sending sent failed",
+     .with = "list",
+     .key = "state",
+     .help = "only notifications in this state"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_notifications_entry = {
-	.name = "notifications",
-	.alias = "notif",
-	.usage = "notifications [list]\n"
-		 "notifications retry ID",
-	.summary = "list notifications, or retry one that failed",
-	.subs = cmd_notifications_subs,
-	.options = cmd_notifications_options,
-	.exec = cmd_notifications_exec,
+    .name = "notifications",
+    .alias = "notif",
+    .usage = "notifications [list]\n"
+	     "notifications retry ID",
+    .summary = "list notifications, or retry one that failed",
+    .subs = cmd_notifications_subs,
+    .options = cmd_notifications_options,
+    .exec = cmd_notifications_exec,
 };
 
-static void notifications_print(struct client *c, const struct cmd_args *a,
-				const json_t *items)
+static void notifications_print(struct client *c, const struct cmd_args *a, const json_t *items)
 {
 	(void)a;
 	struct table *t = table_new(7);
-	static const char *const headers[] = {"ID",	   "STATE",	"KIND",   "TRIES",
+	static const char *const headers[] = {"ID",        "STATE",   "KIND",           "TRIES",
 					      "RECIPIENT", "CREATED", "SUBJECT / ERROR"};
 	size_t i;
 	json_t *n;
 	for (int col = 0; col < 7; col++)
 		table_header(t, col, headers[col]);
 	table_shrink_column(t, 6);
-	json_array_foreach(items, i, n) {
+	json_array_foreach (items, i, n) {
 		const char *st = client_str(n, "state");
 		const char *error = client_str(n, "last_error");
 		table_add_row(t, strcmp(st, "failed") == 0 ? TABLE_RED
 				 : strcmp(st, "sent") == 0 ? TABLE_DIM
 							   : TABLE_PLAIN);
-		table_cellf(t, 0, "%lld",
-			    (long long)json_integer_value(json_object_get(n, "id")));
+		table_cellf(t, 0, "%lld", (long long)json_integer_value(json_object_get(n, "id")));
 		table_cell(t, 1, st);
 		table_cell(t, 2, client_str(n, "kind"));
 		table_cellf(t, 3, "%lld",
@@ -77,8 +79,7 @@ static void notifications_print(struct client *c, const struct cmd_args *a,
 	table_free(t);
 }
 
-static void notifications_print_retried(struct client *c, const struct cmd_args *a,
-					const json_t *n)
+static void notifications_print_retried(struct client *c, const struct cmd_args *a, const json_t *n)
 {
 	fprintf(c->out, "notification %s is %s again\n", cmd_arg(a, 0), client_str(n, "state"));
 }

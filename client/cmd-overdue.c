@@ -9,34 +9,41 @@
 
 static int cmd_overdue_exec(struct client *c, const struct cmd_args *a);
 static void cmd_overdue_print(struct client *c, const struct cmd_args *a, const json_t *report);
-static void add_items(struct table *t, const char *owner, const char *meeting,
-		      const json_t *items);
+static void add_items(struct table *t, const char *owner, const char *meeting, const json_t *items);
 
 static const struct cmd_option cmd_overdue_options[] = {
-	{.name = "owner", .kind = CMD_OWNER, .value = "HANDLE", .key = "owner",
-	 .help = "only this owner's items"},
-	{.name = "meeting", .kind = CMD_MEETING, .value = "CODE", .key = "meeting",
-	 .help = "only this meeting's items"},
-	{.name = "as-of", .kind = CMD_DATE, .value = "DATE", .key = "as_of",
-	 .help = "as if today were DATE"},
-	CMD_OPTION_END,
+    {.name = "owner",
+     .kind = CMD_OWNER,
+     .value = "HANDLE",
+     .key = "owner",
+     .help = "only this owner's items"},
+    {.name = "meeting",
+     .kind = CMD_MEETING,
+     .value = "CODE",
+     .key = "meeting",
+     .help = "only this meeting's items"},
+    {.name = "as-of",
+     .kind = CMD_DATE,
+     .value = "DATE",
+     .key = "as_of",
+     .help = "as if today were DATE"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_overdue_entry = {
-	.name = "overdue",
-	.usage = "overdue",
-	.summary = "show overdue recommendations by owner and meeting",
-	.options = cmd_overdue_options,
-	.exec = cmd_overdue_exec,
+    .name = "overdue",
+    .usage = "overdue",
+    .summary = "show overdue recommendations by owner and meeting",
+    .options = cmd_overdue_options,
+    .exec = cmd_overdue_exec,
 };
 
-static void add_items(struct table *t, const char *owner, const char *meeting,
-		      const json_t *items)
+static void add_items(struct table *t, const char *owner, const char *meeting, const json_t *items)
 {
 	size_t i;
 	json_t *it;
 
-	json_array_foreach(items, i, it) {
+	json_array_foreach (items, i, it) {
 		const char *m = meeting != NULL ? meeting : client_str(it, "meeting");
 		table_add_row(t, TABLE_RED);
 		table_cell(t, 0, owner);
@@ -61,9 +68,9 @@ static void cmd_overdue_print(struct client *c, const struct cmd_args *a, const 
 	table_shrink_column(t, 6);
 	size_t i, j;
 	json_t *o, *m;
-	json_array_foreach(json_object_get(report, "owners"), i, o) {
+	json_array_foreach (json_object_get(report, "owners"), i, o) {
 		const char *handle = client_str(json_object_get(o, "owner"), "handle");
-		json_array_foreach(json_object_get(o, "meetings"), j, m) {
+		json_array_foreach (json_object_get(o, "meetings"), j, m) {
 			add_items(t, handle, client_str(m, "code"), json_object_get(m, "items"));
 		}
 	}

@@ -13,37 +13,50 @@ static void owner_print_added(struct client *c, const struct cmd_args *a, const 
 static void owner_print_list(struct client *c, const struct cmd_args *a, const json_t *items);
 
 static const struct cmd_arg owner_handle_args[] = {
-	{.name = "HANDLE", .kind = CMD_OWNER},
-	CMD_ARG_END,
+    {.name = "HANDLE", .kind = CMD_OWNER},
+    CMD_ARG_END,
 };
 
 static const struct cmd_sub cmd_owner_subs[] = {
-	{"add", owner_handle_args, false, "name"},
-	{"list", NULL, true, NULL},
-	{"show", owner_handle_args, false, NULL},
-	CMD_SUB_END,
+    {"add", owner_handle_args, false, "name"},
+    {"list", NULL, true, NULL},
+    {"show", owner_handle_args, false, NULL},
+    CMD_SUB_END,
 };
 
 static const struct cmd_option cmd_owner_options[] = {
-	{.name = "name", .kind = CMD_TEXT, .value = "NAME", .with = "add", .key = "name",
-	 .help = "the owner's full name (add)"},
-	{.name = "email", .kind = CMD_TEXT, .value = "ADDR", .with = "add", .key = "email",
-	 .help = "where reminders go (add)"},
-	{.name = "locale", .kind = CMD_WORDS, .value = "LANG", .words = "en fr", .with = "add",
-	 .key = "locale", .help = "en or fr: the language of its reminders (add)"},
-	CMD_OPTION_END,
+    {.name = "name",
+     .kind = CMD_TEXT,
+     .value = "NAME",
+     .with = "add",
+     .key = "name",
+     .help = "the owner's full name (add)"},
+    {.name = "email",
+     .kind = CMD_TEXT,
+     .value = "ADDR",
+     .with = "add",
+     .key = "email",
+     .help = "where reminders go (add)"},
+    {.name = "locale",
+     .kind = CMD_WORDS,
+     .value = "LANG",
+     .words = "en fr",
+     .with = "add",
+     .key = "locale",
+     .help = "en or fr: the language of its reminders (add)"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_owner_entry = {
-	.name = "owner",
-	.alias = "owners",
-	.usage = "owner add HANDLE\n"
-		 "owner list\n"
-		 "owner show HANDLE",
-	.summary = "add, list or show the owners of recommendations",
-	.subs = cmd_owner_subs,
-	.options = cmd_owner_options,
-	.exec = cmd_owner_exec,
+    .name = "owner",
+    .alias = "owners",
+    .usage = "owner add HANDLE\n"
+	     "owner list\n"
+	     "owner show HANDLE",
+    .summary = "add, list or show the owners of recommendations",
+    .subs = cmd_owner_subs,
+    .options = cmd_owner_options,
+    .exec = cmd_owner_exec,
 };
 
 static void owner_print_added(struct client *c, const struct cmd_args *a, const json_t *o)
@@ -64,7 +77,7 @@ static void owner_print_list(struct client *c, const struct cmd_args *a, const j
 	table_header(t, 3, "EMAIL");
 	table_header(t, 4, "NAME");
 	table_shrink_column(t, 4);
-	json_array_foreach(items, i, o) {
+	json_array_foreach (items, i, o) {
 		bool active = !json_is_false(json_object_get(o, "active"));
 		table_add_row(t, active ? TABLE_PLAIN : TABLE_DIM);
 		table_cell(t, 0, client_str(o, "handle"));

@@ -9,19 +9,24 @@ static int cmd_remind_exec(struct client *c, const struct cmd_args *a);
 static void cmd_remind_print(struct client *c, const struct cmd_args *a, const json_t *reply);
 
 static const struct cmd_option cmd_remind_options[] = {
-	{.short_name = 'n', .name = "dry-run", .kind = CMD_FLAG,
-	 .help = "list what would be sent, send nothing"},
-	{.name = "as-of", .kind = CMD_DATE, .value = "DATE", .key = "as_of",
-	 .help = "as if today were DATE"},
-	CMD_OPTION_END,
+    {.short_name = 'n',
+     .name = "dry-run",
+     .kind = CMD_FLAG,
+     .help = "list what would be sent, send nothing"},
+    {.name = "as-of",
+     .kind = CMD_DATE,
+     .value = "DATE",
+     .key = "as_of",
+     .help = "as if today were DATE"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_remind_entry = {
-	.name = "remind",
-	.usage = "remind",
-	.summary = "send the reminders and reports due now (or list them with --dry-run)",
-	.options = cmd_remind_options,
-	.exec = cmd_remind_exec,
+    .name = "remind",
+    .usage = "remind",
+    .summary = "send the reminders and reports due now (or list them with --dry-run)",
+    .options = cmd_remind_options,
+    .exec = cmd_remind_exec,
 };
 
 static void cmd_remind_print(struct client *c, const struct cmd_args *a, const json_t *reply)
@@ -35,11 +40,12 @@ static void cmd_remind_print(struct client *c, const struct cmd_args *a, const j
 	table_header(t, 2, "ITEMS");
 	table_header(t, 3, "SUBJECT");
 	table_shrink_column(t, 3);
-	json_array_foreach(list, i, n) {
+	json_array_foreach (list, i, n) {
 		table_add_row(t, TABLE_PLAIN);
 		table_cell(t, 0, client_str(n, "kind"));
 		table_cell(t, 1, client_str(n, "recipient"));
-		table_cellf(t, 2, "%lld", (long long)json_integer_value(json_object_get(n, "items")));
+		table_cellf(t, 2, "%lld",
+			    (long long)json_integer_value(json_object_get(n, "items")));
 		table_cell(t, 3, client_str(n, "subject"));
 	}
 	if (table_rows(t) > 0)

@@ -18,34 +18,48 @@ static void print_counts(struct client *c, const json_t *rows, const char *const
 			 const char *key, const char *name_key);
 
 static const struct cmd_sub cmd_report_subs[] = {
-	{"overdue", NULL, false, NULL},
-	{"summary", NULL, false, NULL},
-	{"brief", NULL, false, "meeting"},
-	CMD_SUB_END,
+    {"overdue", NULL, false, NULL},
+    {"summary", NULL, false, NULL},
+    {"brief", NULL, false, "meeting"},
+    CMD_SUB_END,
 };
 
 static const struct cmd_option cmd_report_options[] = {
-	{.name = "meeting", .kind = CMD_MEETING, .value = "CODE", .with = "overdue brief",
-	 .key = "meeting", .help = "the meeting (brief: the one the brief prepares)"},
-	{.name = "owner", .kind = CMD_OWNER, .value = "HANDLE", .with = "overdue", .key = "owner",
-	 .help = "only this owner's items (overdue)"},
-	{.name = "as-of", .kind = CMD_DATE, .value = "DATE", .key = "as_of",
-	 .help = "as if today were DATE"},
-	{.name = "format", .kind = CMD_WORDS, .value = "F", .words = "text json csv",
-	 .help = "text (as mailed), json or csv; summary defaults to a\n"
-		 "table, the others to text"},
-	CMD_OPTION_END,
+    {.name = "meeting",
+     .kind = CMD_MEETING,
+     .value = "CODE",
+     .with = "overdue brief",
+     .key = "meeting",
+     .help = "the meeting (brief: the one the brief prepares)"},
+    {.name = "owner",
+     .kind = CMD_OWNER,
+     .value = "HANDLE",
+     .with = "overdue",
+     .key = "owner",
+     .help = "only this owner's items (overdue)"},
+    {.name = "as-of",
+     .kind = CMD_DATE,
+     .value = "DATE",
+     .key = "as_of",
+     .help = "as if today were DATE"},
+    {.name = "format",
+     .kind = CMD_WORDS,
+     .value = "F",
+     .words = "text json csv",
+     .help = "text (as mailed), json or csv; summary defaults to a\n"
+	     "table, the others to text"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_report_entry = {
-	.name = "report",
-	.usage = "report overdue\n"
-		 "report summary\n"
-		 "report brief",
-	.summary = "print a report: overdue, summary or the follow-up brief of a meeting",
-	.subs = cmd_report_subs,
-	.options = cmd_report_options,
-	.exec = cmd_report_exec,
+    .name = "report",
+    .usage = "report overdue\n"
+	     "report summary\n"
+	     "report brief",
+    .summary = "print a report: overdue, summary or the follow-up brief of a meeting",
+    .subs = cmd_report_subs,
+    .options = cmd_report_options,
+    .exec = cmd_report_exec,
 };
 
 /* Printed as received; on a terminal only, control characters other than line ends go. */
@@ -68,13 +82,13 @@ static void print_by_status(struct client *c, const json_t *by)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(statuses, i, v) {
+	json_array_foreach (statuses, i, v) {
 		const char *name = client_str(v, "name");
 		fprintf(c->out, "  %-13s %lld\n", name,
 			(long long)json_integer_value(json_object_get(by, name)));
 	}
 	if (json_array_size(statuses) == 0) {
-		json_object_foreach((json_t *)by, key, v)
+		json_object_foreach ((json_t *)by, key, v)
 			fprintf(c->out, "  %-13s %lld\n", key, (long long)json_integer_value(v));
 	}
 	json_decref(statuses);
@@ -91,11 +105,12 @@ static void print_counts(struct client *c, const json_t *rows, const char *const
 	for (int col = 0; col < 4; col++)
 		table_header(t, col, head[col]);
 	table_shrink_column(t, 3);
-	json_array_foreach(rows, i, v) {
+	json_array_foreach (rows, i, v) {
 		json_int_t overdue = json_integer_value(json_object_get(v, "overdue"));
 		table_add_row(t, overdue > 0 ? TABLE_RED : TABLE_PLAIN);
 		table_cell(t, 0, client_str(v, key));
-		table_cellf(t, 1, "%lld", (long long)json_integer_value(json_object_get(v, "open")));
+		table_cellf(t, 1, "%lld",
+			    (long long)json_integer_value(json_object_get(v, "open")));
 		table_cellf(t, 2, "%lld", (long long)overdue);
 		table_cell(t, 3, client_str(v, name_key));
 	}

@@ -7,16 +7,16 @@
 static int cmd_show_exec(struct client *c, const struct cmd_args *a);
 
 static const struct cmd_arg cmd_show_args[] = {
-	{.name = "REF", .kind = CMD_REF},
-	CMD_ARG_END,
+    {.name = "REF", .kind = CMD_REF},
+    CMD_ARG_END,
 };
 
 const struct cmd_entry cmd_show_entry = {
-	.name = "show",
-	.usage = "show REF",
-	.summary = "show one recommendation (by ref such as bamako-2019/3, or id)",
-	.args = cmd_show_args,
-	.exec = cmd_show_exec,
+    .name = "show",
+    .usage = "show REF",
+    .summary = "show one recommendation (by ref such as bamako-2019/3, or id)",
+    .args = cmd_show_args,
+    .exec = cmd_show_exec,
 };
 
 static int cmd_show_exec(struct client *c, const struct cmd_args *a)

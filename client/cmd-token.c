@@ -13,40 +13,49 @@ static void token_print_list(struct client *c, const struct cmd_args *a, const j
 static void token_print_revoked(struct client *c, const struct cmd_args *a, const json_t *r);
 
 static const struct cmd_arg token_name_args[] = {
-	{.name = "NAME", .kind = CMD_TEXT},
-	CMD_ARG_END,
+    {.name = "NAME", .kind = CMD_TEXT},
+    CMD_ARG_END,
 };
 
 static const struct cmd_arg token_id_args[] = {
-	{.name = "ID", .kind = CMD_NUMBER},
-	CMD_ARG_END,
+    {.name = "ID", .kind = CMD_NUMBER},
+    CMD_ARG_END,
 };
 
 static const struct cmd_sub cmd_token_subs[] = {
-	{"create", token_name_args, false, "role"},
-	{"list", NULL, true, NULL},
-	{"revoke", token_id_args, false, NULL},
-	CMD_SUB_END,
+    {"create", token_name_args, false, "role"},
+    {"list", NULL, true, NULL},
+    {"revoke", token_id_args, false, NULL},
+    CMD_SUB_END,
 };
 
 static const struct cmd_option cmd_token_options[] = {
-	{.name = "role", .kind = CMD_WORDS, .value = "ROLE", .words = "admin secretariat owner viewer",
-	 .with = "create", .key = "role", .help = "admin, secretariat, owner or viewer (create)"},
-	{.name = "owner", .kind = CMD_OWNER, .value = "HANDLE", .with = "create", .key = "owner",
-	 .help = "the owner an owner token acts for (create)"},
-	CMD_OPTION_END,
+    {.name = "role",
+     .kind = CMD_WORDS,
+     .value = "ROLE",
+     .words = "admin secretariat owner viewer",
+     .with = "create",
+     .key = "role",
+     .help = "admin, secretariat, owner or viewer (create)"},
+    {.name = "owner",
+     .kind = CMD_OWNER,
+     .value = "HANDLE",
+     .with = "create",
+     .key = "owner",
+     .help = "the owner an owner token acts for (create)"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_entry cmd_token_entry = {
-	.name = "token",
-	.alias = "tokens",
-	.usage = "token create NAME\n"
-		 "token list\n"
-		 "token revoke ID",
-	.summary = "create, list or revoke API tokens (admin)",
-	.subs = cmd_token_subs,
-	.options = cmd_token_options,
-	.exec = cmd_token_exec,
+    .name = "token",
+    .alias = "tokens",
+    .usage = "token create NAME\n"
+	     "token list\n"
+	     "token revoke ID",
+    .summary = "create, list or revoke API tokens (admin)",
+    .subs = cmd_token_subs,
+    .options = cmd_token_options,
+    .exec = cmd_token_exec,
 };
 
 static void token_print_created(struct client *c, const struct cmd_args *a, const json_t *t)
@@ -62,19 +71,17 @@ static void token_print_list(struct client *c, const struct cmd_args *a, const j
 {
 	(void)a;
 	struct table *t = table_new(6);
-	static const char *const headers[] = {"ID",    "ROLE",	  "OWNER",
-					      "CREATED", "REVOKED", "NAME"};
+	static const char *const headers[] = {"ID", "ROLE", "OWNER", "CREATED", "REVOKED", "NAME"};
 	size_t i;
 	json_t *tk;
 	for (int col = 0; col < 6; col++)
 		table_header(t, col, headers[col]);
 	table_shrink_column(t, 5);
-	json_array_foreach(items, i, tk) {
+	json_array_foreach (items, i, tk) {
 		const char *revoked = client_str(tk, "revoked_at");
 		const char *owner = client_str(tk, "owner");
 		table_add_row(t, revoked[0] != '\0' ? TABLE_DIM : TABLE_PLAIN);
-		table_cellf(t, 0, "%lld",
-			    (long long)json_integer_value(json_object_get(tk, "id")));
+		table_cellf(t, 0, "%lld", (long long)json_integer_value(json_object_get(tk, "id")));
 		table_cell(t, 1, client_str(tk, "role"));
 		table_cell(t, 2, owner[0] != '\0' ? owner : "-");
 		table_cellf(t, 3, "%.10s", client_str(tk, "created_at"));

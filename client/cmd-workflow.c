@@ -14,16 +14,15 @@
 static int cmd_workflow_exec(struct client *c, const struct cmd_args *a);
 static void workflow_print(struct client *c, const struct cmd_args *a, const json_t *wf);
 static json_t *label_languages(const json_t *wf);
-static void print_named(struct client *c, const json_t *wf, const char *list,
-			const json_t *langs);
+static void print_named(struct client *c, const json_t *wf, const char *list, const json_t *langs);
 static void print_transitions(struct client *c, const json_t *wf);
 static void print_limits(struct client *c, const json_t *wf);
 
 const struct cmd_entry cmd_workflow_entry = {
-	.name = "workflow",
-	.usage = "workflow",
-	.summary = "show the server's statuses, their moves, priorities and limits",
-	.exec = cmd_workflow_exec,
+    .name = "workflow",
+    .usage = "workflow",
+    .summary = "show the server's statuses, their moves, priorities and limits",
+    .exec = cmd_workflow_exec,
 };
 
 /* The languages of the labels, in the order met: one column each. */
@@ -35,14 +34,14 @@ static json_t *label_languages(const json_t *wf)
 	for (size_t l = 0; l < ARRAY_LEN(lists); l++) {
 		size_t i;
 		json_t *v;
-		json_array_foreach(json_object_get(wf, lists[l]), i, v) {
+		json_array_foreach (json_object_get(wf, lists[l]), i, v) {
 			const char *lang;
 			json_t *label;
-			json_object_foreach(json_object_get(v, "labels"), lang, label) {
+			json_object_foreach (json_object_get(v, "labels"), lang, label) {
 				bool seen = false;
 				size_t j;
 				json_t *have;
-				json_array_foreach(langs, j, have) {
+				json_array_foreach (langs, j, have) {
 					seen = seen || strcmp(json_string_value(have), lang) == 0;
 				}
 				if (!seen)
@@ -54,8 +53,7 @@ static json_t *label_languages(const json_t *wf)
 }
 
 /* The statuses or priorities, by position: name, [open or closed, comment], labels. */
-static void print_named(struct client *c, const json_t *wf, const char *list,
-			const json_t *langs)
+static void print_named(struct client *c, const json_t *wf, const char *list, const json_t *langs)
 {
 	bool statuses = strcmp(list, "statuses") == 0;
 	int fixed = statuses ? 3 : 1;
@@ -69,27 +67,27 @@ static void print_named(struct client *c, const json_t *wf, const char *list,
 		table_header(t, 1, "STATE");
 		table_header(t, 2, "COMMENT");
 	}
-	json_array_foreach(langs, i, lang) {
+	json_array_foreach (langs, i, lang) {
 		char *head = xstrdup(json_string_value(lang));
 		for (char *p = head; *p != '\0'; p++)
 			*p = (char)toupper((unsigned char)*p);
 		table_header(t, fixed + (int)i, head);
 		free(head);
 	}
-	json_array_foreach(sorted, i, v) {
+	json_array_foreach (sorted, i, v) {
 		bool open = json_is_true(json_object_get(v, "open"));
 		table_add_row(t, statuses && !open ? TABLE_DIM : TABLE_PLAIN);
 		table_cell(t, 0, client_str(v, "name"));
 		if (statuses) {
 			table_cell(t, 1, open ? "open" : "closed");
-			table_cell(t, 2, json_is_true(json_object_get(v, "comment_required"))
-						 ? "required"
-						 : "-");
+			table_cell(t, 2,
+				   json_is_true(json_object_get(v, "comment_required")) ? "required"
+											: "-");
 		}
 		size_t j;
-		json_array_foreach(langs, j, lang) {
-			const char *label = client_str(json_object_get(v, "labels"),
-						       json_string_value(lang));
+		json_array_foreach (langs, j, lang) {
+			const char *label =
+			    client_str(json_object_get(v, "labels"), json_string_value(lang));
 			table_cell(t, fixed + (int)j, label[0] != '\0' ? label : "-");
 		}
 	}
@@ -109,12 +107,13 @@ static void print_transitions(struct client *c, const json_t *wf)
 	table_header(t, 0, "FROM");
 	table_header(t, 1, "TO");
 	table_shrink_column(t, 1);
-	json_array_foreach(sorted, i, from) {
+	json_array_foreach (sorted, i, from) {
 		char *dests = xstrdup("");
-		json_array_foreach(sorted, j, to) {
+		json_array_foreach (sorted, j, to) {
 			size_t k;
-			json_array_foreach(json_object_get(wf, "transitions"), k, move) {
-				if (strcmp(client_str(move, "from"), client_str(from, "name")) != 0 ||
+			json_array_foreach (json_object_get(wf, "transitions"), k, move) {
+				if (strcmp(client_str(move, "from"), client_str(from, "name")) !=
+					0 ||
 				    strcmp(client_str(move, "to"), client_str(to, "name")) != 0)
 					continue;
 				char *n = xasprintf("%s%s%s", dests, dests[0] != '\0' ? ", " : "",
@@ -146,7 +145,7 @@ static void print_limits(struct client *c, const json_t *wf)
 	if (json_object_size(json_object_get(wf, "limits")) == 0)
 		return;
 	col = fprintf(c->out, "\nLimits:") - 1;
-	json_object_foreach(json_object_get(wf, "limits"), key, v) {
+	json_object_foreach (json_object_get(wf, "limits"), key, v) {
 		char *item = xasprintf("%s %lld", key, (long long)json_integer_value(v));
 		if (col > 7 && col + 2 + (int)strlen(item) >= 80)
 			col = fprintf(c->out, ",\n       ") - 2;

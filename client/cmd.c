@@ -47,30 +47,49 @@ extern const struct cmd_entry cmd_token_entry;
 extern const struct cmd_entry cmd_workflow_entry;
 
 const struct cmd_entry *const cmd_table[] = {
-	&cmd_owner_entry,   &cmd_meeting_entry,	     &cmd_add_entry,	  &cmd_import_entry,
-	&cmd_list_entry,    &cmd_show_entry,	     &cmd_history_entry,  &cmd_status_entry,
-	&cmd_assign_entry,  &cmd_due_entry,	     &cmd_comment_entry,  &cmd_edit_entry,
-	&cmd_overdue_entry, &cmd_report_entry,	     &cmd_remind_entry,	  &cmd_notifications_entry,
-	&cmd_token_entry,   &cmd_workflow_entry,     NULL,
+    &cmd_owner_entry,
+    &cmd_meeting_entry,
+    &cmd_add_entry,
+    &cmd_import_entry,
+    &cmd_list_entry,
+    &cmd_show_entry,
+    &cmd_history_entry,
+    &cmd_status_entry,
+    &cmd_assign_entry,
+    &cmd_due_entry,
+    &cmd_comment_entry,
+    &cmd_edit_entry,
+    &cmd_overdue_entry,
+    &cmd_report_entry,
+    &cmd_remind_entry,
+    &cmd_notifications_entry,
+    &cmd_token_entry,
+    &cmd_workflow_entry,
+    NULL,
 };
 
 const struct cmd_option cmd_global_options[] = {
-	{.name = "url", .kind = CMD_TEXT, .value = "URL",
-	 .help = "http://host:port[/prefix] or unix:/path/to/socket\n"
-		 "(else SUIVI_URL, client.conf, http://127.0.0.1:8470)"},
-	{.name = "token", .kind = CMD_TEXT, .value = "TOKEN",
-	 .help = "API token (else SUIVI_TOKEN, client.conf)"},
-	{.name = "json", .help = "print the server's JSON instead of tables"},
-	{.short_name = 'h', .name = "help",
-	 .help = "show this help; suivi COMMAND --help for a command"},
-	{.short_name = 'V', .name = "version", .help = "show the version"},
-	CMD_OPTION_END,
+    {.name = "url",
+     .kind = CMD_TEXT,
+     .value = "URL",
+     .help = "http://host:port[/prefix] or unix:/path/to/socket\n"
+	     "(else SUIVI_URL, client.conf, http://127.0.0.1:8470)"},
+    {.name = "token",
+     .kind = CMD_TEXT,
+     .value = "TOKEN",
+     .help = "API token (else SUIVI_TOKEN, client.conf)"},
+    {.name = "json", .help = "print the server's JSON instead of tables"},
+    {.short_name = 'h',
+     .name = "help",
+     .help = "show this help; suivi COMMAND --help for a command"},
+    {.short_name = 'V', .name = "version", .help = "show the version"},
+    CMD_OPTION_END,
 };
 
 const struct cmd_option cmd_common_options[] = {
-	{.name = "json", .help = "print the server's JSON"},
-	{.short_name = 'h', .name = "help", .help = "show this help"},
-	CMD_OPTION_END,
+    {.name = "json", .help = "print the server's JSON"},
+    {.short_name = 'h', .name = "help", .help = "show this help"},
+    CMD_OPTION_END,
 };
 
 static size_t count_options(const struct cmd_option *opts);
@@ -80,8 +99,8 @@ static char *option_synopsis(const struct cmd_option *o, enum synopsis_for where
 static void print_usage_lines(const struct cmd_entry *e, FILE *f);
 static int parse_options(struct client *c, const struct cmd_entry *e, int argc, char **argv,
 			 struct cmd_args *a);
-static int parse_positionals(struct client *c, const struct cmd_entry *e, int argc,
-			     char **argv, struct cmd_args *a);
+static int parse_positionals(struct client *c, const struct cmd_entry *e, int argc, char **argv,
+			     struct cmd_args *a);
 static int check_value(struct client *c, const struct cmd_entry *e, const char *what,
 		       enum cmd_kind kind, const char *words, char **value);
 static int check_workflow(struct client *c, const struct cmd_args *a);
@@ -258,8 +277,8 @@ int cmd_usage(struct client *c, const struct cmd_entry *e, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-void cmd_getopt_init(struct cmd_getopt *g, const struct cmd_option *a,
-		     const struct cmd_option *b, bool in_order)
+void cmd_getopt_init(struct cmd_getopt *g, const struct cmd_option *a, const struct cmd_option *b,
+		     bool in_order)
 {
 	size_t na = count_options(a), nb = count_options(b), nlong = 0;
 
@@ -327,8 +346,8 @@ static int parse_options(struct client *c, const struct cmd_entry *e, int argc, 
 		if (o == &cmd_common_options[0])
 			c->json = true;
 		else
-			a->values[a->nvalues++] = (struct cmd_value){
-				o, o->kind == CMD_FLAG ? NULL : xstrdup(optarg)};
+			a->values[a->nvalues++] =
+			    (struct cmd_value){o, o->kind == CMD_FLAG ? NULL : xstrdup(optarg)};
 	}
 	if (ch == ':' || ch == '?') {
 		const char *arg = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : "";
@@ -344,8 +363,8 @@ static int parse_options(struct client *c, const struct cmd_entry *e, int argc, 
 }
 
 /* The subcommand and the arguments after it, counted against the table. */
-static int parse_positionals(struct client *c, const struct cmd_entry *e, int argc,
-			     char **argv, struct cmd_args *a)
+static int parse_positionals(struct client *c, const struct cmd_entry *e, int argc, char **argv,
+			     struct cmd_args *a)
 {
 	if (e->subs != NULL) {
 		if (argc > 0 && (a->sub = cmd_find_sub(e, argv[0])) != NULL) {
@@ -408,7 +427,10 @@ static char *words_sentence(const char *words)
 		size_t n = strcspn(p, " ");
 		const char *next = p + n + strspn(p + n, " ");
 		char *s = xasprintf("%s%s%.*s", out,
-				    out[0] == '\0' ? "" : *next == '\0' ? " or " : ", ", (int)n, p);
+				    out[0] == '\0'  ? ""
+				    : *next == '\0' ? " or "
+						    : ", ",
+				    (int)n, p);
 		free(out);
 		out = s;
 		p = next;
@@ -469,8 +491,7 @@ static int check_workflow(struct client *c, const struct cmd_args *a)
 		}
 		if (kind != CMD_STATUS && kind != CMD_PRIORITY)
 			continue;
-		int code = workflow_check(c, kind == CMD_STATUS ? "statuses" : "priorities",
-					  value);
+		int code = workflow_check(c, kind == CMD_STATUS ? "statuses" : "priorities", value);
 		if (code != EXIT_DONE)
 			return code;
 	}
@@ -499,7 +520,8 @@ int cmd_run(struct client *c, const struct cmd_entry *e, int argc, char **argv)
 			size_t n = strcspn(p, " ");
 			char *name = xstrndup(p, n);
 			if (!cmd_flag(&a, name))
-				code = cmd_usage(c, e, "%s %s needs --%s", e->name, a.sub->name, name);
+				code =
+				    cmd_usage(c, e, "%s %s needs --%s", e->name, a.sub->name, name);
 			free(name);
 			if (code != EXIT_DONE)
 				break;
@@ -602,8 +624,8 @@ json_t *cmd_body(const struct cmd_args *a)
 	return body;
 }
 
-int cmd_request(struct client *c, const struct cmd_args *a, const char *method,
-		const char *path, json_t *body, cmd_print_fn *print)
+int cmd_request(struct client *c, const struct cmd_args *a, const char *method, const char *path,
+		json_t *body, cmd_print_fn *print)
 {
 	struct request_reply r;
 
@@ -619,8 +641,8 @@ int cmd_request(struct client *c, const struct cmd_args *a, const char *method,
 	return EXIT_DONE;
 }
 
-int cmd_request_rec(struct client *c, const struct cmd_args *a, const char *method,
-		    const char *ref, const char *suffix, json_t *body, cmd_print_fn *print)
+int cmd_request_rec(struct client *c, const struct cmd_args *a, const char *method, const char *ref,
+		    const char *suffix, json_t *body, cmd_print_fn *print)
 {
 	c->subject = ref;
 	char *path = client_rec_path(c, ref, suffix);

@@ -50,13 +50,13 @@ struct cmd_option {
 	const char *alias;  /* another long name taken too, never shown; NULL when none */
 	enum cmd_kind kind; /* CMD_FLAG when it takes no value */
 	enum cmd_arity arity;
-	const char *value;  /* the value's name in COMMAND --help: HANDLE, DATE */
-	const char *words;  /* as in cmd_arg */
-	const char *with;   /* the subcommands it goes with, space-separated; NULL: any */
+	const char *value; /* the value's name in COMMAND --help: HANDLE, DATE */
+	const char *words; /* as in cmd_arg */
+	const char *with;  /* the subcommands it goes with, space-separated; NULL: any */
 	/* The API's name for it: the query parameter or body member cmd_query and cmd_body
 	 * fill (a flag gives true, a repeated option several values); NULL when exec uses it */
 	const char *key;
-	const char *help;   /* for COMMAND --help; '\n' starts an indented second line */
+	const char *help; /* for COMMAND --help; '\n' starts an indented second line */
 };
 
 struct cmd_sub {
@@ -70,11 +70,11 @@ struct cmd_args;
 
 struct cmd_entry {
 	const char *name;
-	const char *alias;   /* NULL when none */
+	const char *alias; /* NULL when none */
 	/* The forms' arguments after "suivi ", '\n' between forms (one per subcommand, in
 	 * the order of .subs); COMMAND --help adds each form's options from .options. */
 	const char *usage;
-	const char *summary; /* one line for suivi --help */
+	const char *summary;              /* one line for suivi --help */
 	const struct cmd_sub *subs;       /* NULL-name terminated; NULL: no subcommands */
 	const struct cmd_arg *args;       /* without subcommands: NULL-name terminated */
 	const struct cmd_option *options; /* NULL-name terminated; --json and --help are added */
@@ -85,9 +85,18 @@ struct cmd_entry {
 /* A command's printer of a successful answer (not called with --json). */
 typedef void cmd_print_fn(struct client *c, const struct cmd_args *a, const json_t *reply);
 
-#define CMD_ARG_END {NULL, CMD_TEXT, CMD_ONCE, NULL}
-#define CMD_OPTION_END {.name = NULL}
-#define CMD_SUB_END {NULL, NULL, false, NULL}
+#define CMD_ARG_END                                                                                \
+	{                                                                                          \
+		NULL, CMD_TEXT, CMD_ONCE, NULL                                                     \
+	}
+#define CMD_OPTION_END                                                                             \
+	{                                                                                          \
+		.name = NULL                                                                       \
+	}
+#define CMD_SUB_END                                                                                \
+	{                                                                                          \
+		NULL, NULL, false, NULL                                                            \
+	}
 
 /* Every command, in the order of suivi --help; NULL-terminated. */
 extern const struct cmd_entry *const cmd_table[];
@@ -118,8 +127,8 @@ struct cmd_getopt {
 	char *shorts;
 };
 /* in_order stops at the first word that is not an option (the global options). */
-void cmd_getopt_init(struct cmd_getopt *g, const struct cmd_option *a,
-		     const struct cmd_option *b, bool in_order);
+void cmd_getopt_init(struct cmd_getopt *g, const struct cmd_option *a, const struct cmd_option *b,
+		     bool in_order);
 /* 1 with *opt (its value in optarg), 0 at the end, ':' for a missing value and '?' for an
  * unknown option (argv[optind - 1] and optopt say which). */
 int cmd_getopt_next(struct cmd_getopt *g, int argc, char **argv, const struct cmd_option **opt);
@@ -130,8 +139,7 @@ void cmd_help(const struct cmd_entry *e, FILE *f);
 /* Option lines of a help: "  -m, --comment TEXT  why" with the help at column col. */
 void cmd_help_options(const struct cmd_option *opts, int col, FILE *f);
 /* Say what is wrong with the command line on stderr, then the usage; returns EXIT_USAGE. */
-int cmd_usage(struct client *c, const struct cmd_entry *e, const char *fmt, ...)
-	PRINTFLIKE(3, 4);
+int cmd_usage(struct client *c, const struct cmd_entry *e, const char *fmt, ...) PRINTFLIKE(3, 4);
 /* Parse argv (argv[0] the command's name) by e's table and run e->exec. --help prints the
  * help; every local check (arity, options per subcommand, dates, numbers, words, refs) comes
  * before anything is sent; statuses and priorities are then checked against the server's
@@ -155,11 +163,11 @@ json_t *cmd_body(const struct cmd_args *a);
 
 /* Send body (may be NULL; stolen) to path; print the answer: its JSON with --json, else
  * print(c, a, answer). Returns the exit code. */
-int cmd_request(struct client *c, const struct cmd_args *a, const char *method,
-		const char *path, json_t *body, cmd_print_fn *print);
+int cmd_request(struct client *c, const struct cmd_args *a, const char *method, const char *path,
+		json_t *body, cmd_print_fn *print);
 /* cmd_request to a recommendation (by ref or id) plus suffix, named in error sentences. */
-int cmd_request_rec(struct client *c, const struct cmd_args *a, const char *method,
-		    const char *ref, const char *suffix, json_t *body, cmd_print_fn *print);
+int cmd_request_rec(struct client *c, const struct cmd_args *a, const char *method, const char *ref,
+		    const char *suffix, json_t *body, cmd_print_fn *print);
 /* Every page of a list up to limit items (0: all): {"items":[...],"next":...} with --json,
  * else print(c, a, items); says on stderr when the server had more. */
 int cmd_list(struct client *c, const struct cmd_args *a, const char *path, size_t limit,

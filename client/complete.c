@@ -14,19 +14,19 @@
 
 /* Where the words typed so far leave the last one. */
 struct complete_line {
-	const char *url;   /* --url and --token given before the command */
+	const char *url; /* --url and --token given before the command */
 	const char *token;
-	const struct cmd_entry *entry; /* NULL: the command is still to come */
+	const struct cmd_entry *entry;   /* NULL: the command is still to come */
 	const struct cmd_option *expect; /* the last word is this option's value */
-	const char **pos;  /* the command's positional words so far */
+	const char **pos;                /* the command's positional words so far */
 	size_t npos;
-	const char *cur;   /* the last word */
-	bool unknown;      /* the command is not one: nothing to offer */
+	const char *cur; /* the last word */
+	bool unknown;    /* the command is not one: nothing to offer */
 };
 
-static int complete_option_word(const struct cmd_option *globals,
-				const struct cmd_option *a, const struct cmd_option *b,
-				int argc, char **argv, int i, struct complete_line *l);
+static int complete_option_word(const struct cmd_option *globals, const struct cmd_option *a,
+				const struct cmd_option *b, int argc, char **argv, int i,
+				struct complete_line *l);
 static void complete_scan(int argc, char **argv, struct complete_line *l);
 static void offer(const struct complete_line *l, const char *word);
 static void offer_words(const struct complete_line *l, const char *words);
@@ -39,9 +39,9 @@ static void offer_positional(const struct complete_line *l);
 
 /* Word i is an option (of a or b, else globals when both are NULL): note the value it
  * takes. Returns how many words it took. */
-static int complete_option_word(const struct cmd_option *globals,
-				const struct cmd_option *a, const struct cmd_option *b,
-				int argc, char **argv, int i, struct complete_line *l)
+static int complete_option_word(const struct cmd_option *globals, const struct cmd_option *a,
+				const struct cmd_option *b, int argc, char **argv, int i,
+				struct complete_line *l)
 {
 	const char *w = argv[i];
 	const struct cmd_option *o = NULL;
@@ -105,8 +105,9 @@ static void complete_scan(int argc, char **argv, struct complete_line *l)
 		if (!options_end && strcmp(argv[i], "--") == 0)
 			options_end = true;
 		else if (!options_end && argv[i][0] == '-' && argv[i][1] != '\0')
-			i += complete_option_word(NULL, cmd_common_options, l->entry->options,
-						  argc, argv, i, l) - 1;
+			i += complete_option_word(NULL, cmd_common_options, l->entry->options, argc,
+						  argv, i, l) -
+			     1;
 		else
 			l->pos[l->npos++] = argv[i];
 	}
@@ -160,7 +161,7 @@ static void offer_server(const struct complete_line *l, enum cmd_kind kind)
 		if (request_list(&c, "/v1/owners", 0, &items, &more, NULL) == EXIT_DONE) {
 			size_t i;
 			json_t *o;
-			json_array_foreach(items, i, o) {
+			json_array_foreach (items, i, o) {
 				offer(l, client_str(o, "handle"));
 			}
 			json_decref(items);
@@ -241,8 +242,8 @@ int complete_main(int argc, char **argv)
 	complete_scan(argc, argv, &l);
 	bool sub_place;
 	const struct cmd_arg *g = l.expect == NULL && l.entry != NULL && l.cur[0] != '-'
-					  ? positional_arg(&l, &sub_place)
-					  : NULL;
+				      ? positional_arg(&l, &sub_place)
+				      : NULL;
 	if (g != NULL && g->kind == CMD_FILE) {
 		/* The completion script lists the files itself: "@(txt|md)". */
 		char *pattern = xasprintf("@(%s)", g->words);
@@ -264,9 +265,8 @@ int complete_main(int argc, char **argv)
 		for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++)
 			offer(&l, (*e)->name);
 	} else if (l.cur[0] == '-') {
-		const struct cmd_sub *sub = l.entry->subs != NULL && l.npos > 0
-						    ? cmd_find_sub(l.entry, l.pos[0])
-						    : NULL;
+		const struct cmd_sub *sub =
+		    l.entry->subs != NULL && l.npos > 0 ? cmd_find_sub(l.entry, l.pos[0]) : NULL;
 		offer_options(&l, cmd_common_options, NULL);
 		offer_options(&l, l.entry->options, sub);
 	} else {

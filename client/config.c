@@ -96,7 +96,7 @@ int client_config_load(const char *flag_url, const char *flag_token, FILE *warn,
 {
 	const char *url = nonempty(flag_url) != NULL ? flag_url : nonempty(getenv("SUIVI_URL"));
 	const char *token =
-		nonempty(flag_token) != NULL ? flag_token : nonempty(getenv("SUIVI_TOKEN"));
+	    nonempty(flag_token) != NULL ? flag_token : nonempty(getenv("SUIVI_TOKEN"));
 	char *file_url = NULL, *file_token = NULL;
 
 	memset(out, 0, sizeof *out);

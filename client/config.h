@@ -11,9 +11,9 @@
 #define CLIENT_DEFAULT_URL "http://127.0.0.1:8470"
 
 struct client_config {
-	char *url;       /* never NULL after a successful load (default above) */
-	char *token;     /* NULL when none is configured */
-	char *file;      /* the file read, NULL when none was needed or found */
+	char *url;   /* never NULL after a successful load (default above) */
+	char *token; /* NULL when none is configured */
+	char *file;  /* the file read, NULL when none was needed or found */
 };
 
 /* The path of client.conf (caller frees), NULL when neither XDG_CONFIG_HOME nor HOME is set. */

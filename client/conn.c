@@ -31,8 +31,7 @@ static int connect_fd(int fd, const struct sockaddr *sa, socklen_t salen, long d
 		      char **cause);
 static int open_socket(const struct conn_url *u, long connect_deadline, char **cause);
 static int send_all(int fd, const char *p, size_t len, long deadline, char **cause);
-static char *build_head(const struct conn_url *u, const struct conn_request *req,
-			char **cause);
+static char *build_head(const struct conn_url *u, const struct conn_request *req, char **cause);
 static void buf_add(struct buf *b, const void *p, size_t n);
 static const char *find_head_end(const char *buf, size_t len);
 static int parse_head(const char *buf, const char *end, struct conn_response *out,
@@ -96,8 +95,10 @@ int conn_url_parse(const char *url, struct conn_url *out, char **cause)
 		return 0;
 	}
 	if (strncmp(url, "https://", 8) == 0) {
-		set_cause(cause, "%s: https is not supported; reach suivid over http:// on a "
-				 "trusted network, a Unix socket or a tunnel", url);
+		set_cause(cause,
+			  "%s: https is not supported; reach suivid over http:// on a "
+			  "trusted network, a Unix socket or a tunnel",
+			  url);
 		return -1;
 	}
 	if (strncmp(url, "http://", 7) != 0) {
@@ -214,8 +215,8 @@ static int open_socket(const struct conn_url *u, long connect_deadline, char **c
 			set_cause(cause, "socket: %s", strerror(errno));
 			return -1;
 		}
-		if (connect_fd(fd, (struct sockaddr *)&sun, sizeof sun, connect_deadline,
-			       cause) < 0) {
+		if (connect_fd(fd, (struct sockaddr *)&sun, sizeof sun, connect_deadline, cause) <
+		    0) {
 			close(fd);
 			return -1;
 		}
@@ -223,8 +224,8 @@ static int open_socket(const struct conn_url *u, long connect_deadline, char **c
 	}
 
 	/* Numeric hosts never touch DNS; "localhost" comes from /etc/hosts through NSS. */
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_NUMERICSERV};
+	struct addrinfo hints = {
+	    .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
 	struct addrinfo *res, *ai;
 	int gai = getaddrinfo(u->host, u->port, &hints, &res);
 	if (gai != 0) {
@@ -305,17 +306,16 @@ static char *build_head(const struct conn_url *u, const struct conn_request *req
 					: xstrdup("");
 	bool has_body = req->body != NULL || strcmp(req->method, "POST") == 0 ||
 			strcmp(req->method, "PATCH") == 0 || strcmp(req->method, "PUT") == 0;
-	char *body_headers = has_body
-		? xasprintf("Content-Type: %s\r\nContent-Length: %zu\r\n",
-			    req->content_type != NULL ? req->content_type : "application/json",
-			    req->body != NULL ? req->body_len : 0)
-		: xstrdup("");
-	char *head = xasprintf("%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: suivi/%s\r\n"
-			       "Accept: %s\r\n%s%sConnection: close\r\n\r\n",
-			       req->method, u->unix_socket ? "" : u->prefix, req->path, host,
-			       PACKAGE_VERSION,
-			       req->accept != NULL ? req->accept : "application/json", auth,
-			       body_headers);
+	char *body_headers =
+	    has_body ? xasprintf("Content-Type: %s\r\nContent-Length: %zu\r\n",
+				 req->content_type != NULL ? req->content_type : "application/json",
+				 req->body != NULL ? req->body_len : 0)
+		     : xstrdup("");
+	char *head = xasprintf(
+	    "%s %s%s HTTP/1.1\r\nHost: %s\r\nUser-Agent: suivi/%s\r\n"
+	    "Accept: %s\r\n%s%sConnection: close\r\n\r\n",
+	    req->method, u->unix_socket ? "" : u->prefix, req->path, host, PACKAGE_VERSION,
+	    req->accept != NULL ? req->accept : "application/json", auth, body_headers);
 	free(host);
 	free(auth);
 	free(body_headers);
@@ -337,14 +337,13 @@ static void buf_add(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = '\0';
 }
 
-int conn_do(const struct conn_url *u, const struct conn_request *req,
-	    struct conn_response *out, char **cause)
+int conn_do(const struct conn_url *u, const struct conn_request *req, struct conn_response *out,
+	    char **cause)
 {
 	long start = now_ms();
 	long deadline = start + (req->timeout_ms > 0 ? req->timeout_ms : CONN_REQUEST_TIMEOUT_MS);
-	long cdeadline =
-		start + (req->connect_timeout_ms > 0 ? req->connect_timeout_ms
-						     : CONN_CONNECT_TIMEOUT_MS);
+	long cdeadline = start + (req->connect_timeout_ms > 0 ? req->connect_timeout_ms
+							      : CONN_CONNECT_TIMEOUT_MS);
 	struct buf in = {0};
 	char *send_cause = NULL;
 	int rc = -1;
@@ -396,8 +395,8 @@ int conn_do(const struct conn_url *u, const struct conn_request *req,
 			break;
 		}
 		buf_add(&in, chunk, (size_t)r);
-		int p = conn_parse_response(in.data != NULL ? in.data : "", in.len, r == 0, out,
-					    cause);
+		int p =
+		    conn_parse_response(in.data != NULL ? in.data : "", in.len, r == 0, out, cause);
 		if (p == 1) {
 			rc = 0;
 			break;
@@ -405,8 +404,9 @@ int conn_do(const struct conn_url *u, const struct conn_request *req,
 		if (p < 0)
 			break;
 		if (r == 0) {
-			set_cause(cause, in.len == 0 ? "connection closed without an answer"
-						      : "connection closed in the middle of the answer");
+			set_cause(cause, in.len == 0
+					     ? "connection closed without an answer"
+					     : "connection closed in the middle of the answer");
 			break;
 		}
 	}
@@ -420,7 +420,8 @@ int conn_do(const struct conn_url *u, const struct conn_request *req,
 static const char *find_head_end(const char *buf, size_t len)
 {
 	for (size_t i = 0; i + 3 < len; i++) {
-		if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' && buf[i + 3] == '\n')
+		if (buf[i] == '\r' && buf[i + 1] == '\n' && buf[i + 2] == '\r' &&
+		    buf[i + 3] == '\n')
 			return buf + i + 4;
 	}
 	return NULL;
@@ -432,9 +433,9 @@ static int parse_head(const char *buf, const char *end, struct conn_response *ou
 {
 	*content_length = -1;
 	*chunked = false;
-	if (end - buf < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ' ||
-	    buf[9] < '1' || buf[9] > '5' || buf[10] < '0' || buf[10] > '9' || buf[11] < '0' ||
-	    buf[11] > '9' || (buf[12] != ' ' && buf[12] != '\r')) {
+	if (end - buf < 12 || strncmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ' || buf[9] < '1' ||
+	    buf[9] > '5' || buf[10] < '0' || buf[10] > '9' || buf[11] < '0' || buf[11] > '9' ||
+	    (buf[12] != ' ' && buf[12] != '\r')) {
 		set_cause(cause, "the server did not answer in HTTP/1.1");
 		return -1;
 	}

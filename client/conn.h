@@ -31,8 +31,8 @@ struct conn_request {
 	const char *content_type; /* with a body */
 	const char *body;         /* NULL: no body */
 	size_t body_len;
-	int connect_timeout_ms;   /* 0: CONN_CONNECT_TIMEOUT_MS */
-	int timeout_ms;           /* 0: CONN_REQUEST_TIMEOUT_MS */
+	int connect_timeout_ms; /* 0: CONN_CONNECT_TIMEOUT_MS */
+	int timeout_ms;         /* 0: CONN_REQUEST_TIMEOUT_MS */
 };
 
 struct conn_response {
@@ -48,8 +48,8 @@ int conn_url_parse(const char *url, struct conn_url *out, char **cause) WUR;
 void conn_url_free(struct conn_url *u);
 /* Send one request and read the whole answer. Fails (cause set) when the server cannot be
  * reached, does not answer in time or answers something that is not HTTP. */
-int conn_do(const struct conn_url *u, const struct conn_request *req,
-	    struct conn_response *out, char **cause) WUR;
+int conn_do(const struct conn_url *u, const struct conn_request *req, struct conn_response *out,
+	    char **cause) WUR;
 /* Parse a response from the bytes received so far: 1 complete (out filled), 0 more bytes
  * needed, -1 malformed (cause set). eof says the peer has closed, which ends a body that has
  * neither Content-Length nor chunked encoding. */

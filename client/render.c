@@ -23,7 +23,7 @@ void render_recs(struct client *c, const json_t *items)
 	table_header(t, 3, "DUE");
 	table_header(t, 4, "TEXT");
 	table_shrink_column(t, 4);
-	json_array_foreach(items, i, it) {
+	json_array_foreach (items, i, it) {
 		enum table_colour colour = TABLE_PLAIN;
 		if (json_is_true(json_object_get(it, "overdue")))
 			colour = TABLE_RED;
@@ -145,11 +145,11 @@ static char *count_line(struct client *c, const json_t *counts)
 
 	for (i = 0; i < ARRAY_LEN(totals); i++)
 		json_array_append_new(keys, json_string(totals[i]));
-	json_array_foreach(statuses, i, v) {
+	json_array_foreach (statuses, i, v) {
 		json_array_append(keys, json_object_get(v, "name"));
 	}
 	if (json_array_size(statuses) == 0) {
-		json_object_foreach((json_t *)counts, key, v) {
+		json_object_foreach ((json_t *)counts, key, v) {
 			bool total = false;
 			for (size_t t = 0; t < ARRAY_LEN(totals); t++)
 				total = total || strcmp(key, totals[t]) == 0;
@@ -157,7 +157,7 @@ static char *count_line(struct client *c, const json_t *counts)
 				json_array_append_new(keys, json_string(key));
 		}
 	}
-	json_array_foreach(keys, i, v) {
+	json_array_foreach (keys, i, v) {
 		const char *k = json_string_value(v);
 		json_t *n = json_object_get(counts, k);
 		if (!json_is_integer(n))
@@ -207,7 +207,7 @@ static char *value_text(const json_t *v)
 		bool strings = true;
 		size_t i;
 		json_t *e;
-		json_array_foreach(v, i, e) {
+		json_array_foreach (v, i, e) {
 			strings = strings && json_is_string(e);
 		}
 		if (strings) {
@@ -229,12 +229,13 @@ char *render_change(const json_t *before, const json_t *after)
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)after, key, v) {
+	json_object_foreach ((json_t *)after, key, v) {
 		char *a = value_text(v);
 		char *n;
 		if (json_is_object(before) && json_object_get(before, key) != NULL) {
 			char *b = value_text(json_object_get(before, key));
-			n = xasprintf("%s%s%s: %s \xe2\x86\x92 %s", out, out[0] ? "; " : "", key, b, a);
+			n = xasprintf("%s%s%s: %s \xe2\x86\x92 %s", out, out[0] ? "; " : "", key, b,
+				      a);
 			free(b);
 		} else {
 			n = xasprintf("%s%s%s: %s", out, out[0] ? "; " : "", key, a);

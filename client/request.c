@@ -80,7 +80,7 @@ char *request_error_sentence(int status, const char *content_type, const char *b
 	size_t i;
 	json_t *e;
 	int shown = 0;
-	json_array_foreach(errors, i, e) {
+	json_array_foreach (errors, i, e) {
 		const char *field = json_string_value(json_object_get(e, "field"));
 		const char *msg = json_string_value(json_object_get(e, "message"));
 		if (msg == NULL)
@@ -109,13 +109,13 @@ int request_raw(struct client *c, const char *method, const char *path, const ch
 		struct request_reply *r)
 {
 	struct conn_request req = {
-		.method = method,
-		.path = path,
-		.token = c->token,
-		.accept = accept,
-		.content_type = content_type,
-		.body = body,
-		.body_len = body_len,
+	    .method = method,
+	    .path = path,
+	    .token = c->token,
+	    .accept = accept,
+	    .content_type = content_type,
+	    .body = body,
+	    .body_len = body_len,
 	};
 	struct conn_response resp;
 	char *cause = NULL;
@@ -194,8 +194,9 @@ int request_list(struct client *c, const char *path, size_t limit, json_t **item
 		if (cursor != NULL)
 			client_query_add(&q, "after", cursor);
 		/* path may carry its own query already: continue it with '&'. */
-		char *url = q == NULL ? xstrdup(path)
-				      : xasprintf("%s%s%s", path, strchr(path, '?') ? "&" : "?", q + 1);
+		char *url = q == NULL
+				? xstrdup(path)
+				: xasprintf("%s%s%s", path, strchr(path, '?') ? "&" : "?", q + 1);
 		free(q);
 		struct request_reply r;
 		code = request_json(c, "GET", url, NULL, &r);

@@ -23,10 +23,10 @@
 struct table {
 	int ncols;
 	char **headers;
-	int shrink;               /* column index, -1 for none */
+	int shrink; /* column index, -1 for none */
 	int nrows;
 	int cap;
-	char ***cells;            /* nrows × ncols, NULL for empty */
+	char ***cells; /* nrows × ncols, NULL for empty */
 	enum table_colour *colours;
 };
 

@@ -22,7 +22,7 @@ static bool workflow_valid(const json_t *wf)
 		json_t *v;
 		if (!json_is_array(list))
 			return false;
-		json_array_foreach(list, i, v) {
+		json_array_foreach (list, i, v) {
 			if (!json_is_string(json_object_get(v, "name")))
 				return false;
 		}
@@ -94,7 +94,7 @@ char *workflow_names(const json_t *wf, const char *list, const char *sep)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(sorted, i, v) {
+	json_array_foreach (sorted, i, v) {
 		char *n = xasprintf("%s%s%s", out, i > 0 ? sep : "", client_str(v, "name"));
 		free(out);
 		out = n;
@@ -111,7 +111,7 @@ int workflow_check(struct client *c, const char *list, const char *value)
 
 	if (wf == NULL)
 		return EXIT_DONE;
-	json_array_foreach(json_object_get(wf, list), i, v) {
+	json_array_foreach (json_object_get(wf, list), i, v) {
 		if (strcmp(client_str(v, "name"), value) == 0)
 			return EXIT_DONE;
 	}

@@ -6,8 +6,7 @@
 
 #include "base64.h"
 
-static void encode(const unsigned char *in, size_t len, const char *alphabet, bool pad,
-		   char *out);
+static void encode(const unsigned char *in, size_t len, const char *alphabet, bool pad, char *out);
 static int url_value(char c);
 
 static const char base64_alphabet[] =
@@ -17,8 +16,7 @@ static const char base64_url_alphabet[] =
 
 /* Three bytes make four characters; a last group of one or two bytes makes two or three,
  * then '=' up to four when padding. */
-static void encode(const unsigned char *in, size_t len, const char *alphabet, bool pad,
-		   char *out)
+static void encode(const unsigned char *in, size_t len, const char *alphabet, bool pad, char *out)
 {
 	size_t o = 0;
 

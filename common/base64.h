@@ -13,7 +13,7 @@
 /* Characters base64_encode writes for len bytes (padded to a multiple of 4). */
 #define BASE64_LEN(len) (((len) + 2) / 3 * 4)
 /* Characters base64_url_encode writes for len bytes (no padding). */
-#define BASE64_URL_LEN(len) (((len) * 4 + 2) / 3)
+#define BASE64_URL_LEN(len) (((len)*4 + 2) / 3)
 
 /* Write len bytes as padded base64 into out: BASE64_LEN(len) characters and a NUL. */
 void base64_encode(const void *in, size_t len, char *out);

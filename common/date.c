@@ -1,6 +1,7 @@
 /* date.c — civil dates in the proleptic Gregorian calendar. Day counts use Howard Hinnant's
- * days_from_civil / civil_from_days algorithms (http://howardhinnant.github.io/date_algorithms.html),
- * exact over the whole 1..9999 range without any table or loop. */
+ * days_from_civil / civil_from_days algorithms
+ * (http://howardhinnant.github.io/date_algorithms.html), exact over the whole 1..9999 range without
+ * any table or loop. */
 #include "suivi-config.h"
 
 #include <stdio.h>
@@ -74,10 +75,10 @@ long date_to_days(const struct date *d)
 {
 	long y = d->year - (d->month <= 2);
 	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;                                      /* [0, 399] */
-	long mp = d->month > 2 ? d->month - 3 : d->month + 9;          /* March = 0 */
-	long doy = (153 * mp + 2) / 5 + d->day - 1;                    /* [0, 365] */
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;              /* [0, 146096] */
+	long yoe = y - era * 400;                             /* [0, 399] */
+	long mp = d->month > 2 ? d->month - 3 : d->month + 9; /* March = 0 */
+	long doy = (153 * mp + 2) / 5 + d->day - 1;           /* [0, 365] */
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;     /* [0, 146096] */
 	return era * 146097 + doe - 719468; /* 719468 = days from 0000-03-01 to 1970-01-01 */
 }
 

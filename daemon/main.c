@@ -57,7 +57,7 @@ struct daemon {
 	struct db_pool *pool;
 	struct auth *auth;
 	struct http_server *http;
-	struct app app;                /* reminders: the outbox (handlers reach it) */
+	struct app app; /* reminders: the outbox (handlers reach it) */
 	struct scheduler *scheduler;
 	struct event *signals[4];
 	struct event *drain_timer;
@@ -98,36 +98,32 @@ static const struct db_stmt *const stmt_tables[] = {
 };
 
 static const struct route *const route_tables[] = {
-    api_health_routes,
-    api_tokens_routes,
-    api_owners_routes,
-    api_meetings_routes,
-    api_import_routes,
-    api_recommendations_routes,
-    api_reports_routes,
-    api_notifications_routes,
-    api_workflow_routes,
-    NULL,
+    api_health_routes,   api_tokens_routes,
+    api_owners_routes,   api_meetings_routes,
+    api_import_routes,   api_recommendations_routes,
+    api_reports_routes,  api_notifications_routes,
+    api_workflow_routes, NULL,
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: suivid [-c FILE] [serve]\n"
-		   "       suivid [-c FILE] migrate\n"
-		   "       suivid [-c FILE] check-config\n"
-		   "       suivid [-c FILE] token create NAME --role ROLE [--owner HANDLE]\n"
-		   "       suivid --help | --version\n"
-		   "\n"
-		   "  serve         run the daemon (default); applies pending migrations first\n"
-		   "  migrate       apply pending database migrations and exit\n"
-		   "  check-config  validate the configuration and exit\n"
-		   "  token create  create an API token and print it on the last line\n"
-		   "\n"
-		   "  -c FILE       configuration file (default %s/suivi/suivid.conf if it exists)\n"
-		   "  -h, --help    show this help\n"
-		   "  -V, --version show the version\n"
-		   "\n"
-		   "See suivid(8) and suivid.conf(5).\n",
+	fprintf(f,
+		"usage: suivid [-c FILE] [serve]\n"
+		"       suivid [-c FILE] migrate\n"
+		"       suivid [-c FILE] check-config\n"
+		"       suivid [-c FILE] token create NAME --role ROLE [--owner HANDLE]\n"
+		"       suivid --help | --version\n"
+		"\n"
+		"  serve         run the daemon (default); applies pending migrations first\n"
+		"  migrate       apply pending database migrations and exit\n"
+		"  check-config  validate the configuration and exit\n"
+		"  token create  create an API token and print it on the last line\n"
+		"\n"
+		"  -c FILE       configuration file (default %s/suivi/suivid.conf if it exists)\n"
+		"  -h, --help    show this help\n"
+		"  -V, --version show the version\n"
+		"\n"
+		"See suivid(8) and suivid.conf(5).\n",
 		SUIVI_SYSCONFDIR);
 }
 
@@ -319,10 +315,12 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			printf("usage: suivid token create NAME --role ROLE [--owner HANDLE]\n"
 			       "  ROLE is admin, secretariat, owner (needs --owner) or viewer.\n"
-			       "  The token is printed alone on the last line; only its hash is kept.\n");
+			       "  The token is printed alone on the last line; only its hash is "
+			       "kept.\n");
 			return 0;
 		} else if (argv[i][0] == '-' || name != NULL) {
-			fprintf(stderr, "suivid: token create: unexpected argument '%s'\n", argv[i]);
+			fprintf(stderr, "suivid: token create: unexpected argument '%s'\n",
+				argv[i]);
 			return 2;
 		} else
 			name = argv[i];
@@ -337,7 +335,8 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 		return 2;
 	}
 
-	if (database_open(d, false, &cause) == -1 || run_migrations(d->conninfo, false, &cause) == -1) {
+	if (database_open(d, false, &cause) == -1 ||
+	    run_migrations(d->conninfo, false, &cause) == -1) {
 		fprintf(stderr, "suivid: %s\n", cause);
 		goto out;
 	}

@@ -25,13 +25,13 @@ static void health_answer(struct health_probe *p, bool ok);
 static void health_probe_release(struct health_probe *p);
 
 const struct db_stmt api_health_stmts[] = {
-	{"health_ping", "SELECT 1"},
-	{NULL, NULL},
+    {"health_ping", "SELECT 1"},
+    {NULL, NULL},
 };
 
 const struct route api_health_routes[] = {
-	{EVHTTP_REQ_GET, "/v1/health", ROLE_PUBLIC, BODY_NONE, 0, health_get},
-	{0},
+    {EVHTTP_REQ_GET, "/v1/health", ROLE_PUBLIC, BODY_NONE, 0, health_get},
+    {0},
 };
 
 static void health_get(struct api_request *r)

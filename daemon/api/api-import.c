@@ -20,15 +20,13 @@ static void import_post(struct api_request *r);
 static void import_done(PGresult *res, const struct db_error *err, void *arg);
 static json_t *item_json(const struct import_item *it, const char *unit);
 
-
 const struct db_stmt api_import_stmts[] = {
     {"recs_import", "SELECT suivi_rec_import($1, $2, $3::jsonb, $4::boolean, $5::date)::text"},
     {NULL, NULL},
 };
 
 const struct route api_import_routes[] = {
-    {EVHTTP_REQ_POST, "/v1/meetings/{code}/import", ROLE_SECRETARIAT, BODY_IMPORT, 0,
-     import_post},
+    {EVHTTP_REQ_POST, "/v1/meetings/{code}/import", ROLE_SECRETARIAT, BODY_IMPORT, 0, import_post},
     {0, NULL, 0, 0, 0, NULL},
 };
 
@@ -156,7 +154,8 @@ static void import_done(PGresult *res, const struct db_error *err, void *arg)
 		api_fail_db(r, err);
 		return;
 	}
-	bool dry = strcmp(api_query(r, "dry_run") != NULL ? api_query(r, "dry_run") : "", "true") == 0 ||
-		   strcmp(api_query(r, "dry_run") != NULL ? api_query(r, "dry_run") : "", "1") == 0;
+	bool dry =
+	    strcmp(api_query(r, "dry_run") != NULL ? api_query(r, "dry_run") : "", "true") == 0 ||
+	    strcmp(api_query(r, "dry_run") != NULL ? api_query(r, "dry_run") : "", "1") == 0;
 	api_reply_row(r, dry ? 200 : 201, res, "meeting", NULL);
 }

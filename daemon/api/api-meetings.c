@@ -90,8 +90,8 @@ static void meetings_create(struct api_request *r)
 	if (body == NULL)
 		return;
 	/* The code was validated as a slug: safe in a path as it is. */
-	char *location = xasprintf(
-	    "/v1/meetings/%s", json_string_value(json_object_get(api_body_json(r), "code")));
+	char *location = xasprintf("/v1/meetings/%s",
+				   json_string_value(json_object_get(api_body_json(r), "code")));
 	const char *params[] = {api_identity(r)->name, body};
 	api_exec_reply(r, "meetings_create", 2, params, 201, location);
 	free(location);

@@ -18,13 +18,18 @@
 #define NOTIF_LIMIT_MAX 500
 
 /* The notification representation of doc/api.md, from alias n. */
-#define NOTIF_JSON(n)                                                                         \
-	"jsonb_build_object('id', " n ".id, 'kind', " n ".kind, 'dedup_key', " n ".dedup_key,"  \
-	" 'recipient', " n ".recipient, 'subject', " n ".subject, 'state', " n ".state,"        \
-	" 'attempts', " n ".attempts, 'last_error', " n ".last_error,"                           \
-	" 'created_at', " SQL_TS(n ".created_at") ", 'updated_at', " SQL_TS(n ".updated_at")     \
-	", 'next_attempt_at', " SQL_TS(n ".next_attempt_at") ", 'sent_at', " SQL_TS(             \
-	    n ".sent_at") ")"
+#define NOTIF_JSON(n)                                                                              \
+	"jsonb_build_object('id', " n ".id, 'kind', " n ".kind, 'dedup_key', " n ".dedup_key,"     \
+	" 'recipient', " n ".recipient, 'subject', " n ".subject, 'state', " n ".state,"           \
+	" 'attempts', " n ".attempts, 'last_error', " n ".last_error,"                             \
+	" 'created_at', " SQL_TS(n ".created_at") ", 'updated_at', " SQL_TS(                       \
+	    n                                                                                      \
+	    ".updated_at") ", 'next_attempt_at', " SQL_TS(n                                        \
+							  ".next_attempt_at") ", "                 \
+									      "'sent_at',"         \
+									      " " SQL_TS(n         \
+											 ".sent_"  \
+											 "at") ")"
 
 static void reminders_run(struct api_request *r);
 static void reminders_run_done(json_t *answer, const struct db_error *err, void *arg);
@@ -41,10 +46,11 @@ const struct db_stmt api_notifications_stmts[] = {
      "  WHERE ($1::text IS NULL OR n.state = $1) AND ($2::bigint IS NULL OR n.id < $2::bigint)"
      "  ORDER BY n.id DESC LIMIT $3::integer + 1),"
      " shown AS (SELECT * FROM page ORDER BY id DESC LIMIT $3::integer)"
-     " SELECT (SELECT coalesce(jsonb_agg(" NOTIF_JSON("s") " ORDER BY s.id DESC), '[]')::text"
-     "         FROM shown s),"
-     " CASE WHEN (SELECT count(*) FROM page) > $3::integer"
-     "  THEN (SELECT min(id)::text FROM shown) END"},
+     " SELECT (SELECT coalesce(jsonb_agg(" NOTIF_JSON(
+	 "s") " ORDER BY s.id DESC), '[]')::text"
+	      "         FROM shown s),"
+	      " CASE WHEN (SELECT count(*) FROM page) > $3::integer"
+	      "  THEN (SELECT min(id)::text FROM shown) END"},
     /* Column 0: the notification after the update (NULL when it was not failed); column 1:
      * its state before (NULL when there is no such notification). */
     {"notifications_retry",
@@ -52,7 +58,7 @@ const struct db_stmt api_notifications_stmts[] = {
      "  next_attempt_at = now(), updated_at = now(), claimed_by = NULL"
      "  WHERE id = $1::bigint AND state = 'failed' RETURNING *)"
      " SELECT (SELECT " NOTIF_JSON("u") "::text FROM u),"
-     " (SELECT state FROM notifications WHERE id = $1::bigint)"},
+					" (SELECT state FROM notifications WHERE id = $1::bigint)"},
     {NULL, NULL},
 };
 
@@ -133,7 +139,8 @@ static void notifications_list(struct api_request *r)
 		for (const char *const *c = state_choices; *c != NULL; c++)
 			known = known || strcmp(*c, state) == 0;
 		if (!known)
-			validate_error_add(&errors, "state", "must be pending, sending, sent or failed");
+			validate_error_add(&errors, "state",
+					   "must be pending, sending, sent or failed");
 	}
 	const char *cursor = api_query(r, "after");
 	if (cursor != NULL &&
@@ -159,7 +166,8 @@ static void notifications_list_done(PGresult *res, const struct db_error *err, v
 		api_fail_db(r, err);
 		return;
 	}
-	api_reply_page(r, PQgetvalue(res, 0, 0), PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
+	api_reply_page(r, PQgetvalue(res, 0, 0),
+		       PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
 }
 
 /* --- POST /v1/notifications/{id}/retry --------------------------------------------------- */

@@ -66,8 +66,8 @@ static void owners_create(struct api_request *r)
 	if (body == NULL)
 		return;
 	/* The handle was validated as a slug: safe in a path as it is. */
-	char *location = xasprintf(
-	    "/v1/owners/%s", json_string_value(json_object_get(api_body_json(r), "handle")));
+	char *location = xasprintf("/v1/owners/%s",
+				   json_string_value(json_object_get(api_body_json(r), "handle")));
 	const char *params[] = {api_identity(r)->name, body};
 	api_exec_reply(r, "owners_create", 2, params, 201, location);
 	free(location);

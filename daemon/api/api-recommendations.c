@@ -32,8 +32,7 @@ const struct db_stmt api_recommendations_stmts[] = {
     {"recs_get", "SELECT suivi_rec_get($1, $2::date)::text"},
     {"recs_create", "SELECT suivi_rec_create($1, $2::jsonb, $3::date)::text"},
     {"recs_patch", "SELECT suivi_rec_patch($1, $2, $3::jsonb, $4::int, $5::date)::text"},
-    {"recs_transition",
-     "SELECT suivi_rec_transition($1, $2, $3, $4, $5::int, $6::date)::text"},
+    {"recs_transition", "SELECT suivi_rec_transition($1, $2, $3, $4, $5::int, $6::date)::text"},
     {"recs_comment", "SELECT suivi_rec_comment($1, $2, $3, $4::int, $5::date)::text"},
     {"recs_history", "SELECT suivi_rec_history($1, $2, $3::int)::text"},
     {NULL, NULL},
@@ -81,14 +80,12 @@ const struct route api_recommendations_routes[] = {
     {EVHTTP_REQ_GET, "/v1/recommendations", ROLE_VIEWER, BODY_NONE, 0, recs_list},
     {EVHTTP_REQ_POST, "/v1/recommendations", ROLE_SECRETARIAT, BODY_JSON, 0, recs_create},
     {EVHTTP_REQ_GET, "/v1/recommendations/{ref}", ROLE_VIEWER, BODY_NONE, 0, recs_get},
-    {EVHTTP_REQ_PATCH, "/v1/recommendations/{ref}", ROLE_SECRETARIAT, BODY_JSON, 0,
-     recs_patch},
+    {EVHTTP_REQ_PATCH, "/v1/recommendations/{ref}", ROLE_SECRETARIAT, BODY_JSON, 0, recs_patch},
     {EVHTTP_REQ_POST, "/v1/recommendations/{ref}/transitions", ROLE_OWNER, BODY_JSON,
      ROUTE_OWNER_SCOPED, recs_transition},
     {EVHTTP_REQ_POST, "/v1/recommendations/{ref}/comments", ROLE_OWNER, BODY_JSON,
      ROUTE_OWNER_SCOPED, recs_comment},
-    {EVHTTP_REQ_GET, "/v1/recommendations/{ref}/history", ROLE_VIEWER, BODY_NONE, 0,
-     recs_history},
+    {EVHTTP_REQ_GET, "/v1/recommendations/{ref}/history", ROLE_VIEWER, BODY_NONE, 0, recs_history},
     {0, NULL, 0, 0, 0, NULL},
 };
 
@@ -101,9 +98,9 @@ static void submit(struct api_request *r, const char *stmt, int n, const char *c
 
 static void recs_list(struct api_request *r)
 {
-	static const char *const allowed[] = {"status", "open", "overdue", "owner", "meeting",
-					      "tag", "due_before", "due_after", "q", "limit",
-					      "after", NULL};
+	static const char *const allowed[] = {"status",  "open",  "overdue",    "owner",
+					      "meeting", "tag",   "due_before", "due_after",
+					      "q",       "limit", "after",      NULL};
 	struct rec_filters f = {.limit = 50, .open = -1, .overdue = -1};
 	json_t *errors = NULL;
 	char today[11];
@@ -120,8 +117,8 @@ static void recs_list(struct api_request *r)
 		    strlen(s) > 30)
 			validate_error_add(&errors, "status", "'%.40s' is not a status", s);
 	}
-	if (api_query(r, "open") != NULL && validate_query_bool("open", api_query(r, "open"), &b,
-								&errors))
+	if (api_query(r, "open") != NULL &&
+	    validate_query_bool("open", api_query(r, "open"), &b, &errors))
 		f.open = b;
 	if (api_query(r, "overdue") != NULL &&
 	    validate_query_bool("overdue", api_query(r, "overdue"), &b, &errors))

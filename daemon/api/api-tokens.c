@@ -39,37 +39,36 @@ static bool cursor_decode(const char *cursor, char *id, size_t size);
 static bool parse_token_id(const char *s);
 
 const struct db_stmt api_tokens_stmts[] = {
-	{"tokens_list",
-	 "SELECT t.id, t.name, t.role, o.handle, " TS("t.created_at") ", " TS("t.revoked_at")
-	 " FROM tokens t LEFT JOIN owners o ON o.id = t.owner_id"
-	 " WHERE t.id > $1::bigint ORDER BY t.id LIMIT $2::integer"},
-	/* The owner is looked up inside the INSERT: an unknown handle inserts no row. */
-	{"tokens_create",
-	 "INSERT INTO tokens (name, role, owner_id, hash)"
-	 " SELECT $1, $2, o.id, decode($4, 'hex')"
-	 " FROM (SELECT NULL::bigint AS id WHERE $3::text IS NULL"
-	 "       UNION ALL SELECT id FROM owners WHERE handle = $3) o"
-	 " RETURNING id, name, role, $3::text, " TS("created_at") ", " TS("revoked_at")},
-	{"tokens_revoke",
-	 "UPDATE tokens SET revoked_at = now() WHERE id = $1::bigint AND revoked_at IS NULL"
-	 " RETURNING id"},
-	{NULL, NULL},
+    {"tokens_list", "SELECT t.id, t.name, t.role, o.handle, " TS("t.created_at") ", " TS(
+			"t.revoked_at") " FROM tokens t LEFT JOIN owners o ON o.id = t.owner_id"
+					" WHERE t.id > $1::bigint ORDER BY t.id LIMIT $2::integer"},
+    /* The owner is looked up inside the INSERT: an unknown handle inserts no row. */
+    {"tokens_create",
+     "INSERT INTO tokens (name, role, owner_id, hash)"
+     " SELECT $1, $2, o.id, decode($4, 'hex')"
+     " FROM (SELECT NULL::bigint AS id WHERE $3::text IS NULL"
+     "       UNION ALL SELECT id FROM owners WHERE handle = $3) o"
+     " RETURNING id, name, role, $3::text, " TS("created_at") ", " TS("revoked_at")},
+    {"tokens_revoke",
+     "UPDATE tokens SET revoked_at = now() WHERE id = $1::bigint AND revoked_at IS NULL"
+     " RETURNING id"},
+    {NULL, NULL},
 };
 
 const struct route api_tokens_routes[] = {
-	{EVHTTP_REQ_GET, "/v1/tokens", ROLE_ADMIN, BODY_NONE, 0, tokens_list},
-	{EVHTTP_REQ_POST, "/v1/tokens", ROLE_ADMIN, BODY_JSON, 0, tokens_create},
-	{EVHTTP_REQ_DELETE, "/v1/tokens/{id}", ROLE_ADMIN, BODY_NONE, 0, tokens_revoke},
-	{0},
+    {EVHTTP_REQ_GET, "/v1/tokens", ROLE_ADMIN, BODY_NONE, 0, tokens_list},
+    {EVHTTP_REQ_POST, "/v1/tokens", ROLE_ADMIN, BODY_JSON, 0, tokens_create},
+    {EVHTTP_REQ_DELETE, "/v1/tokens/{id}", ROLE_ADMIN, BODY_NONE, 0, tokens_revoke},
+    {0},
 };
 
 static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer", NULL};
 
 static const struct field_spec token_fields[] = {
-	{"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0, NULL, NULL, 0},
-	{"role", FIELD_ENUM, FIELD_REQUIRED, 0, 0, role_choices, 0, NULL, NULL, 0},
-	{"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
-	{NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0, NULL, NULL, 0},
+    {"role", FIELD_ENUM, FIELD_REQUIRED, 0, 0, role_choices, 0, NULL, NULL, 0},
+    {"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
 /* --- GET /v1/tokens --------------------------------------------------------------------- */
@@ -241,8 +240,9 @@ static json_t *token_json(PGresult *res, int row)
 	for (int col = 3; col <= 5; col++) {
 		static const char *const names[] = {"owner", "created_at", "revoked_at"};
 		json_object_set_new(t, names[col - 3],
-				    PQgetisnull(res, row, col) ? json_null()
-							       : json_string(PQgetvalue(res, row, col)));
+				    PQgetisnull(res, row, col)
+					? json_null()
+					: json_string(PQgetvalue(res, row, col)));
 	}
 	return t;
 }

@@ -84,8 +84,7 @@ void api_problem_ext(struct api_request *r, int status, const char *code, json_t
 	if (json_is_object(ext)) {
 		const char *k;
 		json_t *v;
-		json_object_foreach(ext, k, v)
-		{
+		json_object_foreach (ext, k, v) {
 			if (json_object_get(p, k) == NULL)
 				json_object_set(p, k, v);
 		}
@@ -152,8 +151,8 @@ static void exec_reply_done(PGresult *res, const struct db_error *err, void *arg
 	free(e);
 }
 
-void api_exec_reply(struct api_request *r, const char *stmt, int nparams,
-		    const char *const *params, int status, const char *location)
+void api_exec_reply(struct api_request *r, const char *stmt, int nparams, const char *const *params,
+		    int status, const char *location)
 {
 	struct exec_reply *e = xcalloc(1, sizeof *e);
 
@@ -186,8 +185,9 @@ void api_today(struct api_request *r, char out[11])
 			 * so once a second while it lasts. */
 			if (cached_day[0] == '\0' && date_today("UTC", &d))
 				date_format(&d, cached_day);
-			log_warnx("event=timezone_unknown timezone=%s today=%s cause=\"no zone file\"",
-				  log_quote(tz), cached_day);
+			log_warnx(
+			    "event=timezone_unknown timezone=%s today=%s cause=\"no zone file\"",
+			    log_quote(tz), cached_day);
 		}
 		snprintf(cached_tz, sizeof cached_tz, "%s", tz);
 		cached_at = now;

@@ -3,7 +3,8 @@
  * deployment's time zone, opaque keyset cursors, If-Match, and refusal of unknown query
  * parameters.
  *
- * Layer rule: api may use http, db, import, render, notify and core; nothing uses api but main.c. */
+ * Layer rule: api may use http, db, import, render, notify and core; nothing uses api but main.c.
+ */
 #ifndef SUIVI_API_UTIL_H
 #define SUIVI_API_UTIL_H
 
@@ -42,8 +43,8 @@ char *api_checked_body(struct api_request *r, const struct field_spec *specs);
 
 /* Run a prepared statement whose single value is the JSON to answer, and answer it with
  * status (failures through api_fail_db; location, copied, becomes the Location header). */
-void api_exec_reply(struct api_request *r, const char *stmt, int nparams,
-		    const char *const *params, int status, const char *location);
+void api_exec_reply(struct api_request *r, const char *stmt, int nparams, const char *const *params,
+		    int status, const char *location);
 
 /* Today (YYYY-MM-DD) in [schedule] timezone. */
 void api_today(struct api_request *r, char out[11]);

@@ -114,7 +114,8 @@ void rec_list_build(const struct rec_filters *f, struct rec_query *q)
 	if (f->q != NULL) {
 		n = param(q, f->q);
 		sb_add(&where,
-		       " AND suivi_fold(r.text || ' ' || r.details) LIKE suivi_like_pattern($%d)", n);
+		       " AND suivi_fold(r.text || ' ' || r.details) LIKE suivi_like_pattern($%d)",
+		       n);
 	}
 	if (f->after != NULL) {
 		n = param(q, f->after);
@@ -128,9 +129,10 @@ void rec_list_build(const struct rec_filters *f, struct rec_query *q)
 	}
 
 	const char *order = q->by_due ? "r.due_on, r.id" : "r.id";
-	q->sql = xasprintf("SELECT suivi_rec_page(ARRAY(SELECT r.id FROM recommendations r WHERE %s "
-			   "ORDER BY %s LIMIT $2::int + 1), $2::int, $1::date, %s)::text",
-			   where.s, order, q->by_due ? "true" : "false");
+	q->sql =
+	    xasprintf("SELECT suivi_rec_page(ARRAY(SELECT r.id FROM recommendations r WHERE %s "
+		      "ORDER BY %s LIMIT $2::int + 1), $2::int, $1::date, %s)::text",
+		      where.s, order, q->by_due ? "true" : "false");
 	free(where.s);
 }
 

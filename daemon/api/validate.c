@@ -12,8 +12,7 @@
 #include "api/validate.h"
 #include "db/workflow.h"
 
-static bool check_string(const char *s, bool multiline, long min, long max, char *msg,
-			 size_t len);
+static bool check_string(const char *s, bool multiline, long min, long max, char *msg, size_t len);
 static bool is_slug(const char *s);
 static bool is_email(const char *s);
 static void add_error(json_t **errors, const char *field, const char *msg);
@@ -39,12 +38,11 @@ void validate_error_add(json_t **errors, const char *field, const char *fmt, ...
 }
 
 /* Control characters would let text break out of a mail header or a log line. */
-static bool check_string(const char *s, bool multiline, long min, long max, char *msg,
-			 size_t len)
+static bool check_string(const char *s, bool multiline, long min, long max, char *msg, size_t len)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == 0x7f || (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t' ||
-								 *p == '\r')))) {
+		if (*p == 0x7f ||
+		    (*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t' || *p == '\r')))) {
 			snprintf(msg, len, "must not contain control characters");
 			return false;
 		}
@@ -147,8 +145,9 @@ bool validate_value(const json_t *v, const struct field_spec *raw, char *msg, si
 			return false;
 		}
 		if (!is_slug(json_string_value(v))) {
-			snprintf(msg, len, "must be 1 to 63 of a-z, 0-9 and '-', starting with a "
-					   "letter or digit");
+			snprintf(msg, len,
+				 "must be 1 to 63 of a-z, 0-9 and '-', starting with a "
+				 "letter or digit");
 			return false;
 		}
 		return true;
@@ -184,8 +183,8 @@ bool validate_value(const json_t *v, const struct field_spec *raw, char *msg, si
 					return true;
 		{
 			size_t off = (size_t)snprintf(msg, len, "must be one of");
-			for (const char *const *c = spec->choices; c != NULL && *c != NULL && off < len;
-			     c++)
+			for (const char *const *c = spec->choices;
+			     c != NULL && *c != NULL && off < len; c++)
 				off += (size_t)snprintf(msg + off, len - off, "%s %s",
 							c == spec->choices ? "" : ",", *c);
 		}
@@ -216,8 +215,7 @@ bool validate_value(const json_t *v, const struct field_spec *raw, char *msg, si
 			snprintf(msg, len, "must have at most %zu items", spec->max_items);
 			return false;
 		}
-		json_array_foreach(v, i, item)
-		{
+		json_array_foreach (v, i, item) {
 			char sub[160];
 			struct field_spec one = {
 			    .name = spec->name,
@@ -254,8 +252,7 @@ bool validate_object(const json_t *obj, const struct field_spec *specs, json_t *
 		add_error(errors, "", "the body must be a JSON object");
 		return false;
 	}
-	json_object_foreach((json_t *)obj, key, value)
-	{
+	json_object_foreach ((json_t *)obj, key, value) {
 		const struct field_spec *spec = NULL;
 		for (const struct field_spec *s = specs; s->name != NULL; s++)
 			if (strcmp(s->name, key) == 0)

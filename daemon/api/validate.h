@@ -14,12 +14,12 @@
 #include "util.h"
 
 enum field_type {
-	FIELD_STRING,      /* one line: no control characters */
-	FIELD_TEXT,        /* free text: newlines and tabs allowed, other controls refused */
-	FIELD_SLUG,        /* [a-z0-9][a-z0-9-]{0,62}: handles, meeting codes, series */
-	FIELD_EMAIL,       /* empty, or one @ with no blanks or controls */
-	FIELD_DATE,        /* YYYY-MM-DD, a real date */
-	FIELD_ENUM,        /* one of choices */
+	FIELD_STRING, /* one line: no control characters */
+	FIELD_TEXT,   /* free text: newlines and tabs allowed, other controls refused */
+	FIELD_SLUG,   /* [a-z0-9][a-z0-9-]{0,62}: handles, meeting codes, series */
+	FIELD_EMAIL,  /* empty, or one @ with no blanks or controls */
+	FIELD_DATE,   /* YYYY-MM-DD, a real date */
+	FIELD_ENUM,   /* one of choices */
 	FIELD_BOOL,
 	FIELD_INT,         /* integer within [min, max] */
 	FIELD_STRING_LIST, /* array of FIELD_STRING items, at most max_items */
@@ -46,8 +46,8 @@ struct field_spec {
 	const char *const *choices; /* FIELD_ENUM: NULL-terminated */
 	size_t max_items;           /* lists */
 	/* From the database (db/workflow.h), overriding the numbers above when set: */
-	const char *limit;       /* name of the limit on characters (strings, list items) */
-	const char *limit_items; /* name of the limit on the number of items (lists) */
+	const char *limit;        /* name of the limit on characters (strings, list items) */
+	const char *limit_items;  /* name of the limit on the number of items (lists) */
 	enum field_domain domain; /* FIELD_ENUM: choices from the workflow */
 };
 

@@ -41,8 +41,8 @@ int config_value_number(const char *s, long long *out, char **cause)
 int config_value_size(const char *s, long long *out, char **cause)
 {
 	if (*s < '0' || *s > '9') {
-		set_cause(cause, "'%s' is not a size in bytes (a number, optionally with k, M or G)",
-		    s);
+		set_cause(cause,
+			  "'%s' is not a size in bytes (a number, optionally with k, M or G)", s);
 		return -1;
 	}
 	char *end;
@@ -70,8 +70,8 @@ int config_value_size(const char *s, long long *out, char **cause)
 		end++;
 	}
 	if (*end != '\0' || mult == 0) {
-		set_cause(cause, "'%s' is not a size in bytes (a number, optionally with k, M or G)",
-		    s);
+		set_cause(cause,
+			  "'%s' is not a size in bytes (a number, optionally with k, M or G)", s);
 		return -1;
 	}
 	if (errno == ERANGE || n > (unsigned long long)LLONG_MAX / mult) {
@@ -111,7 +111,8 @@ int config_value_listen(const char *v, char **cause)
 			return -1;
 		}
 		if (memchr(v, ':', (size_t)(colon - v)) != NULL) {
-			set_cause(cause, "an IPv6 address is written in brackets, as in [::1]:8470");
+			set_cause(cause,
+				  "an IPv6 address is written in brackets, as in [::1]:8470");
 			return -1;
 		}
 		if ((size_t)(colon - v) >= sizeof host) {
@@ -125,7 +126,7 @@ int config_value_listen(const char *v, char **cause)
 	}
 	if (inet_pton(family, host, addr) != 1) {
 		set_cause(cause, "'%s' is not a numeric %s address (host names are not resolved)",
-		    host, family == AF_INET ? "IPv4" : "IPv6");
+			  host, family == AF_INET ? "IPv4" : "IPv6");
 		return -1;
 	}
 	size_t plen = strlen(port);
@@ -160,7 +161,7 @@ int config_value_email(const char *v, size_t max, char **cause)
 		}
 		if (strchr("<>()[],;:\"\\", *p) != NULL) {
 			set_cause(cause, "'%c' is not allowed (write a bare address, local@domain)",
-			    *p);
+				  *p);
 			return -1;
 		}
 	}
@@ -191,7 +192,7 @@ int config_value_command(const char *v, char **cause)
 		set_cause(cause, "command is empty");
 	else if (argv[0][0] != '/')
 		set_cause(cause, "'%s' is not an absolute path (the hook runs without a shell)",
-		    argv[0]);
+			  argv[0]);
 	else
 		rc = 0;
 	config_free_argv(argv);

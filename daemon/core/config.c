@@ -61,14 +61,14 @@ struct cf_key {
 };
 
 static int set_value(struct config *c, const struct cf_key *k, const char *value, bool builtin,
-    char **cause) WUR;
+		     char **cause) WUR;
 static bool is_text_type(enum cf_type type);
 static int parse_buffer(const char *name, const char *text, size_t len, struct config **out,
-    char **cause) WUR;
+			char **cause) WUR;
 static int parse_line(const char *name, int lineno, char *line, const char **section, int *seen,
-    struct config *c, char **cause) WUR;
-static int check_config(const char *name, const struct config *c, const int *seen, char **cause)
-    WUR;
+		      struct config *c, char **cause) WUR;
+static int check_config(const char *name, const struct config *c, const int *seen,
+			char **cause) WUR;
 static const struct cf_key *find_key(const char *section, const char *key, size_t *index);
 static const char *find_section(const char *section);
 static char *unquote(char *value);
@@ -86,60 +86,175 @@ _Static_assert(sizeof(enum log_level) == sizeof(int), "enum stored as int");
 /* The one list of keys. Keep doc/suivid.conf.5 and contrib/suivid.conf in step
  * (make check runs tests/check-config-docs.sh). */
 static const struct cf_key keys[] = {
-	{ .section = "server", .key = "listen", .type = CF_LISTEN, .offset = OFF(listen),
-	    .def = "127.0.0.1:8470", .empty = EMPTY_KEEP },
-	{ .section = "server", .key = "unix_socket", .type = CF_PATH, .offset = OFF(unix_socket),
-	    .max = SUN_PATH_MAX, .empty = EMPTY_UNSET },
-	{ .section = "server", .key = "max_body", .type = CF_SIZE, .offset = OFF(max_body),
-	    .def = "1048576", .min = 1024, .max = 64 * 1024 * 1024, .reloadable = true },
-	{ .section = "server", .key = "request_timeout", .type = CF_INT,
-	    .offset = OFF(request_timeout), .def = "5", .min = 1, .max = 300, .reloadable = true },
-	{ .section = "server", .key = "idle_timeout", .type = CF_INT, .offset = OFF(idle_timeout),
-	    .def = "30", .min = 1, .max = 3600, .reloadable = true },
-	{ .section = "server", .key = "max_connections", .type = CF_INT,
-	    .offset = OFF(max_connections), .def = "1024", .min = 1, .max = 65535 },
+    {.section = "server",
+     .key = "listen",
+     .type = CF_LISTEN,
+     .offset = OFF(listen),
+     .def = "127.0.0.1:8470",
+     .empty = EMPTY_KEEP},
+    {.section = "server",
+     .key = "unix_socket",
+     .type = CF_PATH,
+     .offset = OFF(unix_socket),
+     .max = SUN_PATH_MAX,
+     .empty = EMPTY_UNSET},
+    {.section = "server",
+     .key = "max_body",
+     .type = CF_SIZE,
+     .offset = OFF(max_body),
+     .def = "1048576",
+     .min = 1024,
+     .max = 64 * 1024 * 1024,
+     .reloadable = true},
+    {.section = "server",
+     .key = "request_timeout",
+     .type = CF_INT,
+     .offset = OFF(request_timeout),
+     .def = "5",
+     .min = 1,
+     .max = 300,
+     .reloadable = true},
+    {.section = "server",
+     .key = "idle_timeout",
+     .type = CF_INT,
+     .offset = OFF(idle_timeout),
+     .def = "30",
+     .min = 1,
+     .max = 3600,
+     .reloadable = true},
+    {.section = "server",
+     .key = "max_connections",
+     .type = CF_INT,
+     .offset = OFF(max_connections),
+     .def = "1024",
+     .min = 1,
+     .max = 65535},
 
-	{ .section = "database", .key = "url", .type = CF_STRING, .offset = OFF(url),
-	    .empty = EMPTY_UNSET },
-	{ .section = "database", .key = "pool", .type = CF_INT, .offset = OFF(pool), .def = "4",
-	    .min = 1, .max = 64 },
-	{ .section = "database", .key = "queue", .type = CF_INT, .offset = OFF(queue),
-	    .def = "256", .min = 1, .max = 100000, .reloadable = true },
-	{ .section = "database", .key = "data_dir", .type = CF_PATH, .offset = OFF(data_dir),
-	    .def = SUIVI_LOCALSTATEDIR "/lib/suivi" },
+    {.section = "database",
+     .key = "url",
+     .type = CF_STRING,
+     .offset = OFF(url),
+     .empty = EMPTY_UNSET},
+    {.section = "database",
+     .key = "pool",
+     .type = CF_INT,
+     .offset = OFF(pool),
+     .def = "4",
+     .min = 1,
+     .max = 64},
+    {.section = "database",
+     .key = "queue",
+     .type = CF_INT,
+     .offset = OFF(queue),
+     .def = "256",
+     .min = 1,
+     .max = 100000,
+     .reloadable = true},
+    {.section = "database",
+     .key = "data_dir",
+     .type = CF_PATH,
+     .offset = OFF(data_dir),
+     .def = SUIVI_LOCALSTATEDIR "/lib/suivi"},
 
-	{ .section = "schedule", .key = "timezone", .type = CF_TIMEZONE, .offset = OFF(timezone),
-	    .def = "Europe/Brussels", .reloadable = true },
-	{ .section = "schedule", .key = "overdue_report", .type = CF_SCHEDULE,
-	    .offset = OFF(overdue_report), .def = "mon 08:00", .reloadable = true,
-	    .empty = EMPTY_KEEP },
-	{ .section = "schedule", .key = "report_to", .type = CF_EMAIL, .offset = OFF(report_to),
-	    .def = "", .max = EMAIL_MAX, .reloadable = true, .empty = EMPTY_KEEP },
-	{ .section = "schedule", .key = "remind_before", .type = CF_DAYS,
-	    .offset = OFF(remind_before), .count_offset = OFF(n_remind_before), .def = "14,3",
-	    .min = 1, .max = 365, .reloadable = true, .empty = EMPTY_KEEP },
-	{ .section = "schedule", .key = "remind_overdue_every", .type = CF_INT,
-	    .offset = OFF(remind_overdue_every), .def = "7", .min = 0, .max = 365,
-	    .reloadable = true },
-	{ .section = "schedule", .key = "reminders", .type = CF_SCHEDULE, .offset = OFF(reminders),
-	    .def = "daily 07:00", .reloadable = true },
+    {.section = "schedule",
+     .key = "timezone",
+     .type = CF_TIMEZONE,
+     .offset = OFF(timezone),
+     .def = "Europe/Brussels",
+     .reloadable = true},
+    {.section = "schedule",
+     .key = "overdue_report",
+     .type = CF_SCHEDULE,
+     .offset = OFF(overdue_report),
+     .def = "mon 08:00",
+     .reloadable = true,
+     .empty = EMPTY_KEEP},
+    {.section = "schedule",
+     .key = "report_to",
+     .type = CF_EMAIL,
+     .offset = OFF(report_to),
+     .def = "",
+     .max = EMAIL_MAX,
+     .reloadable = true,
+     .empty = EMPTY_KEEP},
+    {.section = "schedule",
+     .key = "remind_before",
+     .type = CF_DAYS,
+     .offset = OFF(remind_before),
+     .count_offset = OFF(n_remind_before),
+     .def = "14,3",
+     .min = 1,
+     .max = 365,
+     .reloadable = true,
+     .empty = EMPTY_KEEP},
+    {.section = "schedule",
+     .key = "remind_overdue_every",
+     .type = CF_INT,
+     .offset = OFF(remind_overdue_every),
+     .def = "7",
+     .min = 0,
+     .max = 365,
+     .reloadable = true},
+    {.section = "schedule",
+     .key = "reminders",
+     .type = CF_SCHEDULE,
+     .offset = OFF(reminders),
+     .def = "daily 07:00",
+     .reloadable = true},
 
-	{ .section = "mail", .key = "from", .type = CF_EMAIL, .offset = OFF(mail_from),
-	    .def = "suivi@localhost", .max = EMAIL_MAX, .reloadable = true },
+    {.section = "mail",
+     .key = "from",
+     .type = CF_EMAIL,
+     .offset = OFF(mail_from),
+     .def = "suivi@localhost",
+     .max = EMAIL_MAX,
+     .reloadable = true},
 
-	{ .section = "hook", .key = "command", .type = CF_COMMAND, .offset = OFF(hook_command),
-	    .def = "/usr/sbin/sendmail -t -oi", .reloadable = true },
-	{ .section = "hook", .key = "format", .type = CF_ENUM, .offset = OFF(hook_format),
-	    .def = "mail", .names = hook_format_names, .reloadable = true },
-	{ .section = "hook", .key = "timeout", .type = CF_INT, .offset = OFF(hook_timeout),
-	    .def = "30", .min = 1, .max = 3600, .reloadable = true },
-	{ .section = "hook", .key = "max_attempts", .type = CF_INT,
-	    .offset = OFF(hook_max_attempts), .def = "6", .min = 1, .max = 100, .reloadable = true },
-	{ .section = "hook", .key = "max_running", .type = CF_INT,
-	    .offset = OFF(hook_max_running), .def = "4", .min = 1, .max = 64, .reloadable = true },
+    {.section = "hook",
+     .key = "command",
+     .type = CF_COMMAND,
+     .offset = OFF(hook_command),
+     .def = "/usr/sbin/sendmail -t -oi",
+     .reloadable = true},
+    {.section = "hook",
+     .key = "format",
+     .type = CF_ENUM,
+     .offset = OFF(hook_format),
+     .def = "mail",
+     .names = hook_format_names,
+     .reloadable = true},
+    {.section = "hook",
+     .key = "timeout",
+     .type = CF_INT,
+     .offset = OFF(hook_timeout),
+     .def = "30",
+     .min = 1,
+     .max = 3600,
+     .reloadable = true},
+    {.section = "hook",
+     .key = "max_attempts",
+     .type = CF_INT,
+     .offset = OFF(hook_max_attempts),
+     .def = "6",
+     .min = 1,
+     .max = 100,
+     .reloadable = true},
+    {.section = "hook",
+     .key = "max_running",
+     .type = CF_INT,
+     .offset = OFF(hook_max_running),
+     .def = "4",
+     .min = 1,
+     .max = 64,
+     .reloadable = true},
 
-	{ .section = "log", .key = "level", .type = CF_ENUM, .offset = OFF(log_level),
-	    .def = "info", .names = log_level_names, .reloadable = true },
+    {.section = "log",
+     .key = "level",
+     .type = CF_ENUM,
+     .offset = OFF(log_level),
+     .def = "info",
+     .names = log_level_names,
+     .reloadable = true},
 };
 
 #define FIELD(c, k, type) ((type *)(void *)((char *)(c) + (k)->offset))
@@ -170,7 +285,7 @@ struct config *config_defaults(void)
 			continue;
 		if (set_value(c, &keys[i], keys[i].def, true, &cause) != 0)
 			fatalx("event=config_default_invalid key=%s cause=%s", keys[i].key,
-			    log_quote(cause));
+			       log_quote(cause));
 	}
 	return c;
 }
@@ -190,7 +305,7 @@ void config_free(struct config *c)
  * values are the table's defaults: a time zone is checked later, once the file had its say,
  * so a machine without that zone can still run with another. */
 static int set_value(struct config *c, const struct cf_key *k, const char *value, bool builtin,
-    char **cause)
+		     char **cause)
 {
 	char *sub = NULL;
 	long long n;
@@ -230,27 +345,28 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 		break;
 	case CF_PATH:
 		if (value[0] != '/') {
-			set_cause(cause, "[%s] %s: '%s' is not an absolute path", k->section, k->key,
-			    value);
+			set_cause(cause, "[%s] %s: '%s' is not an absolute path", k->section,
+				  k->key, value);
 			goto out;
 		}
 		if (k->max > 0 && strlen(value) > (size_t)k->max) {
 			set_cause(cause, "[%s] %s: path longer than %lld bytes", k->section, k->key,
-			    k->max);
+				  k->max);
 			goto out;
 		}
 		text = xstrdup(value);
 		break;
 	case CF_INT:
 	case CF_SIZE:
-		if ((k->type == CF_INT ? config_value_number(value, &n, &sub) :
-					 config_value_size(value, &n, &sub)) != 0) {
+		if ((k->type == CF_INT ? config_value_number(value, &n, &sub)
+				       : config_value_size(value, &n, &sub)) != 0) {
 			set_cause(cause, "[%s] %s: %s", k->section, k->key, sub);
 			goto out;
 		}
 		if (n < k->min || n > k->max) {
-			set_cause(cause, "[%s] %s: %s is out of range %lld..%lld%s", k->section, k->key,
-			    value, k->min, k->max, k->type == CF_SIZE ? " bytes" : "");
+			set_cause(cause, "[%s] %s: %s is out of range %lld..%lld%s", k->section,
+				  k->key, value, k->min, k->max,
+				  k->type == CF_SIZE ? " bytes" : "");
 			goto out;
 		}
 		if (k->type == CF_INT)
@@ -269,7 +385,7 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 			}
 		}
 		set_cause(cause, "[%s] %s: '%s' is not one of yes, no, true, false, on, off, 1, 0",
-		    k->section, k->key, value);
+			  k->section, k->key, value);
 		goto out;
 	}
 	case CF_ENUM:
@@ -286,7 +402,7 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 	case CF_LISTEN:
 		if (config_value_listen(value, &sub) != 0) {
 			set_cause(cause, "[%s] %s: bad address '%s': %s", k->section, k->key, value,
-			    sub);
+				  sub);
 			goto out;
 		}
 		text = xstrdup(value);
@@ -294,7 +410,7 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 	case CF_EMAIL:
 		if (config_value_email(value, (size_t)k->max, &sub) != 0) {
 			set_cause(cause, "[%s] %s: bad address '%s': %s", k->section, k->key, value,
-			    sub);
+				  sub);
 			goto out;
 		}
 		text = xstrdup(value);
@@ -303,8 +419,8 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 		struct schedule s;
 		char canonical[32];
 		if (schedule_parse(value, &s, &sub) != 0) {
-			set_cause(cause, "[%s] %s: bad schedule '%s': %s", k->section, k->key, value,
-			    sub);
+			set_cause(cause, "[%s] %s: bad schedule '%s': %s", k->section, k->key,
+				  value, sub);
 			goto out;
 		}
 		schedule_format(&s, canonical, sizeof canonical);
@@ -313,7 +429,8 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 	}
 	case CF_TIMEZONE:
 		if (!builtin && !zone_valid(value)) {
-			set_cause(cause, "[%s] %s: unknown time zone '%s'", k->section, k->key, value);
+			set_cause(cause, "[%s] %s: unknown time zone '%s'", k->section, k->key,
+				  value);
 			goto out;
 		}
 		text = xstrdup(value);
@@ -321,7 +438,8 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 	case CF_DAYS: {
 		int days[CONFIG_MAX_REMIND_BEFORE], count;
 		if (config_value_days(value, (int)k->max, days, &count, &sub) != 0) {
-			set_cause(cause, "[%s] %s: bad list '%s': %s", k->section, k->key, value, sub);
+			set_cause(cause, "[%s] %s: bad list '%s': %s", k->section, k->key, value,
+				  sub);
 			goto out;
 		}
 		memcpy(FIELD(c, k, int), days, sizeof days);
@@ -331,7 +449,7 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 	case CF_COMMAND:
 		if (config_value_command(value, &sub) != 0) {
 			set_cause(cause, "[%s] %s: bad command '%s': %s", k->section, k->key, value,
-			    sub);
+				  sub);
 			goto out;
 		}
 		text = xstrdup(value);
@@ -388,7 +506,7 @@ int config_parse(const char *name, const char *text, struct config **out, char *
 
 /* Parse len bytes (which may hold NUL bytes when read from a file) into a fresh config. */
 static int parse_buffer(const char *name, const char *text, size_t len, struct config **out,
-    char **cause)
+			char **cause)
 {
 	struct config *c = config_defaults();
 	int seen[ARRAY_LEN(keys)] = {0}; /* line where each key was set, 0: default */
@@ -411,7 +529,7 @@ static int parse_buffer(const char *name, const char *text, size_t len, struct c
 			llen--;
 		if (llen > CONFIG_LINE_MAX) {
 			set_cause(cause, "%s:%d: line longer than %d bytes", name, lineno,
-			    CONFIG_LINE_MAX);
+				  CONFIG_LINE_MAX);
 			goto fail;
 		}
 		if (memchr(start, '\0', llen) != NULL) {
@@ -439,7 +557,7 @@ fail:
 
 /* Handle one line: blank, comment, [section] or key = value. */
 static int parse_line(const char *name, int lineno, char *line, const char **section, int *seen,
-    struct config *c, char **cause)
+		      struct config *c, char **cause)
 {
 	char *sub = NULL;
 
@@ -457,7 +575,8 @@ static int parse_line(const char *name, int lineno, char *line, const char **sec
 		char *s = str_trim(line + 1);
 		*section = find_section(s);
 		if (*section == NULL) {
-			set_cause(cause,
+			set_cause(
+			    cause,
 			    "%s:%d: unknown section [%s] (expected server, database, schedule, "
 			    "mail, hook or log)",
 			    name, lineno, s);
@@ -490,7 +609,7 @@ static int parse_line(const char *name, int lineno, char *line, const char **sec
 	}
 	if (seen[index] != 0) {
 		set_cause(cause, "%s:%d: duplicate key '%s' in [%s] (first set on line %d)", name,
-		    lineno, key, *section, seen[index]);
+			  lineno, key, *section, seen[index]);
 		return -1;
 	}
 	seen[index] = lineno;
@@ -511,21 +630,24 @@ static int check_config(const char *name, const struct config *c, const int *see
 	find_key("schedule", "timezone", &i_timezone);
 
 	if (c->listen[0] == '\0' && c->unix_socket == NULL) {
-		set_cause(cause,
+		set_cause(
+		    cause,
 		    "%s:%d: [server] listen is empty and unix_socket is not set, so suivid would "
 		    "accept no connection",
 		    name, seen[i_listen]);
 		return -1;
 	}
 	if (c->report_to[0] != '\0' && c->overdue_report[0] == '\0') {
-		set_cause(cause,
+		set_cause(
+		    cause,
 		    "%s:%d: [schedule] report_to is set but overdue_report is empty, so no report "
 		    "would be sent",
 		    name, seen[i_report_to]);
 		return -1;
 	}
 	if (seen[i_timezone] == 0 && !zone_valid(c->timezone)) {
-		set_cause(cause,
+		set_cause(
+		    cause,
 		    "%s: [schedule] timezone: the default '%s' is not a time zone known on this "
 		    "machine; set timezone",
 		    name, c->timezone);
@@ -603,7 +725,7 @@ static bool values_equal(const struct cf_key *k, const struct config *a, const s
 		int na = *(const int *)(const void *)((const char *)a + k->count_offset);
 		int nb = *(const int *)(const void *)((const char *)b + k->count_offset);
 		return na == nb &&
-		    memcmp(CFIELD(a, k, int), CFIELD(b, k, int), (size_t)na * sizeof(int)) == 0;
+		       memcmp(CFIELD(a, k, int), CFIELD(b, k, int), (size_t)na * sizeof(int)) == 0;
 	}
 	default:
 		return false;
@@ -616,11 +738,10 @@ char *config_restart_keys(const struct config *a, const struct config *b)
 	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
 		if (keys[i].reloadable || values_equal(&keys[i], a, b))
 			continue;
-		char *next = list == NULL ? xstrdup(keys[i].key) :
-					    xasprintf("%s,%s", list, keys[i].key);
+		char *next =
+		    list == NULL ? xstrdup(keys[i].key) : xasprintf("%s,%s", list, keys[i].key);
 		free(list);
 		list = next;
 	}
 	return list;
 }
-

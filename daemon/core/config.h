@@ -24,12 +24,12 @@ struct config {
 	char *path; /* file it was read from, NULL for built-in defaults */
 
 	/* [server] */
-	char *listen;          /* "127.0.0.1:8470", "[::1]:8470"; empty string: no TCP listener */
-	char *unix_socket;     /* NULL when unset */
-	size_t max_body;       /* bytes, 413 above */
-	int request_timeout;   /* seconds a request may wait on the database before 503 */
-	int idle_timeout;      /* seconds a connection may idle or dribble a request */
-	int max_connections;   /* simultaneous HTTP connections */
+	char *listen;        /* "127.0.0.1:8470", "[::1]:8470"; empty string: no TCP listener */
+	char *unix_socket;   /* NULL when unset */
+	size_t max_body;     /* bytes, 413 above */
+	int request_timeout; /* seconds a request may wait on the database before 503 */
+	int idle_timeout;    /* seconds a connection may idle or dribble a request */
+	int max_connections; /* simultaneous HTTP connections */
 
 	/* [database] */
 	char *url;      /* libpq conninfo or URI; NULL: embedded PostgreSQL in data_dir */
@@ -52,9 +52,9 @@ struct config {
 	/* [hook] */
 	char *hook_command; /* split into argv without a shell */
 	enum hook_format hook_format;
-	int hook_timeout;      /* seconds */
+	int hook_timeout; /* seconds */
 	int hook_max_attempts;
-	int hook_max_running;  /* hooks running at once */
+	int hook_max_running; /* hooks running at once */
 
 	/* [log] */
 	enum log_level log_level;

@@ -33,10 +33,10 @@ static size_t quote_one(const unsigned char *p, size_t avail, char *out);
 static enum log_level log_level = LOG_LEVEL_INFO;
 
 static const char *const level_names[] = {
-	[LOG_LEVEL_DEBUG] = "debug",
-	[LOG_LEVEL_INFO] = "info",
-	[LOG_LEVEL_WARN] = "warn",
-	[LOG_LEVEL_ERROR] = "error",
+    [LOG_LEVEL_DEBUG] = "debug",
+    [LOG_LEVEL_INFO] = "info",
+    [LOG_LEVEL_WARN] = "warn",
+    [LOG_LEVEL_ERROR] = "error",
 };
 
 void log_init(enum log_level level)
@@ -81,7 +81,8 @@ static size_t log_timestamp(char *buf, size_t len)
 	if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || gmtime_r(&ts.tv_sec, &tm) == NULL)
 		return (size_t)snprintf(buf, len, "ts=1970-01-01T00:00:00.000Z");
 	int n = snprintf(buf, len, "ts=%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
-	    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			 ts.tv_nsec / 1000000);
 	return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
 }
 
@@ -119,7 +120,8 @@ static void log_emit(enum log_level level, int errnum, const char *fmt, va_list 
 	size_t start = len;
 	n = vsnprintf(line + len, sizeof line - len - reserve, fmt, ap);
 	if (n > 0)
-		len += (size_t)n < sizeof line - len - reserve ? (size_t)n : sizeof line - len - reserve - 1;
+		len += (size_t)n < sizeof line - len - reserve ? (size_t)n
+							       : sizeof line - len - reserve - 1;
 
 	/* A stray newline from a caller must not make a second, forged line. */
 	for (size_t i = start; i < len; i++)

@@ -26,8 +26,8 @@
 #define BRACKET_SECONDS (30 * 3600)
 
 static const char *const weekday_names[7][2] = {
-	{"mon", "monday"}, {"tue", "tuesday"},  {"wed", "wednesday"}, {"thu", "thursday"},
-	{"fri", "friday"}, {"sat", "saturday"}, {"sun", "sunday"},
+    {"mon", "monday"}, {"tue", "tuesday"},  {"wed", "wednesday"}, {"thu", "thursday"},
+    {"fri", "friday"}, {"sat", "saturday"}, {"sun", "sunday"},
 };
 
 static int parse_time(const char *text, int *hour, int *minute, char **cause);
@@ -84,7 +84,7 @@ int schedule_parse(const char *text, struct schedule *out, char **cause)
 		}
 		if (n != 2) {
 			set_cause(cause, "a weekly schedule is written \"%s HH:MM\"",
-			    weekday_names[i][0]);
+				  weekday_names[i][0]);
 			goto out;
 		}
 		s.kind = SCHEDULE_WEEKLY;
@@ -107,7 +107,7 @@ void schedule_format(const struct schedule *s, char *buf, size_t len)
 		break;
 	case SCHEDULE_WEEKLY:
 		snprintf(buf, len, "%s %02d:%02d", weekday_names[s->weekday % 7][0], s->hour,
-		    s->minute);
+			 s->minute);
 		break;
 	case SCHEDULE_MONTHLY:
 		snprintf(buf, len, "monthly %d %02d:%02d", s->mday, s->hour, s->minute);

@@ -134,8 +134,8 @@ void db_conn_fail(struct db_conn *c, const char *why)
 		evtimer_del(c->timer);
 		struct timeval tv = {c->backoff_ms / 1000, (c->backoff_ms % 1000) * 1000};
 		evtimer_add(c->timer, &tv);
-		c->backoff_ms = c->backoff_ms * 2 > DB_BACKOFF_MAX_MS ? DB_BACKOFF_MAX_MS
-								      : c->backoff_ms * 2;
+		c->backoff_ms =
+		    c->backoff_ms * 2 > DB_BACKOFF_MAX_MS ? DB_BACKOFF_MAX_MS : c->backoff_ms * 2;
 	}
 	db_pool_update_failing(p);
 	if (cur != NULL) {
@@ -356,8 +356,8 @@ int db_conn_send(struct db_conn *c, struct work *w)
 	int ok;
 
 	if (w->stmt != NULL)
-		ok = PQsendQueryPrepared(c->pg, w->stmt, w->nparams,
-					 (const char *const *)w->values, NULL, NULL, 0);
+		ok = PQsendQueryPrepared(c->pg, w->stmt, w->nparams, (const char *const *)w->values,
+					 NULL, NULL, 0);
 	else
 		ok = PQsendQueryParams(c->pg, w->sql, w->nparams, NULL,
 				       (const char *const *)w->values, NULL, NULL, 0);

@@ -65,7 +65,7 @@ struct db_conn {
 	short io_what;
 	struct event *timer; /* connect timeout or reconnect backoff */
 	int backoff_ms;
-	size_t setup_step; /* 0: session settings; then statement i+1 */
+	size_t setup_step;    /* 0: session settings; then statement i+1 */
 	struct work *current; /* query in flight (BUSY, or LENT with a query) */
 	struct work *lender;  /* the acquire work while LENT */
 	bool expired;         /* LENT past its deadline: every query fails, reset on release */

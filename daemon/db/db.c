@@ -34,8 +34,6 @@ static void work_free(struct work *w);
 static void work_event_cb(evutil_socket_t fd, short what, void *arg);
 static bool pool_has_stmt(const struct db_pool *p, const char *name);
 
-
-
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_options *opt)
 {
 	struct db_pool *p = xcalloc(1, sizeof *p);
@@ -71,7 +69,7 @@ void db_pool_free(struct db_pool *p)
 	p->freeing = true;
 	/* Detach every unfinished work from queue and connections first, then fail them: a
 	 * callback must not find half-freed state. */
-	TAILQ_FOREACH(w, &p->queue, entry)
+	TAILQ_FOREACH (w, &p->queue, entry)
 		w->queued = false;
 	TAILQ_INIT(&p->queue);
 	p->queued = 0;
@@ -133,17 +131,6 @@ bool db_pool_available(const struct db_pool *p)
 {
 	return !p->failing;
 }
-
-
-
-
-
-
-
-
-
-
-
 
 /* --- pool ------------------------------------------------------------------------------- */
 
@@ -245,8 +232,8 @@ static bool pool_has_stmt(const struct db_pool *p, const char *name)
 	return false;
 }
 
-int db_exec(struct db_pool *p, const char *stmt, int nparams, const char *const *values,
-	    db_cb cb, void *arg)
+int db_exec(struct db_pool *p, const char *stmt, int nparams, const char *const *values, db_cb cb,
+	    void *arg)
 {
 	if (!pool_has_stmt(p, stmt)) {
 		log_warnx("event=db_unknown_statement stmt=%s", stmt);
@@ -287,7 +274,8 @@ static int conn_exec(struct db_conn *c, const char *stmt, const char *sql, int n
 		return -1;
 	}
 	if (c->current != NULL) {
-		log_warnx("event=db_misuse reason=\"query while another runs on a lent connection\"");
+		log_warnx(
+		    "event=db_misuse reason=\"query while another runs on a lent connection\"");
 		return -1;
 	}
 	struct work *w = work_new(p, WORK_CONN_EXEC, stmt, sql, nparams, values);
@@ -295,7 +283,8 @@ static int conn_exec(struct db_conn *c, const char *stmt, const char *sql, int n
 	w->arg = arg;
 	/* The lender's deadline covers the whole transaction. */
 	if (c->expired || c->pg == NULL) {
-		db_work_fail_later(w, DB_UNAVAILABLE, "database connection lost or deadline passed");
+		db_work_fail_later(w, DB_UNAVAILABLE,
+				   "database connection lost or deadline passed");
 		return 0;
 	}
 	if (db_conn_send(c, w) == -1) {
@@ -518,4 +507,3 @@ int db_error_http_status(const struct db_error *err)
 		return 503;
 	return 500;
 }
-

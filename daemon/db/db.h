@@ -53,14 +53,15 @@ typedef void (*db_cb)(PGresult *res, const struct db_error *err, void *arg);
 typedef void (*db_acquire_cb)(struct db_conn *conn, const struct db_error *err, void *arg);
 
 struct db_pool_options {
-	const char *conninfo;   /* libpq conninfo or URI */
-	int size;               /* connections, >= 1 */
-	int queue_max;          /* waiting work before DB_UNAVAILABLE, >= 1 */
-	int timeout_ms;         /* deadline of one piece of work, queue time included */
-	const char *timezone;   /* session TimeZone (the deployment's zone); NULL: UTC.
-				 * Timestamps are always rendered in UTC explicitly; the zone
-				 * matters when SQL turns dates into instants. */
-	const struct db_stmt *const *stmt_tables; /* NULL-terminated list of {NULL,NULL}-ended tables */
+	const char *conninfo; /* libpq conninfo or URI */
+	int size;             /* connections, >= 1 */
+	int queue_max;        /* waiting work before DB_UNAVAILABLE, >= 1 */
+	int timeout_ms;       /* deadline of one piece of work, queue time included */
+	const char *timezone; /* session TimeZone (the deployment's zone); NULL: UTC.
+			       * Timestamps are always rendered in UTC explicitly; the zone
+			       * matters when SQL turns dates into instants. */
+	const struct db_stmt *const
+	    *stmt_tables; /* NULL-terminated list of {NULL,NULL}-ended tables */
 };
 
 struct db_pool *db_pool_new(struct event_base *base, const struct db_pool_options *opt);
@@ -87,8 +88,8 @@ int db_exec_sql(struct db_pool *pool, const char *sql, int nparams, const char *
 void db_acquire(struct db_pool *pool, db_acquire_cb cb, void *arg);
 int db_conn_exec(struct db_conn *conn, const char *stmt, int nparams, const char *const *values,
 		 db_cb cb, void *arg) WUR;
-int db_conn_exec_sql(struct db_conn *conn, const char *sql, int nparams,
-		     const char *const *values, db_cb cb, void *arg) WUR;
+int db_conn_exec_sql(struct db_conn *conn, const char *sql, int nparams, const char *const *values,
+		     db_cb cb, void *arg) WUR;
 /* Give the connection back; an open or failed transaction is rolled back first. */
 void db_release(struct db_conn *conn);
 

@@ -39,7 +39,7 @@ struct embedded_pg {
 	char *rundir;
 	char *logpath;
 	int lock_fd;
-	bool drop;      /* run the programs as user/uid/gid (suivid is root) */
+	bool drop; /* run the programs as user/uid/gid (suivid is root) */
 	char *user;
 	uid_t uid;
 	gid_t gid;
@@ -270,8 +270,8 @@ static void child_exec(struct embedded_pg *pg, const char *const argv[], int out
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	int devnull = open("/dev/null", O_RDONLY);
-	if (devnull == -1 || dup2(devnull, STDIN_FILENO) == -1 ||
-	    dup2(out, STDOUT_FILENO) == -1 || dup2(out, STDERR_FILENO) == -1)
+	if (devnull == -1 || dup2(devnull, STDIN_FILENO) == -1 || dup2(out, STDOUT_FILENO) == -1 ||
+	    dup2(out, STDERR_FILENO) == -1)
 		_exit(126);
 	long maxfd = sysconf(_SC_OPEN_MAX);
 	for (long fd = 3; fd < (maxfd > 0 && maxfd < 65536 ? maxfd : 65536); fd++)
@@ -410,8 +410,8 @@ static int server_start(struct embedded_pg *pg, char **cause)
 	char *ctl = xasprintf("%s/pg_ctl", embedded_pg_bindir());
 	char *q = shell_quote(pg->rundir);
 	char *opts = xasprintf("-k %s -c listen_addresses='' -c jit=off -p " EPG_PORT, q);
-	const char *argv[] = {ctl, "-D", pg->pgdata, "-l", pg->logpath, "-w", "-t", "60", "-o",
-			opts, "start", NULL};
+	const char *argv[] = {ctl,  "-D", pg->pgdata, "-l", pg->logpath, "-w",
+			      "-t", "60", "-o",       opts, "start",     NULL};
 	int rc = run_checked(pg, "pg_ctl start", argv, true, cause);
 	free(opts);
 	free(q);
@@ -482,8 +482,7 @@ static void pg_free(struct embedded_pg *pg)
 	free(pg);
 }
 
-int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **conninfo,
-		      char **cause)
+int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **conninfo, char **cause)
 {
 	struct embedded_pg *pg = xcalloc(1, sizeof *pg);
 	pg->lock_fd = -1;
@@ -499,10 +498,11 @@ int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **con
 
 	size_t socklen = strlen(pg->rundir) + strlen("/.s.PGSQL." EPG_PORT);
 	if (socklen >= EPG_SOCKET_MAX) {
-		set_cause(cause,
-			  "data_dir %s is too long for PostgreSQL's socket path (%s/.s.PGSQL."
-			  EPG_PORT " would be %zu bytes, at most %d): choose a shorter data_dir",
-			  data_dir, pg->rundir, socklen, EPG_SOCKET_MAX - 1);
+		set_cause(
+		    cause,
+		    "data_dir %s is too long for PostgreSQL's socket path (%s/.s.PGSQL." EPG_PORT
+		    " would be %zu bytes, at most %d): choose a shorter data_dir",
+		    data_dir, pg->rundir, socklen, EPG_SOCKET_MAX - 1);
 		goto fail;
 	}
 
@@ -510,10 +510,11 @@ int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **con
 	if (geteuid() == 0) {
 		struct passwd *pw = getpwnam("postgres");
 		if (pw == NULL) {
-			set_cause(cause, "suivid runs as root and no 'postgres' system user exists to "
-					 "run the embedded PostgreSQL: install the postgresql "
-					 "package, run suivid as an unprivileged user, or set "
-					 "[database] url");
+			set_cause(cause,
+				  "suivid runs as root and no 'postgres' system user exists to "
+				  "run the embedded PostgreSQL: install the postgresql "
+				  "package, run suivid as an unprivileged user, or set "
+				  "[database] url");
 			goto fail;
 		}
 		pg->drop = true;
@@ -526,8 +527,9 @@ int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **con
 	bool have_initdb = access(initdb, X_OK) == 0;
 	free(initdb);
 	if (!have_initdb) {
-		set_cause(cause, "PostgreSQL server programs not found in %s; install postgresql "
-				 "or set [database] url",
+		set_cause(cause,
+			  "PostgreSQL server programs not found in %s; install postgresql "
+			  "or set [database] url",
 			  embedded_pg_bindir());
 		goto fail;
 	}
@@ -558,8 +560,9 @@ int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **con
 	if (!initialised) {
 		log_info("event=embedded_pg_initdb pgdata=%s", log_quote(pg->pgdata));
 		char *prog = xasprintf("%s/initdb", embedded_pg_bindir());
-		const char *argv[] = {prog, "-D", pg->pgdata, "-U", EPG_USER, "-A", "trust",
-				"-E", "UTF8", "--locale=C.UTF-8", "-N", NULL};
+		const char *argv[] = {prog, "-D",    pg->pgdata, "-U",   EPG_USER,
+				      "-A", "trust", "-E",       "UTF8", "--locale=C.UTF-8",
+				      "-N", NULL};
 		int rc = run_checked(pg, "initdb", argv, false, cause);
 		free(prog);
 		if (rc != 0)
@@ -578,8 +581,8 @@ int embedded_pg_start(const char *data_dir, struct embedded_pg **out, char **con
 	} else {
 		if (server_start(pg, cause) != 0)
 			goto fail;
-		log_info("event=embedded_pg_started pgdata=%s socket_dir=%s",
-			 log_quote(pg->pgdata), log_quote(pg->rundir));
+		log_info("event=embedded_pg_started pgdata=%s socket_dir=%s", log_quote(pg->pgdata),
+			 log_quote(pg->rundir));
 	}
 	if (ensure_database(pg, cause) != 0) {
 		embedded_pg_stop(pg);

@@ -35,8 +35,8 @@ static int compare_version(const void *a, const void *b);
 static int table_exists(PGconn *conn, int *exists, char **cause);
 static int load_applied(PGconn *conn, struct applied **out, size_t *n, char **cause);
 static void applied_free(struct applied *a, size_t n);
-static int check_applied(const struct migration *m, size_t n, const struct applied *a,
-			 size_t na, const char *dir, char **cause);
+static int check_applied(const struct migration *m, size_t n, const struct applied *a, size_t na,
+			 const char *dir, char **cause);
 static int is_applied(const struct applied *a, size_t na, int version);
 static int apply_one(PGconn *conn, const struct migration *m, const struct sqlapi *api,
 		     char **cause);
@@ -92,8 +92,7 @@ int migrate_read_file(const char *path, char **out, size_t *len, char **cause)
 		if (r == 0)
 			break;
 		if (used > (size_t)MIGRATE_MAX_FILE) {
-			set_cause(cause, "%s is larger than %ld bytes", path,
-				  MIGRATE_MAX_FILE);
+			set_cause(cause, "%s is larger than %ld bytes", path, MIGRATE_MAX_FILE);
 			goto fail;
 		}
 	}
@@ -301,8 +300,8 @@ static void applied_free(struct applied *a, size_t n)
 }
 
 /* Every applied migration must still be there, under the same name, with the same bytes. */
-static int check_applied(const struct migration *m, size_t n, const struct applied *a,
-			 size_t na, const char *dir, char **cause)
+static int check_applied(const struct migration *m, size_t n, const struct applied *a, size_t na,
+			 const char *dir, char **cause)
 {
 	for (size_t i = 0; i < na; i++) {
 		const struct migration *file = NULL;
@@ -388,8 +387,8 @@ static int apply_one(PGconn *conn, const struct migration *m, const struct sqlap
 			   3, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		char *msg = migrate_server_error(conn, res, NULL);
-		set_cause(cause, "migration %s: cannot record it in schema_migrations: %s",
-			  m->name, msg);
+		set_cause(cause, "migration %s: cannot record it in schema_migrations: %s", m->name,
+			  msg);
 		free(msg);
 		PQclear(res);
 		PQclear(PQexec(conn, "ROLLBACK"));
@@ -457,12 +456,12 @@ int migrate_run(PGconn *conn, const char *dir, const char *sqldir, int *applied,
 	/* Created under the lock: two concurrent CREATE TABLE IF NOT EXISTS can both miss the
 	 * table and one then fails on the catalog's unique index. */
 	if (migrate_exec(conn,
-		    "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		    "version int PRIMARY KEY, "
-		    "name text NOT NULL, "
-		    "checksum text NOT NULL, "
-		    "applied_at timestamptz NOT NULL DEFAULT now())",
-		    cause) != 0)
+			 "CREATE TABLE IF NOT EXISTS schema_migrations ("
+			 "version int PRIMARY KEY, "
+			 "name text NOT NULL, "
+			 "checksum text NOT NULL, "
+			 "applied_at timestamptz NOT NULL DEFAULT now())",
+			 cause) != 0)
 		goto done;
 	if (load_applied(conn, &a, &na, cause) != 0)
 		goto done;
@@ -495,7 +494,8 @@ done:
 		char *ignored = NULL;
 		/* A session lock outlives transactions: release it explicitly, since the
 		 * connection usually goes on serving suivid. */
-		if (migrate_exec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")", &ignored) != 0)
+		if (migrate_exec(conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")",
+				 &ignored) != 0)
 			log_warnx("event=migrate_unlock_failed cause=%s", log_quote(ignored));
 		free(ignored);
 	}
@@ -533,8 +533,7 @@ int migrate_verify(PGconn *conn, const char *dir, int pending_is_error, char **c
 			}
 		}
 		if (pending > 0) {
-			set_cause(cause,
-				  "%zu migration%s pending (first: %s); run suivid migrate",
+			set_cause(cause, "%zu migration%s pending (first: %s); run suivid migrate",
 				  pending, pending == 1 ? " is" : "s are", first);
 			goto done;
 		}

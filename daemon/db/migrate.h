@@ -14,8 +14,8 @@
 const char *migrate_default_dir(void);
 
 struct migration {
-	int version;     /* NNNN */
-	char *name;      /* file name, "0001_init.sql" */
+	int version; /* NNNN */
+	char *name;  /* file name, "0001_init.sql" */
 	char *path;
 	char checksum[65];
 	char *sql;
@@ -29,8 +29,7 @@ void migrate_free(struct migration *m, size_t n);
  * error naming it), then apply the pending ones. With sqldir (NULL: none), also bring the SQL
  * API of sqldir in (sqlapi.h), in the transaction of the last pending migration. *applied
  * gets how many migrations were applied. */
-int migrate_run(PGconn *conn, const char *dir, const char *sqldir, int *applied,
-		char **cause) WUR;
+int migrate_run(PGconn *conn, const char *dir, const char *sqldir, int *applied, char **cause) WUR;
 
 /* Check only: -1 with a cause naming the file when an applied migration changed or is
  * missing, or when some are pending and pending_is_error. */

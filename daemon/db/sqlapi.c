@@ -87,7 +87,8 @@ int sqlapi_load(const char *dir, struct sqlapi **out, char **cause)
 		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0 || e->d_name[0] == '.')
 			continue;
 		if (s->n == SQLAPI_MAX_FILES) {
-			set_cause(cause, "%s has more than %d .sql files", apidir, SQLAPI_MAX_FILES);
+			set_cause(cause, "%s has more than %d .sql files", apidir,
+				  SQLAPI_MAX_FILES);
 			goto fail;
 		}
 		s->files[s->n++].name = xstrdup(e->d_name);
@@ -216,12 +217,13 @@ int sqlapi_apply(PGconn *conn, const struct sqlapi *s, char **cause)
 	char version[16];
 	snprintf(version, sizeof version, "%d", s->version);
 	const char *params[] = {version, s->checksum};
-	PGresult *res = PQexecParams(conn,
-				     "INSERT INTO sql_api_state (id, version, checksum) "
-				     "VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE "
-				     "SET version = EXCLUDED.version, checksum = EXCLUDED.checksum, "
-				     "applied_at = now()",
-				     2, NULL, params, NULL, NULL, 0);
+	PGresult *res =
+	    PQexecParams(conn,
+			 "INSERT INTO sql_api_state (id, version, checksum) "
+			 "VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE "
+			 "SET version = EXCLUDED.version, checksum = EXCLUDED.checksum, "
+			 "applied_at = now()",
+			 2, NULL, params, NULL, NULL, 0);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		char *msg = migrate_server_error(conn, res, NULL);
 		set_cause(cause, "cannot record the SQL API in sql_api_state: %s", msg);
@@ -230,7 +232,7 @@ int sqlapi_apply(PGconn *conn, const struct sqlapi *s, char **cause)
 		return -1;
 	}
 	PQclear(res);
-	log_info("event=sql_api_applied version=%d checksum=%s files=%zu", s->version,
-		 s->checksum, s->n);
+	log_info("event=sql_api_applied version=%d checksum=%s files=%zu", s->version, s->checksum,
+		 s->n);
 	return 0;
 }

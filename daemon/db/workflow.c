@@ -38,8 +38,7 @@ static const char **names_of(const json_t *array, int open_filter, char **cause)
 	json_t *e;
 	const char **out = xcalloc(json_array_size(array) + 1, sizeof *out);
 
-	json_array_foreach(array, i, e)
-	{
+	json_array_foreach (array, i, e) {
 		const char *name = json_string_value(json_object_get(e, "name"));
 		if (name == NULL || name[0] == '\0') {
 			set_cause(cause, "workflow: an entry has no name");

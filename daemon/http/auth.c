@@ -39,22 +39,18 @@ static void auth_lookup_done(PGresult *res, const struct db_error *err, void *ar
 static void auth_owner_done(PGresult *res, const struct db_error *err, void *arg);
 
 const struct db_stmt auth_stmts[] = {
-	{"auth_token_lookup",
-	 "SELECT t.id, t.name, t.role, t.owner_id FROM tokens t"
-	 " WHERE t.hash = decode($1, 'hex') AND t.revoked_at IS NULL"},
-	{"auth_rec_owner_by_id", "SELECT r.owner_id FROM recommendations r WHERE r.id = $1::bigint"},
-	{"auth_rec_owner_by_ref",
-	 "SELECT r.owner_id FROM recommendations r JOIN meetings m ON m.id = r.meeting_id"
-	 " WHERE m.code = $1 AND r.n = $2::integer"},
-	{NULL, NULL},
+    {"auth_token_lookup", "SELECT t.id, t.name, t.role, t.owner_id FROM tokens t"
+			  " WHERE t.hash = decode($1, 'hex') AND t.revoked_at IS NULL"},
+    {"auth_rec_owner_by_id", "SELECT r.owner_id FROM recommendations r WHERE r.id = $1::bigint"},
+    {"auth_rec_owner_by_ref",
+     "SELECT r.owner_id FROM recommendations r JOIN meetings m ON m.id = r.meeting_id"
+     " WHERE m.code = $1 AND r.n = $2::integer"},
+    {NULL, NULL},
 };
 
 static const char *const role_names[] = {
-	[ROLE_PUBLIC] = "public",
-	[ROLE_VIEWER] = "viewer",
-	[ROLE_OWNER] = "owner",
-	[ROLE_SECRETARIAT] = "secretariat",
-	[ROLE_ADMIN] = "admin",
+    [ROLE_PUBLIC] = "public",           [ROLE_VIEWER] = "viewer", [ROLE_OWNER] = "owner",
+    [ROLE_SECRETARIAT] = "secretariat", [ROLE_ADMIN] = "admin",
 };
 
 const char *role_name(enum role role)
@@ -214,8 +210,7 @@ static void auth_lookup_done(PGresult *res, const struct db_error *err, void *ar
 	free(q);
 }
 
-void auth_recommendation_owner(struct auth *a, const char *id_or_ref, auth_owner_cb cb,
-			       void *arg)
+void auth_recommendation_owner(struct auth *a, const char *id_or_ref, auth_owner_cb cb, void *arg)
 {
 	struct auth_query *q = xcalloc(1, sizeof *q);
 	q->auth = a;

@@ -26,7 +26,7 @@ enum role {
 
 struct identity {
 	int64_t token_id;
-	char *name;       /* token name: the actor recorded in history */
+	char *name; /* token name: the actor recorded in history */
 	enum role role;
 	int64_t owner_id; /* owner tokens: the owner they act for; 0 otherwise */
 };
@@ -54,10 +54,8 @@ void auth_lookup(struct auth *a, const char *token, auth_cb cb, void *arg);
 /* Who leads a recommendation, for the router's owner scoping: id_or_ref is all digits (an
  * id) or "meeting-code/n". found is false when no such recommendation exists (or the id is
  * out of range); owner_id is 0 when it has no lead owner. Async like auth_lookup. */
-typedef void (*auth_owner_cb)(bool found, int64_t owner_id, const struct db_error *err,
-			      void *arg);
-void auth_recommendation_owner(struct auth *a, const char *id_or_ref, auth_owner_cb cb,
-			       void *arg);
+typedef void (*auth_owner_cb)(bool found, int64_t owner_id, const struct db_error *err, void *arg);
+void auth_recommendation_owner(struct auth *a, const char *id_or_ref, auth_owner_cb cb, void *arg);
 
 /* Statements auth needs prepared on every pool connection. */
 extern const struct db_stmt auth_stmts[];

@@ -62,20 +62,19 @@ size_t api_query_all(struct api_request *r, const char *key, const char **out, s
 {
 	size_t n = 0;
 	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, &r->query, next)
-	{
+	TAILQ_FOREACH (kv, &r->query, next) {
 		if (strcmp(kv->key, key) == 0 && n < max)
 			out[n++] = kv->value;
 	}
 	return n;
 }
 
-void api_query_each(struct api_request *r, void (*fn)(const char *key, const char *value, void *arg),
-		    void *arg)
+void api_query_each(struct api_request *r,
+		    void (*fn)(const char *key, const char *value, void *arg), void *arg)
 {
 	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, &r->query, next)
-	fn(kv->key, kv->value, arg);
+	TAILQ_FOREACH (kv, &r->query, next)
+		fn(kv->key, kv->value, arg);
 }
 
 const char *api_header(struct api_request *r, const char *name)
@@ -133,8 +132,8 @@ void api_reply_created(struct api_request *r, json_t *body, const char *location
 	api_reply_json(r, 201, body);
 }
 
-void api_reply_bytes(struct api_request *r, int status, const char *content_type,
-		     const char *data, size_t len)
+void api_reply_bytes(struct api_request *r, int status, const char *content_type, const char *data,
+		     size_t len)
 {
 	http_request_send(r, status, content_type, data, len);
 }
@@ -204,26 +203,47 @@ void api_problem_db(struct api_request *r, const struct db_error *err)
 const char *http_status_phrase(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 406: return "Not Acceptable";
-	case 409: return "Conflict";
-	case 412: return "Precondition Failed";
-	case 413: return "Content Too Large";
-	case 415: return "Unsupported Media Type";
-	case 422: return "Unprocessable Content";
-	case 428: return "Precondition Required";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	default: return status < 400 ? "OK" : status < 500 ? "Bad Request" : "Server Error";
+	case 200:
+		return "OK";
+	case 201:
+		return "Created";
+	case 204:
+		return "No Content";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 406:
+		return "Not Acceptable";
+	case 409:
+		return "Conflict";
+	case 412:
+		return "Precondition Failed";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 422:
+		return "Unprocessable Content";
+	case 428:
+		return "Precondition Required";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 501:
+		return "Not Implemented";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return status < 400 ? "OK" : status < 500 ? "Bad Request" : "Server Error";
 	}
 }

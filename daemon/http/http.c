@@ -31,8 +31,8 @@
 
 #define HTTP_MAX_HEADERS_SIZE (16 * 1024)
 #define HTTP_MAX_SEGMENTS 32
-#define HTTP_METHODS                                                                              \
-	(EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |                \
+#define HTTP_METHODS                                                                               \
+	(EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |                 \
 	 EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_OPTIONS)
 
 /* A path parameter: count segments from first ("{ref}" may take two). */
@@ -125,7 +125,8 @@ void http_server_stop_accepting(struct http_server *s)
 		struct stat st;
 		if (stat(s->unix_path, &st) == 0 && st.st_dev == s->unix_dev &&
 		    st.st_ino == s->unix_ino && unlink(s->unix_path) != 0)
-			log_warn("event=unix_socket_unlink_failed path=%s", log_quote(s->unix_path));
+			log_warn("event=unix_socket_unlink_failed path=%s",
+				 log_quote(s->unix_path));
 		free(s->unix_path);
 		s->unix_path = NULL;
 	}
@@ -250,8 +251,8 @@ static int bind_listener(struct http_server *s, const struct sockaddr *sa, sockl
 	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
 	if (sa->sa_family != AF_UNIX)
 		flags |= LEV_OPT_REUSEABLE;
-	struct evconnlistener *l = evconnlistener_new_bind(s->base, NULL, NULL, flags, -1, sa,
-							   (int)len);
+	struct evconnlistener *l =
+	    evconnlistener_new_bind(s->base, NULL, NULL, flags, -1, sa, (int)len);
 	if (l == NULL) {
 		set_cause(cause, "cannot listen on %s: %s", what, strerror(errno));
 		return -1;
@@ -323,8 +324,7 @@ static bool connection_admit(struct http_server *s, struct evhttp_request *req)
 {
 	if (connection_find(s, req) != NULL)
 		return true;
-	bool ok = s->config->max_connections <= 0 ||
-		  s->nconns < (size_t)s->config->max_connections;
+	bool ok = s->config->max_connections <= 0 || s->nconns < (size_t)s->config->max_connections;
 	if (s->nconns == s->conns_cap) {
 		s->conns_cap = s->conns_cap == 0 ? 64 : s->conns_cap * 2;
 		s->conns = xrealloc(s->conns, s->conns_cap * sizeof *s->conns);
@@ -403,8 +403,8 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 		if (spans[i].count == 1)
 			r->params[i] = xstrdup(segs[spans[i].first]);
 		else
-			r->params[i] = xasprintf("%s/%s", segs[spans[i].first],
-						 segs[spans[i].first + 1]);
+			r->params[i] =
+			    xasprintf("%s/%s", segs[spans[i].first], segs[spans[i].first + 1]);
 	}
 	r->nparams = r->route != NULL ? nspans : 0;
 	for (size_t i = 0; i < nsegs; i++)
@@ -590,9 +590,9 @@ static char *allow_header(unsigned mask)
 		enum evhttp_cmd_type method;
 		const char *name;
 	} names[] = {
-	    {EVHTTP_REQ_GET, "GET"},     {EVHTTP_REQ_HEAD, "HEAD"},
-	    {EVHTTP_REQ_POST, "POST"},   {EVHTTP_REQ_PUT, "PUT"},
-	    {EVHTTP_REQ_PATCH, "PATCH"}, {EVHTTP_REQ_DELETE, "DELETE"},
+	    {EVHTTP_REQ_GET, "GET"},         {EVHTTP_REQ_HEAD, "HEAD"},
+	    {EVHTTP_REQ_POST, "POST"},       {EVHTTP_REQ_PUT, "PUT"},
+	    {EVHTTP_REQ_PATCH, "PATCH"},     {EVHTTP_REQ_DELETE, "DELETE"},
 	    {EVHTTP_REQ_OPTIONS, "OPTIONS"},
 	};
 	if (mask & EVHTTP_REQ_GET)
@@ -637,7 +637,8 @@ static void on_identity(const struct identity *id, const struct db_error *err, v
 		return;
 	}
 	if (id == NULL) {
-		api_set_header(r, "WWW-Authenticate", "Bearer realm=\"suivi\", error=\"invalid_token\"");
+		api_set_header(r, "WWW-Authenticate",
+			       "Bearer realm=\"suivi\", error=\"invalid_token\"");
 		api_problem(r, 401, "invalid_token", NULL, "unknown or revoked token");
 		return;
 	}
@@ -787,7 +788,7 @@ void http_request_send(struct api_request *r, int status, const char *type, cons
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double ms = (double)(now.tv_sec - r->started.tv_sec) * 1e3 +
 		    (double)(now.tv_nsec - r->started.tv_nsec) / 1e6;
-	static const char *const methods[] = {"GET", "POST", "HEAD", "PUT", "DELETE",
+	static const char *const methods[] = {"GET",     "POST",  "HEAD",    "PUT",  "DELETE",
 					      "OPTIONS", "TRACE", "CONNECT", "PATCH"};
 	const char *method = "?";
 	for (size_t i = 0; i < ARRAY_LEN(methods); i++)

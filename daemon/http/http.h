@@ -45,10 +45,11 @@ enum route_body {
 };
 
 /* Route flags. */
-#define ROUTE_OWNER_SCOPED 0x1u /* owner tokens only on recommendations they lead: the
-				 * router resolves path parameter 0 ({ref}) before the handler
-				 * and answers 403 "not_your_recommendation"; a recommendation
-				 * that does not exist is left to the handler's 404 */
+#define ROUTE_OWNER_SCOPED                                                                         \
+	0x1u /* owner tokens only on recommendations they lead: the                                \
+	      * router resolves path parameter 0 ({ref}) before the handler                        \
+	      * and answers 403 "not_your_recommendation"; a recommendation                        \
+	      * that does not exist is left to the handler's 404 */
 
 struct api_request;
 typedef void (*route_handler)(struct api_request *r);
@@ -101,8 +102,8 @@ const char *api_query(struct api_request *r, const char *key);
 /* Every value of a repeatable query parameter, in order; returns how many (up to max). */
 size_t api_query_all(struct api_request *r, const char *key, const char **out, size_t max);
 /* Calls fn for each query parameter; used to refuse unknown parameters. */
-void api_query_each(struct api_request *r, void (*fn)(const char *key, const char *value, void *arg),
-		    void *arg);
+void api_query_each(struct api_request *r,
+		    void (*fn)(const char *key, const char *value, void *arg), void *arg);
 /* A request header, NULL when absent. */
 const char *api_header(struct api_request *r, const char *name);
 /* The parsed JSON body (BODY_JSON routes), borrowed. */
@@ -120,8 +121,8 @@ void api_reply_json(struct api_request *r, int status, json_t *body);
 /* 201 with Location. */
 void api_reply_created(struct api_request *r, json_t *body, const char *location);
 /* Answer with bytes of a given content type. */
-void api_reply_bytes(struct api_request *r, int status, const char *content_type,
-		     const char *data, size_t len);
+void api_reply_bytes(struct api_request *r, int status, const char *content_type, const char *data,
+		     size_t len);
 /* 204, no body. */
 void api_reply_empty(struct api_request *r, int status);
 /* Answer with application/problem+json: code is a short snake_case reason

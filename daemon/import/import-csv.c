@@ -24,8 +24,8 @@ enum column {
 	COL_COUNT,
 };
 
-static const char *const column_names[COL_COUNT] = {"text", "details", "owner", "due_on",
-    "priority", "status", "tags", "supporting"};
+static const char *const column_names[COL_COUNT] = {"text",     "details", "owner", "due_on",
+						    "priority", "status",  "tags",  "supporting"};
 
 struct csv {
 	struct import_item_ctx *ctx;
@@ -126,7 +126,8 @@ static int read_field(struct csv *c, size_t index, struct import_buf *field, boo
 	if (q == c->end || *q != '"') {
 		while (c->p < c->end && *c->p != c->delim && *c->p != '\n' && *c->p != '\r') {
 			if (*c->p == '"')
-				return import_item_fail(c->ctx, c->row, field_name(c, index),
+				return import_item_fail(
+				    c->ctx, c->row, field_name(c, index),
 				    "has a quote inside an unquoted field (enclose the field in "
 				    "quotes and double the quote)");
 			import_buf_addc(field, *c->p++);
@@ -137,7 +138,7 @@ static int read_field(struct csv *c, size_t index, struct import_buf *field, boo
 	for (;;) {
 		if (c->p == c->end)
 			return import_item_fail(c->ctx, c->row, field_name(c, index),
-			    "has a quote that is never closed");
+						"has a quote that is never closed");
 		if (*c->p == '"' && c->p + 1 < c->end && c->p[1] == '"') {
 			import_buf_addc(field, '"');
 			c->p += 2;
@@ -167,7 +168,7 @@ static int end_of_field(struct csv *c, size_t index, bool *last)
 		*last = true;
 	} else {
 		return import_item_fail(c->ctx, c->row, field_name(c, index),
-		    "has text after its closing quote");
+					"has text after its closing quote");
 	}
 	return 0;
 }
@@ -179,10 +180,10 @@ static int check_field(struct csv *c, size_t index, const struct import_buf *fie
 		return 0;
 	if (!utf8_valid(field->s, field->len))
 		return import_item_fail(c->ctx, c->row, field_name(c, index),
-		    "is not valid UTF-8 (save the file as UTF-8)");
+					"is not valid UTF-8 (save the file as UTF-8)");
 	if (memchr(field->s, '\0', field->len) != NULL)
 		return import_item_fail(c->ctx, c->row, field_name(c, index),
-		    "contains the control character U+0000");
+					"contains the control character U+0000");
 	return 0;
 }
 
@@ -203,10 +204,11 @@ static int map_header(struct csv *c, const struct record *hdr, int map[COL_COUNT
 		while (k < COL_COUNT && strcasecmp(name, column_names[k]) != 0)
 			k++;
 		if (*name == '\0')
-			return import_item_fail(c->ctx, 1, NULL, "column %zu of the header has no name",
-			    i + 1);
+			return import_item_fail(c->ctx, 1, NULL,
+						"column %zu of the header has no name", i + 1);
 		if (k == COL_COUNT)
-			return import_item_fail(c->ctx, 1, name,
+			return import_item_fail(
+			    c->ctx, 1, name,
 			    "unknown column (the columns are text, details, owner, due_on, "
 			    "priority, status, tags and supporting)");
 		if (map[k] != -1)
@@ -223,12 +225,12 @@ static int map_header(struct csv *c, const struct record *hdr, int map[COL_COUNT
 static int make_item(struct csv *c, const struct record *rec, const int map[COL_COUNT])
 {
 	struct import_item item = {.row = c->row};
-	char **slots[COL_COUNT] = {&item.text, &item.details, &item.owner, &item.due_on,
-	    &item.priority, &item.status, NULL, NULL};
+	char **slots[COL_COUNT] = {&item.text,     &item.details, &item.owner, &item.due_on,
+				   &item.priority, &item.status,  NULL,        NULL};
 
 	if (rec->n != c->nnames)
 		return import_item_fail(c->ctx, c->row, NULL, "has %zu fields, the header has %zu",
-		    rec->n, c->nnames);
+					rec->n, c->nnames);
 	for (size_t k = 0; k < COL_COUNT; k++) {
 		const char *v = map[k] >= 0 ? rec->fields[map[k]] : "";
 		if (*v == '\0')
@@ -269,7 +271,8 @@ static bool record_empty(const struct record *rec)
 		const char *p = rec->fields[i];
 		const char *e = p + strlen(p);
 		size_t k;
-		while ((k = import_item_space_len(p, e)) > 0 || (p < e && (*p == '\n' || *p == '\r')))
+		while ((k = import_item_space_len(p, e)) > 0 ||
+		       (p < e && (*p == '\n' || *p == '\r')))
 			p += k > 0 ? k : 1;
 		if (p < e)
 			return false;

@@ -15,15 +15,16 @@
 #define HANDLE_MAX 63
 
 static int clean_value(struct import_item_ctx *ctx, int row, const char *field, char **s,
-    size_t max, bool multiline);
+		       size_t max, bool multiline);
 static void clean_word(char **s);
-static int check_handle(struct import_item_ctx *ctx, int row, const char *field,
-    const char *what, const char *s);
+static int check_handle(struct import_item_ctx *ctx, int row, const char *field, const char *what,
+			const char *s);
 static int check_date(struct import_item_ctx *ctx, int row, const char *field, const char *s);
 static int check_enum(struct import_item_ctx *ctx, int row, const char *field, const char *s,
-    const char *const *allowed, const char *const *closed, const char *closed_hint);
+		      const char *const *allowed, const char *const *closed,
+		      const char *closed_hint);
 static int clean_list(struct import_item_ctx *ctx, int row, const char *field, char **list,
-    size_t *n, size_t max_items, bool handles);
+		      size_t *n, size_t max_items, bool handles);
 static void trim_in_place(char *s, bool newlines);
 static void newlines_to_lf(char *s);
 static long control_char(const char *s, bool allow_newlines);
@@ -47,7 +48,7 @@ int import_item_add(struct import_item_ctx *ctx, struct import_item *item)
 
 	if (out->n >= IMPORT_MAX_ITEMS) {
 		import_item_fail(ctx, row, NULL, "more than %d recommendations in one import",
-		    IMPORT_MAX_ITEMS);
+				 IMPORT_MAX_ITEMS);
 		goto fail;
 	}
 	if (item->text == NULL) {
@@ -66,22 +67,23 @@ int import_item_add(struct import_item_ctx *ctx, struct import_item *item)
 	if (item->owner != NULL && check_handle(ctx, row, "owner", "the owner", item->owner) == -1)
 		goto fail;
 	if (clean_list(ctx, row, "supporting", item->supporting, &item->nsupporting,
-		ctx->opts->supporting_max, true) == -1)
+		       ctx->opts->supporting_max, true) == -1)
 		goto fail;
 	clean_word(&item->status);
 	if (item->status != NULL &&
 	    check_enum(ctx, row, "status", item->status, ctx->opts->open_statuses,
-		ctx->opts->closed_statuses, "an import creates open recommendations") == -1)
+		       ctx->opts->closed_statuses, "an import creates open recommendations") == -1)
 		goto fail;
 	clean_word(&item->priority);
 	if (item->priority != NULL && ctx->opts->priorities != NULL &&
-	    check_enum(ctx, row, "priority", item->priority, ctx->opts->priorities, NULL, NULL) == -1)
+	    check_enum(ctx, row, "priority", item->priority, ctx->opts->priorities, NULL, NULL) ==
+		-1)
 		goto fail;
 	clean_word(&item->due_on);
 	if (item->due_on != NULL && check_date(ctx, row, "due_on", item->due_on) == -1)
 		goto fail;
-	if (clean_list(ctx, row, "tags", item->tags, &item->ntags, ctx->opts->tags_max,
-		false) == -1)
+	if (clean_list(ctx, row, "tags", item->tags, &item->ntags, ctx->opts->tags_max, false) ==
+	    -1)
 		goto fail;
 
 	if (item->owner == NULL && ctx->opts->owner != NULL)
@@ -101,7 +103,7 @@ fail:
 
 /* Free-text values: line ends made LF, trimmed, empty becomes NULL, then checked. */
 static int clean_value(struct import_item_ctx *ctx, int row, const char *field, char **s,
-    size_t max, bool multiline)
+		       size_t max, bool multiline)
 {
 	if (*s == NULL)
 		return 0;
@@ -116,11 +118,12 @@ static int clean_value(struct import_item_ctx *ctx, int row, const char *field, 
 		return import_item_fail(ctx, row, field, "is not valid UTF-8");
 	long c = control_char(*s, multiline);
 	if (c >= 0)
-		return import_item_fail(ctx, row, field, "contains the control character U+%04lX", c);
+		return import_item_fail(ctx, row, field, "contains the control character U+%04lX",
+					c);
 	size_t n = utf8_count(*s);
 	if (n > max)
 		return import_item_fail(ctx, row, field, "is %zu characters long, more than %zu", n,
-		    max);
+					max);
 	return 0;
 }
 
@@ -136,8 +139,8 @@ static void clean_word(char **s)
 	}
 }
 
-static int check_handle(struct import_item_ctx *ctx, int row, const char *field,
-    const char *what, const char *s)
+static int check_handle(struct import_item_ctx *ctx, int row, const char *field, const char *what,
+			const char *s)
 {
 	size_t n = strlen(s);
 	bool ok = n >= 1 && n <= HANDLE_MAX && s[0] != '-';
@@ -146,11 +149,13 @@ static int check_handle(struct import_item_ctx *ctx, int row, const char *field,
 	if (ok)
 		return 0;
 	if (showable(s))
-		return import_item_fail(ctx, row, field,
+		return import_item_fail(
+		    ctx, row, field,
 		    "%s \"%s\" is not a handle (a-z, 0-9 and '-', 1 to 63 characters, not "
 		    "starting with '-')",
 		    what, s);
-	return import_item_fail(ctx, row, field,
+	return import_item_fail(
+	    ctx, row, field,
 	    "%s is not a handle (a-z, 0-9 and '-', 1 to 63 characters, not starting with '-')",
 	    what);
 }
@@ -167,7 +172,8 @@ static int check_date(struct import_item_ctx *ctx, int row, const char *field, c
 
 /* s must be one of allowed; one of closed (when given) is refused with closed_hint. */
 static int check_enum(struct import_item_ctx *ctx, int row, const char *field, const char *s,
-    const char *const *allowed, const char *const *closed, const char *closed_hint)
+		      const char *const *allowed, const char *const *closed,
+		      const char *closed_hint)
 {
 	struct import_buf list = {0};
 	for (size_t i = 0; allowed[i] != NULL; i++) {
@@ -182,7 +188,7 @@ static int check_enum(struct import_item_ctx *ctx, int row, const char *field, c
 	for (size_t i = 0; closed != NULL && closed[i] != NULL; i++) {
 		if (strcmp(s, closed[i]) == 0) {
 			import_item_fail(ctx, row, field, "%s is a closed status: %s (%s)", s,
-			    closed_hint, list.s);
+					 closed_hint, list.s);
 			import_buf_free(&list);
 			return -1;
 		}
@@ -197,7 +203,7 @@ static int check_enum(struct import_item_ctx *ctx, int row, const char *field, c
 
 /* Tags and supporting owners: trimmed, each checked, duplicates dropped (first kept). */
 static int clean_list(struct import_item_ctx *ctx, int row, const char *field, char **list,
-    size_t *n, size_t max_items, bool handles)
+		      size_t *n, size_t max_items, bool handles)
 {
 	size_t kept = 0;
 	int rc = 0;
@@ -213,12 +219,15 @@ static int clean_list(struct import_item_ctx *ctx, int row, const char *field, c
 			if (*s == '\0')
 				rc = import_item_fail(ctx, row, field, "tag %zu is empty", i + 1);
 			else if (!utf8_valid(s, strlen(s)))
-				rc = import_item_fail(ctx, row, field, "tag %zu is not valid UTF-8", i + 1);
+				rc = import_item_fail(ctx, row, field, "tag %zu is not valid UTF-8",
+						      i + 1);
 			else if (c >= 0)
-				rc = import_item_fail(ctx, row, field,
+				rc = import_item_fail(
+				    ctx, row, field,
 				    "tag %zu contains the control character U+%04lX", i + 1, c);
 			else if (ctx->opts->tag_max > 0 && len > ctx->opts->tag_max)
-				rc = import_item_fail(ctx, row, field,
+				rc = import_item_fail(
+				    ctx, row, field,
 				    "tag %zu is %zu characters long, more than %zu", i + 1, len,
 				    ctx->opts->tag_max);
 		}
@@ -232,7 +241,7 @@ static int clean_list(struct import_item_ctx *ctx, int row, const char *field, c
 	*n = kept;
 	if (rc == 0 && max_items > 0 && kept > max_items)
 		rc = import_item_fail(ctx, row, field, "has %zu entries, more than %zu", kept,
-		    max_items);
+				      max_items);
 	return rc;
 }
 
@@ -333,8 +342,7 @@ static bool showable(const char *s)
 	return strlen(s) <= 64 && utf8_valid(s, strlen(s)) && control_char(s, false) < 0;
 }
 
-int import_item_fail(struct import_item_ctx *ctx, int row, const char *field, const char *fmt,
-    ...)
+int import_item_fail(struct import_item_ctx *ctx, int row, const char *field, const char *fmt, ...)
 {
 	struct import_error *err = ctx->err;
 	va_list ap;

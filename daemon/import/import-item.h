@@ -23,14 +23,14 @@
 #define IMPORT_MAX_ITEMS 10000
 
 struct import_item {
-	int row;           /* 1-based line (text/plain), record (text/csv) or element (JSON) */
-	char *text;        /* never NULL */
-	char *details;     /* NULL: none */
-	char *owner;       /* handle, or NULL */
-	char *due_on;      /* YYYY-MM-DD, or NULL */
-	char *priority;    /* NULL: the default (normal) */
-	char *status;      /* NULL: the default (proposed) */
-	char **tags;       /* ntags strings, no duplicates */
+	int row;        /* 1-based line (text/plain), record (text/csv) or element (JSON) */
+	char *text;     /* never NULL */
+	char *details;  /* NULL: none */
+	char *owner;    /* handle, or NULL */
+	char *due_on;   /* YYYY-MM-DD, or NULL */
+	char *priority; /* NULL: the default (normal) */
+	char *status;   /* NULL: the default (proposed) */
+	char **tags;    /* ntags strings, no duplicates */
 	size_t ntags;
 	char **supporting; /* nsupporting handles, no duplicates */
 	size_t nsupporting;
@@ -48,12 +48,12 @@ struct import_options {
 	const char *due_on;                 /* default due date YYYY-MM-DD, or NULL */
 	const char *const *open_statuses;   /* NULL-terminated: the statuses an item may name */
 	const char *const *closed_statuses; /* NULL-terminated, or NULL: only for the hint */
-	const char *const *priorities;      /* NULL-terminated, or NULL: any (the database judges) */
-	size_t text_max;                    /* code points of text */
-	size_t details_max;                 /* code points of details */
-	size_t tag_max;                     /* code points of one tag; 0: no limit */
-	size_t tags_max;                    /* tags of an item; 0: no limit */
-	size_t supporting_max;              /* supporting owners of an item; 0: no limit */
+	const char *const *priorities; /* NULL-terminated, or NULL: any (the database judges) */
+	size_t text_max;               /* code points of text */
+	size_t details_max;            /* code points of details */
+	size_t tag_max;                /* code points of one tag; 0: no limit */
+	size_t tags_max;               /* tags of an item; 0: no limit */
+	size_t supporting_max;         /* supporting owners of an item; 0: no limit */
 };
 
 /* The first problem found. row 0 means the body as a whole (or a default). */
@@ -73,8 +73,8 @@ struct import_item_ctx {
 };
 
 /* Record the error (row, field, printf message) unless one is already there; returns -1. */
-int import_item_fail(struct import_item_ctx *ctx, int row, const char *field, const char *fmt,
-    ...) PRINTFLIKE(4, 5);
+int import_item_fail(struct import_item_ctx *ctx, int row, const char *field, const char *fmt, ...)
+    PRINTFLIKE(4, 5);
 /* Check the defaults of ctx->opts (row 0 when wrong). */
 int import_item_check_defaults(struct import_item_ctx *ctx) WUR;
 /* Normalise and validate *item, apply the defaults and append it, taking ownership of every

@@ -14,12 +14,12 @@
 
 static int element_item(struct import_item_ctx *ctx, int row, json_t *obj);
 static int get_string(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
-    char **out);
+		      char **out);
 static int get_list(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
-    char ***list, size_t *n);
+		    char ***list, size_t *n);
 
-static const char *const known_keys[] = {"text", "details", "owner", "supporting", "status",
-    "priority", "due_on", "tags"};
+static const char *const known_keys[] = {"text",   "details",  "owner",  "supporting",
+					 "status", "priority", "due_on", "tags"};
 
 int import_json_parse(struct import_item_ctx *ctx, const char *data, size_t len)
 {
@@ -31,13 +31,13 @@ int import_json_parse(struct import_item_ctx *ctx, const char *data, size_t len)
 
 	if (root == NULL)
 		return import_item_fail(ctx, 0, NULL, "not valid JSON (line %d, column %d): %s",
-		    jerr.line, jerr.column, jerr.text);
+					jerr.line, jerr.column, jerr.text);
 	if (!json_is_array(root)) {
 		json_decref(root);
-		return import_item_fail(ctx, 0, NULL, "expected an array of recommendation objects");
+		return import_item_fail(ctx, 0, NULL,
+					"expected an array of recommendation objects");
 	}
-	json_array_foreach(root, i, v)
-	{
+	json_array_foreach (root, i, v) {
 		if (i >= INT_MAX || element_item(ctx, (int)i + 1, v) == -1) {
 			rc = -1;
 			break;
@@ -56,8 +56,7 @@ static int element_item(struct import_item_ctx *ctx, int row, json_t *obj)
 
 	if (!json_is_object(obj))
 		return import_item_fail(ctx, row, NULL, "is not an object");
-	json_object_foreach(obj, key, v)
-	{
+	json_object_foreach (obj, key, v) {
 		size_t k = 0;
 		while (k < ARRAY_LEN(known_keys) && strcmp(key, known_keys[k]) != 0)
 			k++;
@@ -65,7 +64,7 @@ static int element_item(struct import_item_ctx *ctx, int row, json_t *obj)
 			continue;
 		if (strcmp(key, "meeting") == 0)
 			return import_item_fail(ctx, row, key,
-			    "unknown field: the meeting is the one in the URL");
+						"unknown field: the meeting is the one in the URL");
 		return import_item_fail(ctx, row, key, "unknown field");
 	}
 	if (get_string(ctx, row, obj, "text", &item.text) == -1 ||
@@ -84,7 +83,7 @@ static int element_item(struct import_item_ctx *ctx, int row, json_t *obj)
 
 /* An optional string member; null means absent. */
 static int get_string(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
-    char **out)
+		      char **out)
 {
 	json_t *v = json_object_get(obj, key);
 	if (v == NULL || json_is_null(v))
@@ -97,7 +96,7 @@ static int get_string(struct import_item_ctx *ctx, int row, json_t *obj, const c
 
 /* An optional array of strings; null means absent. */
 static int get_list(struct import_item_ctx *ctx, int row, json_t *obj, const char *key,
-    char ***list, size_t *n)
+		    char ***list, size_t *n)
 {
 	json_t *v = json_object_get(obj, key);
 	size_t i;
@@ -106,8 +105,7 @@ static int get_list(struct import_item_ctx *ctx, int row, json_t *obj, const cha
 		return 0;
 	if (!json_is_array(v))
 		return import_item_fail(ctx, row, key, "must be an array of strings");
-	json_array_foreach(v, i, s)
-	{
+	json_array_foreach (v, i, s) {
 		if (!json_is_string(s))
 			return import_item_fail(ctx, row, key, "entry %zu is not a string", i + 1);
 		import_item_list_add(list, n, json_string_value(s), json_string_length(s));

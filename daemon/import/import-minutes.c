@@ -175,27 +175,26 @@ static size_t span(const char *p, const char *e, const char *set)
 static bool is_bullet(uint32_t c)
 {
 	static const uint32_t bullets[] = {
-	    '-', '*', '+',
-	    0x00b7, /* · middle dot */
-	    0x2013, /* – en dash */
-	    0x2014, /* — em dash */
-	    0x2022, /* • bullet */
-	    0x2023, /* ‣ triangular bullet */
-	    0x2043, /* ⁃ hyphen bullet */
-	    0x2219, /* ∙ bullet operator */
-	    0x25a0, /* ■ */
-	    0x25a1, /* □ */
-	    0x25aa, /* ▪ */
-	    0x25ab, /* ▫ */
-	    0x25b8, /* ▸ */
-	    0x25ba, /* ► */
-	    0x25cb, /* ○ */
-	    0x25cf, /* ● */
-	    0x25e6, /* ◦ */
-	    0x27a2, /* ➢ */
-	    0x27a4, /* ➤ */
-	    0xf0a7, /* Word's Wingdings square */
-	    0xf0b7, /* Word's Symbol bullet */
+	    '-',    '*', '+', 0x00b7, /* · middle dot */
+	    0x2013,                   /* – en dash */
+	    0x2014,                   /* — em dash */
+	    0x2022,                   /* • bullet */
+	    0x2023,                   /* ‣ triangular bullet */
+	    0x2043,                   /* ⁃ hyphen bullet */
+	    0x2219,                   /* ∙ bullet operator */
+	    0x25a0,                   /* ■ */
+	    0x25a1,                   /* □ */
+	    0x25aa,                   /* ▪ */
+	    0x25ab,                   /* ▫ */
+	    0x25b8,                   /* ▸ */
+	    0x25ba,                   /* ► */
+	    0x25cb,                   /* ○ */
+	    0x25cf,                   /* ● */
+	    0x25e6,                   /* ◦ */
+	    0x27a2,                   /* ➢ */
+	    0x27a4,                   /* ➤ */
+	    0xf0a7,                   /* Word's Wingdings square */
+	    0xf0b7,                   /* Word's Symbol bullet */
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bullets); i++)
 		if (bullets[i] == c)
@@ -219,8 +218,14 @@ static bool is_separator(const char *s, const char *e)
  * followed by closing quotes, brackets and white space. */
 static bool ends_sentence(const char *s, const char *e)
 {
-	static const char *const closers[] = {")", "]", "\"", "'", "\xc2\xbb" /* » */,
-	    "\xe2\x80\x9d" /* ” */, "\xe2\x80\x99" /* ’ */, "\xe2\x80\xba" /* › */};
+	static const char *const closers[] = {")",
+					      "]",
+					      "\"",
+					      "'",
+					      "\xc2\xbb" /* » */,
+					      "\xe2\x80\x9d" /* ” */,
+					      "\xe2\x80\x99" /* ’ */,
+					      "\xe2\x80\xba" /* › */};
 	bool more = true;
 	while (more && e > s) {
 		more = false;

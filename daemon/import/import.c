@@ -32,7 +32,8 @@ static const struct reader readers[] = {
 };
 
 int import_parse(const char *media_type, const char *data, size_t len,
-    const struct import_options *opts, struct import_result *out, struct import_error *err)
+		 const struct import_options *opts, struct import_result *out,
+		 struct import_error *err)
 {
 	struct import_item_ctx ctx = {out, err, opts, NULL};
 	const struct reader *rd = media_type_reader(media_type);
@@ -41,7 +42,8 @@ int import_parse(const char *media_type, const char *data, size_t len,
 	memset(out, 0, sizeof *out);
 	memset(err, 0, sizeof *err);
 	if (rd == NULL)
-		return import_item_fail(&ctx, 0, "Content-Type",
+		return import_item_fail(
+		    &ctx, 0, "Content-Type",
 		    "expected text/plain, text/csv or application/json in UTF-8");
 	if (import_item_check_defaults(&ctx) == -1)
 		return -1;
@@ -99,8 +101,8 @@ static bool charset_is_utf8(const char *p)
 		size_t vlen = strcspn(v, quoted ? "\"" : "; \t");
 		if (klen == 7 && strncasecmp(p, "charset", 7) == 0 &&
 		    !((vlen == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
-			(vlen == 4 && strncasecmp(v, "utf8", 4) == 0) ||
-			(vlen == 8 && strncasecmp(v, "us-ascii", 8) == 0)))
+		      (vlen == 4 && strncasecmp(v, "utf8", 4) == 0) ||
+		      (vlen == 8 && strncasecmp(v, "us-ascii", 8) == 0)))
 			return false;
 		p = v + vlen;
 		if (quoted && *p == '"')

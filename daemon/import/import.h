@@ -78,7 +78,8 @@
  * *out empty and return -1. opts (import-item.h) is required: statuses and limits come from
  * the caller. */
 int import_parse(const char *media_type, const char *data, size_t len,
-    const struct import_options *opts, struct import_result *out, struct import_error *err) WUR;
+		 const struct import_options *opts, struct import_result *out,
+		 struct import_error *err) WUR;
 
 /* True when media_type (parameters ignored) is one import_parse reads: for a 415. */
 bool import_media_type_supported(const char *media_type);

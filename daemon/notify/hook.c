@@ -56,7 +56,7 @@ struct hook {
 
 	bool timed_out;
 	int wait_status;
-	int exec_errno; /* from the status pipe: execve failed */
+	int exec_errno;    /* from the status pipe: execve failed */
 	char *start_error; /* pipe or fork failed: no process */
 };
 
@@ -76,8 +76,7 @@ static void free_strv(char **v);
 static void hook_free(struct hook *h);
 static void start_queued(struct hook_runner *r);
 static void hook_start(struct hook *h);
-static void child_exec(struct hook *h, int in_fd, int err_fd, int status_fd, int null_fd)
-    NORETURN;
+static void child_exec(struct hook *h, int in_fd, int err_fd, int status_fd, int null_fd) NORETURN;
 static void on_stdin(evutil_socket_t fd, short what, void *arg);
 static void close_stdin(struct hook *h);
 static void on_stderr(evutil_socket_t fd, short what, void *arg);
@@ -131,7 +130,7 @@ void hook_runner_set_max_running(struct hook_runner *r, int max_running)
 }
 
 int hook_run(struct hook_runner *r, char *const argv[], const char *const envp_extra[],
-    const char *stdin_data, size_t len, int timeout_s, hook_done_cb cb, void *arg)
+	     const char *stdin_data, size_t len, int timeout_s, hook_done_cb cb, void *arg)
 {
 	struct hook *h;
 
@@ -167,7 +166,7 @@ void hook_runner_sigchld(struct hook_runner *r)
 			continue;
 		if (pid <= 0)
 			break;
-		TAILQ_FOREACH(h, &r->active, entry)
+		TAILQ_FOREACH (h, &r->active, entry)
 			if (h->pid == pid)
 				break;
 		if (h == NULL)
@@ -187,7 +186,7 @@ int hook_runner_queued(const struct hook_runner *r)
 	const struct hook *h;
 	int n = 0;
 
-	TAILQ_FOREACH(h, &r->queue, entry)
+	TAILQ_FOREACH (h, &r->queue, entry)
 		n++;
 	return n;
 }
@@ -297,8 +296,7 @@ static void hook_start(struct hook *h)
 
 	h->ev_failed = evtimer_new(base, on_failed, h);
 	if (pipe2(in, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1 ||
-	    pipe2(st, O_CLOEXEC) == -1 ||
-	    (null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+	    pipe2(st, O_CLOEXEC) == -1 || (null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
 		h->start_error = xasprintf("cannot create pipes: %s", strerror(errno));
 		goto fail;
 	}
@@ -523,14 +521,14 @@ static void hook_complete(struct hook *h)
 		cause = xasprintf("cannot execute %s: %s", h->argv[0], strerror(h->exec_errno));
 	else if (WIFSIGNALED(st)) {
 		o.signal = WTERMSIG(st);
-		cause = h->timed_out ? xasprintf("killed after the %d s timeout", h->timeout_s)
-				     : xasprintf("killed by signal %d (%s)", o.signal,
-					   strsignal(o.signal));
+		cause = h->timed_out
+			    ? xasprintf("killed after the %d s timeout", h->timeout_s)
+			    : xasprintf("killed by signal %d (%s)", o.signal, strsignal(o.signal));
 	} else if (WIFEXITED(st)) {
 		o.exit_code = WEXITSTATUS(st);
 		if (h->timed_out)
-			cause = xasprintf("exit %d after the %d s timeout", o.exit_code,
-			    h->timeout_s);
+			cause =
+			    xasprintf("exit %d after the %d s timeout", o.exit_code, h->timeout_s);
 		else {
 			cause = xasprintf("exit %d", o.exit_code);
 			if (o.exit_code == 0)

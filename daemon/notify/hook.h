@@ -49,7 +49,7 @@ void hook_runner_set_max_running(struct hook_runner *r, int max_running);
  * "NAME=value" (may be NULL); stdin_data is copied. Everything is copied: the caller's buffers
  * may go at once. -1 only on an invalid call (no argv[0], timeout < 1). */
 int hook_run(struct hook_runner *r, char *const argv[], const char *const envp_extra[],
-    const char *stdin_data, size_t len, int timeout_s, hook_done_cb cb, void *arg) WUR;
+	     const char *stdin_data, size_t len, int timeout_s, hook_done_cb cb, void *arg) WUR;
 /* Reap exited children (waitpid(-1, WNOHANG) until none) and complete their hooks; pids that
  * are not hooks are ignored. */
 void hook_runner_sigchld(struct hook_runner *r);

@@ -22,8 +22,8 @@
 #include "util.h"
 #include "utf8.h"
 
-#define OUTBOX_POLL_MS 2000     /* ready rows (retries, other daemons' runs) */
-#define LAST_ERROR_MAX 2000     /* bytes of a hook's stderr kept in last_error */
+#define OUTBOX_POLL_MS 2000 /* ready rows (retries, other daemons' runs) */
+#define LAST_ERROR_MAX 2000 /* bytes of a hook's stderr kept in last_error */
 
 enum delivery_state {
 	DELIVERY_HOOK,      /* rendering or hook running */
@@ -166,8 +166,8 @@ unsigned outbox_inflight(const struct outbox *o)
 	unsigned n = 0;
 	const struct delivery *d;
 
-	TAILQ_FOREACH(d, &o->deliveries, entry)
-	n++;
+	TAILQ_FOREACH (d, &o->deliveries, entry)
+		n++;
 	return n;
 }
 
@@ -258,12 +258,12 @@ static void deliver(struct outbox *o, PGresult *res, int row)
 	    .dedup_key = d->dedup_key,
 	    .created = (time_t)strtoll(PQgetvalue(res, row, 8), NULL, 10),
 	};
-	message = o->format == HOOK_FORMAT_JSON ? mail_render_json(&m, &cause)
-						 : mail_render(&m, &cause);
+	message =
+	    o->format == HOOK_FORMAT_JSON ? mail_render_json(&m, &cause) : mail_render(&m, &cause);
 	if (message == NULL) {
 		/* A refused address or text will be refused again: no retry. */
-		struct hook_outcome out = {.result = HOOK_PERMANENT, .exit_code = -1,
-					   .cause = cause, .stderr_text = ""};
+		struct hook_outcome out = {
+		    .result = HOOK_PERMANENT, .exit_code = -1, .cause = cause, .stderr_text = ""};
 		hook_done(&out, d);
 		free(cause);
 		return;
@@ -278,7 +278,8 @@ static void deliver(struct outbox *o, PGresult *res, int row)
 		 d->attempts);
 	if (hook_run(o->runner, o->argv, (const char *const *)env, message, strlen(message),
 		     o->timeout, hook_done, d) != 0) {
-		struct hook_outcome out = {.result = HOOK_RETRY, .exit_code = -1,
+		struct hook_outcome out = {.result = HOOK_RETRY,
+					   .exit_code = -1,
 					   .cause = "the hook command cannot be run",
 					   .stderr_text = ""};
 		hook_done(&out, d);
@@ -316,7 +317,7 @@ static void hook_done(const struct hook_outcome *out, void *arg)
 		d->error = clean_error(out->cause, out->stderr_text, out->stderr_len);
 	log_info("event=hook_done id=%s key=%s attempt=%d result=%s cause=%s", d->id,
 		 log_quote(d->dedup_key), d->attempts,
-		 out->result == HOOK_DELIVERED	 ? "sent"
+		 out->result == HOOK_DELIVERED   ? "sent"
 		 : out->result == HOOK_PERMANENT ? "failed"
 						 : "retry",
 		 log_quote(out->cause != NULL ? out->cause : ""));
@@ -331,7 +332,9 @@ static void record(struct delivery *d)
 
 	snprintf(claimer, sizeof claimer, "%" PRId32, d->o->claimer);
 	const char *v[] = {d->id, claimer, d->error, d->backoff, d->max_attempts};
-	int n = strcmp(d->stmt, "outbox_sent") == 0 ? 2 : strcmp(d->stmt, "outbox_failed") == 0 ? 3 : 5;
+	int n = strcmp(d->stmt, "outbox_sent") == 0     ? 2
+		: strcmp(d->stmt, "outbox_failed") == 0 ? 3
+							: 5;
 	d->state = DELIVERY_RECORDING;
 	if (db_exec(d->o->pool, d->stmt, n, v, record_done, d) != 0)
 		d->state = DELIVERY_WAITING;
@@ -382,7 +385,8 @@ static char *clean_error(const char *cause, const char *text, size_t len)
 			continue;
 		}
 		if (clen == 1)
-			out[n++] = p[i] == '\n' || (p[i] >= 0x20 && p[i] != 0x7f) ? (char)p[i] : ' ';
+			out[n++] =
+			    p[i] == '\n' || (p[i] >= 0x20 && p[i] != 0x7f) ? (char)p[i] : ' ';
 		else {
 			memcpy(out + n, p + i, clen);
 			n += clen;

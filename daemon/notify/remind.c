@@ -86,9 +86,8 @@ const struct db_stmt remind_stmts[] = {
     {"remind_claim_run", "SELECT suivi_remind_claim_run($1, $2::bigint)"},
     {"remind_candidates", "SELECT * FROM suivi_remind_candidates($1::date, $2::integer)"},
     {"remind_skips", "SELECT suivi_remind_skips($1::date, $2::jsonb)"},
-    {"remind_report",
-     "SELECT suivi_report_overdue($1::date, NULL, NULL, $2)::text,"
-     " suivi_report_changes($1::date, $2)::text"},
+    {"remind_report", "SELECT suivi_report_overdue($1::date, NULL, NULL, $2)::text,"
+		      " suivi_report_changes($1::date, $2)::text"},
     {"remind_insert", "SELECT * FROM suivi_notifications_insert($1::jsonb)"},
     {"remind_preview", "SELECT * FROM suivi_notifications_preview($1::jsonb)"},
     {NULL, NULL},
@@ -263,8 +262,7 @@ static void run_finish(struct run *run, PGresult *res)
 		 * thousands, and matching each returned row by a scan was quadratic. */
 		json_t *by_key = json_object(), *n;
 		size_t k;
-		json_array_foreach(run->notifications, k, n)
-		{
+		json_array_foreach (run->notifications, k, n) {
 			const char *key = json_string_value(json_object_get(n, "dedup_key"));
 			if (key != NULL)
 				json_object_set(by_key, key, n);
@@ -276,7 +274,8 @@ static void run_finish(struct run *run, PGresult *res)
 			json_t *s = summary_of(n);
 			if (!PQgetisnull(res, i, 1))
 				json_object_set_new(
-				    s, "id", json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
+				    s, "id",
+				    json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
 			json_array_append_new(run->created, s);
 		}
 		json_decref(by_key);
@@ -295,14 +294,14 @@ static void run_finish(struct run *run, PGresult *res)
 	json_t *skipped = json_array();
 	size_t i;
 	json_t *s;
-	json_array_foreach(run->skipped, i, s)
-	    json_array_append_new(skipped, json_pack("{s:O,s:O,s:O}", "handle",
-						     json_object_get(s, "handle"), "name",
-						     json_object_get(s, "name"), "items",
-						     json_object_get(s, "items")));
-	json_t *answer = json_pack("{s:b,s:s,s:O,s:o,s:b}", "dry_run", run->dry_run, "as_of",
-				   run->as_of, "notifications", run->created,
-				   "owners_without_email", skipped, "already_run", run->already_run);
+	json_array_foreach (run->skipped, i, s)
+		json_array_append_new(skipped, json_pack("{s:O,s:O,s:O}", "handle",
+							 json_object_get(s, "handle"), "name",
+							 json_object_get(s, "name"), "items",
+							 json_object_get(s, "items")));
+	json_t *answer = json_pack(
+	    "{s:b,s:s,s:O,s:o,s:b}", "dry_run", run->dry_run, "as_of", run->as_of, "notifications",
+	    run->created, "owners_without_email", skipped, "already_run", run->already_run);
 	run->cb(answer, NULL, run->arg);
 	run_free(run);
 }
@@ -373,10 +372,11 @@ static void add_digest(struct run *run, PGresult *res, int first, struct digest_
 	const char *locale = PQgetvalue(res, first, 4);
 
 	if (email[0] == '\0' || !mail_address_valid(email)) {
-		json_array_append_new(run->skipped,
-				      json_pack("{s:I,s:s,s:s,s:i}", "owner_id",
-						(json_int_t)strtoll(PQgetvalue(res, first, 0), NULL, 10),
-						"handle", handle, "name", name, "items", (int)n));
+		json_array_append_new(
+		    run->skipped,
+		    json_pack("{s:I,s:s,s:s,s:i}", "owner_id",
+			      (json_int_t)strtoll(PQgetvalue(res, first, 0), NULL, 10), "handle",
+			      handle, "name", name, "items", (int)n));
 		return;
 	}
 	digest_sort(items, n);
@@ -413,17 +413,18 @@ static void decide_report(struct run *run, PGresult *res)
 	json_t *listed = json_object_get(changes, "owners_without_email");
 	size_t i, k;
 	json_t *s, *l;
-	json_array_foreach(run->skipped, i, s) {
+	json_array_foreach (run->skipped, i, s) {
 		bool found = false;
-		json_array_foreach(listed, k, l) {
+		json_array_foreach (listed, k, l) {
 			if (json_equal(json_object_get(l, "handle"), json_object_get(s, "handle")))
 				found = true;
 		}
 		if (!found && json_is_array(listed))
-			json_array_append_new(listed, json_pack("{s:O,s:O,s:O}", "handle",
-								json_object_get(s, "handle"), "name",
-								json_object_get(s, "name"), "items",
-								json_object_get(s, "items")));
+			json_array_append_new(listed,
+					      json_pack("{s:O,s:O,s:O}", "handle",
+							json_object_get(s, "handle"), "name",
+							json_object_get(s, "name"), "items",
+							json_object_get(s, "items")));
 	}
 	char *subject = overdue != NULL ? digest_report_subject(overdue, REPORT_EN) : NULL;
 	char *body = overdue != NULL && changes != NULL
@@ -434,11 +435,11 @@ static void decide_report(struct run *run, PGresult *res)
 			  run->as_of);
 	} else {
 		char *key = xasprintf("overdue-report:%s", run->as_of);
-		json_t *row = json_pack(
-		    "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I}}", "dedup_key", key, "kind",
-		    "overdue_report", "recipient", run->report_to, "subject", subject, "body", body,
-		    "payload", "as_of", run->as_of, "to_name", "",
-		    "items", json_integer_value(json_object_get(overdue, "total")));
+		json_t *row =
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I}}", "dedup_key", key, "kind",
+			      "overdue_report", "recipient", run->report_to, "subject", subject,
+			      "body", body, "payload", "as_of", run->as_of, "to_name", "", "items",
+			      json_integer_value(json_object_get(overdue, "total")));
 		if (row != NULL)
 			json_array_append_new(run->notifications, row);
 		free(key);

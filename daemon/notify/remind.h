@@ -24,9 +24,9 @@ struct outbox;
 struct remind_request {
 	const char *as_of; /* YYYY-MM-DD */
 	bool dry_run;
-	bool reminders;    /* owners' digests */
-	bool report;       /* the overdue report (ignored when report_to is empty) */
-	const char *job;   /* scheduled run: "reminders" or "overdue_report"; NULL otherwise */
+	bool reminders;  /* owners' digests */
+	bool report;     /* the overdue report (ignored when report_to is empty) */
+	const char *job; /* scheduled run: "reminders" or "overdue_report"; NULL otherwise */
 	time_t scheduled_for;
 };
 

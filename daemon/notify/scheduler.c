@@ -93,9 +93,8 @@ const struct db_stmt scheduler_stmts[] = {
     {NULL, NULL},
 };
 
-struct scheduler *scheduler_new(struct event_base *base, const char *conninfo,
-				struct db_pool *pool, struct outbox *outbox,
-				const struct config *config)
+struct scheduler *scheduler_new(struct event_base *base, const char *conninfo, struct db_pool *pool,
+				struct outbox *outbox, const struct config *config)
 {
 	struct scheduler *s = xcalloc(1, sizeof *s);
 	uint32_t rnd = 0;
@@ -143,10 +142,11 @@ void scheduler_set_config(struct scheduler *s, const struct config *config)
 		char *cause = NULL;
 		j->enabled = text != NULL && text[0] != '\0';
 		if (i == JOB_REPORT)
-			j->enabled = j->enabled && config->report_to != NULL &&
-				     config->report_to[0] != '\0';
+			j->enabled =
+			    j->enabled && config->report_to != NULL && config->report_to[0] != '\0';
 		if (j->enabled && schedule_parse(text, &j->sched, &cause) != 0) {
-			log_warnx("event=schedule_error job=%s cause=%s", j->name, log_quote(cause));
+			log_warnx("event=schedule_error job=%s cause=%s", j->name,
+				  log_quote(cause));
 			free(cause);
 			j->enabled = false;
 		}

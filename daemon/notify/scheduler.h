@@ -23,9 +23,8 @@ struct outbox;
 struct scheduler;
 
 /* conninfo: for the scheduler's own connection; pool: for the jobs' transactions. */
-struct scheduler *scheduler_new(struct event_base *base, const char *conninfo,
-				struct db_pool *pool, struct outbox *outbox,
-				const struct config *config);
+struct scheduler *scheduler_new(struct event_base *base, const char *conninfo, struct db_pool *pool,
+				struct outbox *outbox, const struct config *config);
 /* Apply a reloaded configuration: schedules, time zone, the job settings. */
 void scheduler_set_config(struct scheduler *s, const struct config *config);
 /* Start no job any more (SIGTERM); a job in progress finishes. */

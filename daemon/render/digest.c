@@ -116,12 +116,13 @@ char *digest_subject(const struct digest *d)
 
 	if (d->lang == REPORT_FR) {
 		if (late > 0 && soon > 0)
-			return xasprintf("Rappel suivi" NBSP ": %zu recommandation%s en retard, %zu "
+			return xasprintf("Rappel suivi" NBSP
+					 ": %zu recommandation%s en retard, %zu "
 					 "à échéance prochaine",
 					 late, late > 1 ? "s" : "", soon);
 		if (late > 0)
-			return xasprintf("Rappel suivi" NBSP ": %zu recommandation%s en retard", late,
-					 late > 1 ? "s" : "");
+			return xasprintf("Rappel suivi" NBSP ": %zu recommandation%s en retard",
+					 late, late > 1 ? "s" : "");
 		return xasprintf("Rappel suivi" NBSP ": %zu recommandation%s à échéance prochaine",
 				 soon, soon > 1 ? "s" : "");
 	}
@@ -148,14 +149,15 @@ char *digest_body(const struct digest *d)
 	if (fr) {
 		put(&o, "Bonjour ");
 		put_line_text(&o, d->owner_name);
-		put(&o, ",\n\nAu %s, %zu recommandation%s dont vous êtes responsable "
-			"demande%s votre attention.\n",
+		put(&o,
+		    ",\n\nAu %s, %zu recommandation%s dont vous êtes responsable "
+		    "demande%s votre attention.\n",
 		    date, d->n, d->n > 1 ? "s" : "", d->n > 1 ? "nt" : "");
 	} else {
 		put(&o, "Dear ");
 		put_line_text(&o, d->owner_name);
-		put(&o, ",\n\nAs of %s, %zu recommendation%s you lead need%s your attention.\n", date,
-		    d->n, d->n == 1 ? "" : "s", d->n == 1 ? "s" : "");
+		put(&o, ",\n\nAs of %s, %zu recommendation%s you lead need%s your attention.\n",
+		    date, d->n, d->n == 1 ? "" : "s", d->n == 1 ? "s" : "");
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		size_t count = pass == 0 ? late : soon;
@@ -164,13 +166,15 @@ char *digest_body(const struct digest *d)
 		if (pass == 0)
 			put(&o, fr ? "\nEn retard (%zu)\n" : "\nOverdue (%zu)\n", count);
 		else
-			put(&o, fr ? "\nÀ échéance prochaine (%zu)\n" : "\nDue soon (%zu)\n", count);
+			put(&o, fr ? "\nÀ échéance prochaine (%zu)\n" : "\nDue soon (%zu)\n",
+			    count);
 		for (size_t i = 0; i < d->n; i++) {
 			const struct digest_item *it = &d->items[i];
 			if ((it->days < 0) != (pass == 0))
 				continue;
 			report_date(it->due_on, d->lang, due, sizeof due);
-			report_days(it->days < 0 ? -it->days : it->days, d->lang, days, sizeof days);
+			report_days(it->days < 0 ? -it->days : it->days, d->lang, days,
+				    sizeof days);
 			put(&o, "\n  %s — ", it->ref);
 			if (fr && it->days < 0)
 				put(&o, "échéance le %s, en retard de %s\n", due, days);
@@ -236,8 +240,8 @@ static void put_change_item(struct out *o, const json_t *it, bool closed, enum r
 		put(o, fr ? "échéance %s, close le %s (%s)\n" : "due %s, closed on %s (%s)\n", due,
 		    when, str(it, "status"));
 	} else {
-		report_days((int)json_integer_value(json_object_get(it, "days_overdue")), lang, days,
-			    sizeof days);
+		report_days((int)json_integer_value(json_object_get(it, "days_overdue")), lang,
+			    days, sizeof days);
 		put(o, fr ? "échéance %s, en retard de %s\n" : "due %s, %s overdue\n", due, days);
 	}
 	put(o, "    ");
@@ -258,36 +262,38 @@ char *digest_report_body(const json_t *overdue, const json_t *changes, enum repo
 	struct out o = {main_text, strlen(main_text), strlen(main_text) + 1};
 	report_date(str(changes, "since"), lang, since, sizeof since);
 	const char *since_what = json_is_string(json_object_get(changes, "previous"))
-					 ? (fr ? "depuis le rapport du" : "since the report of")
-					 : (fr ? "depuis le" : "since");
+				     ? (fr ? "depuis le rapport du" : "since the report of")
+				     : (fr ? "depuis le" : "since");
 
 	const json_t *became = json_object_get(changes, "became_overdue");
 	put(&o, fr ? "\nEn retard %s %s" NBSP ": %zu\n" : "\nOverdue %s %s: %zu\n", since_what,
 	    since, json_array_size(became));
-	json_array_foreach(became, i, it) put_change_item(&o, it, false, lang);
+	json_array_foreach (became, i, it)
+		put_change_item(&o, it, false, lang);
 
 	const json_t *closed = json_object_get(changes, "closed");
 	put(&o, fr ? "\nClôturées %s %s" NBSP ": %zu\n" : "\nClosed %s %s: %zu\n", since_what,
 	    since, json_array_size(closed));
-	json_array_foreach(closed, i, it) put_change_item(&o, it, true, lang);
+	json_array_foreach (closed, i, it)
+		put_change_item(&o, it, true, lang);
 
 	const json_t *noemail = json_object_get(changes, "owners_without_email");
 	if (json_array_size(noemail) > 0) {
-		put(&o, fr ? "\nResponsables sans adresse électronique (rappels non envoyés)" NBSP
-			     ": %zu\n"
-			   : "\nOwners without an email address (reminders not sent): %zu\n",
+		put(&o,
+		    fr ? "\nResponsables sans adresse électronique (rappels non envoyés)" NBSP
+			 ": %zu\n"
+		       : "\nOwners without an email address (reminders not sent): %zu\n",
 		    json_array_size(noemail));
-		json_array_foreach(noemail, i, it)
-		{
+		json_array_foreach (noemail, i, it) {
 			long n = (long)json_integer_value(json_object_get(it, "items"));
 			put(&o, "  ");
 			put_line_text(&o, str(it, "name"));
 			if (fr)
-				put(&o, " (%s) — %ld recommandation%s à rappeler\n", str(it, "handle"),
-				    n, n > 1 ? "s" : "");
+				put(&o, " (%s) — %ld recommandation%s à rappeler\n",
+				    str(it, "handle"), n, n > 1 ? "s" : "");
 			else
-				put(&o, " (%s) — %ld recommendation%s to remind\n", str(it, "handle"),
-				    n, n == 1 ? "" : "s");
+				put(&o, " (%s) — %ld recommendation%s to remind\n",
+				    str(it, "handle"), n, n == 1 ? "" : "s");
 		}
 	}
 	put(&o, fr ? "\n-- \nsuivi — rapport envoyé automatiquement\n"

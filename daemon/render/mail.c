@@ -43,7 +43,7 @@ static void add_encoded_words(struct buf *b, const char *s, size_t *col);
 static void add_unstructured(struct buf *b, const char *s, size_t *col);
 static int add_mailbox(struct buf *b, const struct mail_address *a, size_t *col, char **cause);
 static int add_address_field(struct buf *b, const char *field, const struct mail_address *list,
-    size_t count, char **cause);
+			     size_t count, char **cause);
 static void add_date(struct buf *b, time_t t);
 static void add_qp_body(struct buf *b, const char *body);
 static bool is_atext(int c);
@@ -59,7 +59,8 @@ bool mail_address_valid(const char *addr)
 	at = strchr(addr, '@');
 	if (len == 0 || len > ADDR_MAX || at == NULL || at == addr || strchr(at + 1, '@') != NULL)
 		return false;
-	/* Local part: a dot-atom (no quoted local parts: nothing needs them and they hide commas). */
+	/* Local part: a dot-atom (no quoted local parts: nothing needs them and they hide commas).
+	 */
 	if (addr[0] == '.' || at[-1] == '.')
 		return false;
 	for (p = addr; p < at; p++) {
@@ -163,8 +164,8 @@ char *mail_render_json(const struct mail_message *m, char **cause)
 		if (to == NULL || json_array_append_new(to, json_string(m->to[i].addr)) != 0)
 			abort(); /* memory only: same policy as the x allocators */
 	root = json_pack("{s:I, s:s, s:s, s:s, s:o, s:s, s:s, s:s}", "id", (json_int_t)m->id,
-	    "kind", kind, "dedup_key", m->dedup_key, "from", m->from.addr, "to", to, "subject",
-	    subject, "body", body, "created_at", created);
+			 "kind", kind, "dedup_key", m->dedup_key, "from", m->from.addr, "to", to,
+			 "subject", subject, "body", body, "created_at", created);
 	if (root == NULL)
 		abort();
 	out = json_dumps(root, JSON_COMPACT);
@@ -345,7 +346,7 @@ static int add_mailbox(struct buf *b, const struct mail_address *a, size_t *col,
 
 /* One address header, one mailbox per line after the first. */
 static int add_address_field(struct buf *b, const char *field, const struct mail_address *list,
-    size_t count, char **cause)
+			     size_t count, char **cause)
 {
 	size_t i, col;
 	char *why = NULL;
@@ -383,7 +384,7 @@ static void add_date(struct buf *b, time_t t)
 		gmtime_r(&t, &tm);
 	}
 	buf_addf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\n", days[tm.tm_wday], tm.tm_mday,
-	    months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 /* Quoted-printable (RFC 2045 6.7) with LF line ends; CRLF in the text becomes LF. A body
@@ -409,7 +410,7 @@ static void add_qp_body(struct buf *b, const char *body)
 			trailing_ws = (*p == ' ' || *p == '\t') &&
 				      (p[1] == '\0' || p[1] == '\n' || p[1] == '\r');
 			literal = ((*p >= 33 && *p <= 126 && *p != '=') ||
-				      ((*p == ' ' || *p == '\t') && !trailing_ws)) &&
+				   ((*p == ' ' || *p == '\t') && !trailing_ws)) &&
 				  !(col == 0 && *p == '.') &&
 				  !(col == 0 && strncmp((const char *)p, "From ", 5) == 0);
 			if (literal) {

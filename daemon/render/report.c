@@ -77,8 +77,8 @@ const char *report_date(const char *iso, enum report_lang lang, char *buf, size_
  * with its own label; an unknown one shows as it is. */
 static const char *status_label(const struct out *o, const char *status, enum report_lang lang)
 {
-	const json_t *l = json_object_get(json_object_get(o->labels, status),
-					  lang == REPORT_FR ? "fr" : "en");
+	const json_t *l =
+	    json_object_get(json_object_get(o->labels, status), lang == REPORT_FR ? "fr" : "en");
 	return json_is_string(l) ? json_string_value(l) : status;
 }
 
@@ -149,24 +149,23 @@ char *report_overdue_text(const json_t *report, enum report_lang lang)
 		else
 			put(&o, "%ld overdue recommendation%s.\n", total, total == 1 ? "" : "s");
 	}
-	json_array_foreach(owners, i, ow)
-	{
+	json_array_foreach (owners, i, ow) {
 		const json_t *owner = json_object_get(ow, "owner");
 		put(&o, "\n%s (%s) — %ld\n", str(owner, "name"), str(owner, "handle"),
 		    num(ow, "total"));
-		json_array_foreach(json_object_get(ow, "meetings"), j, mt)
-		{
+		json_array_foreach (json_object_get(ow, "meetings"), j, mt) {
 			put(&o, "  %s — %s\n", str(mt, "code"), str(mt, "title"));
-			json_array_foreach(json_object_get(mt, "items"), k, it)
-			    put_overdue_item(&o, it, lang);
+			json_array_foreach (json_object_get(mt, "items"), k, it)
+				put_overdue_item(&o, it, lang);
 		}
 	}
 	const json_t *unowned = json_object_get(report, "unowned");
 	if (json_array_size(unowned) > 0) {
-		put(&o, "\n%s — %zu\n", lang == REPORT_FR ? "Sans responsable" : "Without a lead owner",
+		put(&o, "\n%s — %zu\n",
+		    lang == REPORT_FR ? "Sans responsable" : "Without a lead owner",
 		    json_array_size(unowned));
-		json_array_foreach(unowned, k, it)
-		    put_overdue_item(&o, it, lang);
+		json_array_foreach (unowned, k, it)
+			put_overdue_item(&o, it, lang);
 	}
 	return o.s;
 }
@@ -207,7 +206,7 @@ static void overdue_csv_item(struct out *o, const json_t *owner, const char *mee
 
 	snprintf(days, sizeof days, "%ld", num(it, "days_overdue"));
 	const char *row[] = {str(owner, "handle"), str(owner, "name"), meeting, str(it, "ref"),
-			     str(it, "status"),    str(it, "due_on"), days,    str(it, "text")};
+			     str(it, "status"),    str(it, "due_on"),  days,    str(it, "text")};
 	csv_row(o, row, ARRAY_LEN(row));
 }
 
@@ -222,15 +221,13 @@ char *report_overdue_csv(const json_t *report)
 	if (!json_is_object(report) || !json_is_array(json_object_get(report, "owners")))
 		return NULL;
 	csv_row(&o, header, ARRAY_LEN(header));
-	json_array_foreach(json_object_get(report, "owners"), i, ow)
-	{
+	json_array_foreach (json_object_get(report, "owners"), i, ow) {
 		const json_t *owner = json_object_get(ow, "owner");
-		json_array_foreach(json_object_get(ow, "meetings"), j, mt)
-		    json_array_foreach(json_object_get(mt, "items"), k, it)
-			overdue_csv_item(&o, owner, str(mt, "code"), it);
+		json_array_foreach (json_object_get(ow, "meetings"), j, mt)
+			json_array_foreach (json_object_get(mt, "items"), k, it)
+				overdue_csv_item(&o, owner, str(mt, "code"), it);
 	}
-	json_array_foreach(json_object_get(report, "unowned"), k, it)
-	{
+	json_array_foreach (json_object_get(report, "unowned"), k, it) {
 		const char *ref = str(it, "ref");
 		const char *slash = strrchr(ref, '/');
 		char *meeting = xstrndup(ref, slash != NULL ? (size_t)(slash - ref) : strlen(ref));
@@ -252,21 +249,23 @@ char *report_summary_text(const json_t *report, enum report_lang lang)
 		return NULL;
 	report_date(str(report, "as_of"), lang, date, sizeof date);
 	put(&o, lang == REPORT_FR ? "Synthèse au %s\n\n" : "Summary as of %s\n\n", date);
-	put(&o, lang == REPORT_FR ? "Ouvertes : %ld, en retard : %ld\n\n"
-				  : "Open: %ld, overdue: %ld\n\n",
+	put(&o,
+	    lang == REPORT_FR ? "Ouvertes : %ld, en retard : %ld\n\n"
+			      : "Open: %ld, overdue: %ld\n\n",
 	    num(report, "open"), num(report, "overdue"));
-	json_object_foreach((json_t *)json_object_get(report, "by_status"), k, v)
-	    put(&o, "  %-14s %5lld\n", status_label(&o, k, lang), (long long)json_integer_value(v));
+	json_object_foreach ((json_t *)json_object_get(report, "by_status"), k, v)
+		put(&o, "  %-14s %5lld\n", status_label(&o, k, lang),
+		    (long long)json_integer_value(v));
 	put(&o, lang == REPORT_FR ? "\nPar réunion\n" : "\nBy meeting\n");
-	json_array_foreach(json_object_get(report, "meetings"), i, m)
-	    put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "code"),
-		lang == REPORT_FR ? "ouvertes" : "open", num(m, "open"),
-		lang == REPORT_FR ? "en retard" : "overdue", num(m, "overdue"));
+	json_array_foreach (json_object_get(report, "meetings"), i, m)
+		put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "code"),
+		    lang == REPORT_FR ? "ouvertes" : "open", num(m, "open"),
+		    lang == REPORT_FR ? "en retard" : "overdue", num(m, "overdue"));
 	put(&o, lang == REPORT_FR ? "\nPar responsable\n" : "\nBy owner\n");
-	json_array_foreach(json_object_get(report, "owners"), i, m)
-	    put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "handle"),
-		lang == REPORT_FR ? "ouvertes" : "open", num(m, "open"),
-		lang == REPORT_FR ? "en retard" : "overdue", num(m, "overdue"));
+	json_array_foreach (json_object_get(report, "owners"), i, m)
+		put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "handle"),
+		    lang == REPORT_FR ? "ouvertes" : "open", num(m, "open"),
+		    lang == REPORT_FR ? "en retard" : "overdue", num(m, "overdue"));
 	return o.s;
 }
 
@@ -281,15 +280,13 @@ char *report_summary_csv(const json_t *report)
 	if (!json_is_object(report))
 		return NULL;
 	csv_row(&o, header, ARRAY_LEN(header));
-	json_array_foreach(json_object_get(report, "meetings"), i, m)
-	{
+	json_array_foreach (json_object_get(report, "meetings"), i, m) {
 		snprintf(a, sizeof a, "%ld", num(m, "open"));
 		snprintf(b, sizeof b, "%ld", num(m, "overdue"));
 		const char *row[] = {"meeting", str(m, "code"), str(m, "title"), a, b};
 		csv_row(&o, row, ARRAY_LEN(row));
 	}
-	json_array_foreach(json_object_get(report, "owners"), i, m)
-	{
+	json_array_foreach (json_object_get(report, "owners"), i, m) {
 		snprintf(a, sizeof a, "%ld", num(m, "open"));
 		snprintf(b, sizeof b, "%ld", num(m, "overdue"));
 		const char *row[] = {"owner", str(m, "handle"), str(m, "name"), a, b};
@@ -318,15 +315,16 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 		    str(meeting, "place"), date, str(report, "series"));
 	if (json_is_object(prev)) {
 		report_date(str(prev, "starts_on"), lang, date, sizeof date);
-		put(&o, lang == REPORT_FR ? "Réunion précédente : %s (%s)\n"
-					  : "Previous meeting: %s (%s)\n",
+		put(&o,
+		    lang == REPORT_FR ? "Réunion précédente : %s (%s)\n"
+				      : "Previous meeting: %s (%s)\n",
 		    str(prev, "title"), date);
 	}
-	put(&o, lang == REPORT_FR ? "\nRecommandations encore ouvertes (%zu)\n"
-				  : "\nRecommendations still open (%zu)\n",
+	put(&o,
+	    lang == REPORT_FR ? "\nRecommandations encore ouvertes (%zu)\n"
+			      : "\nRecommendations still open (%zu)\n",
 	    json_array_size(json_object_get(report, "open")));
-	json_array_foreach(json_object_get(report, "open"), i, it)
-	{
+	json_array_foreach (json_object_get(report, "open"), i, it) {
 		const char *due = str(it, "due_on");
 		if (due[0] != '\0') {
 			report_date(due, lang, date, sizeof date);
@@ -346,18 +344,16 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 				  : "\nChanges since the previous meeting\n");
 	if (json_array_size(json_object_get(report, "changes")) == 0)
 		put(&o, lang == REPORT_FR ? "  Aucune.\n" : "  None.\n");
-	json_array_foreach(json_object_get(report, "changes"), i, ch)
-	{
+	json_array_foreach (json_object_get(report, "changes"), i, ch) {
 		put(&o, "  %s\n", str(ch, "ref"));
 		put_wrapped(&o, "    ", str(ch, "text"));
-		json_array_foreach(json_object_get(ch, "events"), j, ev)
-		{
+		json_array_foreach (json_object_get(ch, "events"), j, ev) {
 			const char *at = str(ev, "at");
 			const json_t *after = json_object_get(ev, "after");
 			const char *to = json_is_object(after) ? str(after, "status") : "";
-			put(&o, "    - %.10s %s (%s)%s%s%s\n", at, str(ev, "kind"), str(ev, "actor"),
-			    to[0] != '\0' ? " → " : "", to[0] != '\0' ? status_label(&o, to, lang) : "",
-			    "");
+			put(&o, "    - %.10s %s (%s)%s%s%s\n", at, str(ev, "kind"),
+			    str(ev, "actor"), to[0] != '\0' ? " → " : "",
+			    to[0] != '\0' ? status_label(&o, to, lang) : "", "");
 			if (str(ev, "comment")[0] != '\0')
 				put_wrapped(&o, "      « ", str(ev, "comment"));
 		}
@@ -368,27 +364,38 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 char *report_brief_csv(const json_t *report)
 {
 	struct out o = {0};
-	static const char *const header[] = {"section", "ref", "status", "due_on", "text",
-					     "event_at", "event_kind", "actor", "comment"};
+	static const char *const header[] = {"section",  "ref",        "status", "due_on", "text",
+					     "event_at", "event_kind", "actor",  "comment"};
 	json_t *it, *ch, *ev;
 	size_t i, j;
 
 	if (!json_is_object(report))
 		return NULL;
 	csv_row(&o, header, ARRAY_LEN(header));
-	json_array_foreach(json_object_get(report, "open"), i, it)
-	{
-		const char *row[] = {"open", str(it, "ref"), str(it, "status"), str(it, "due_on"),
-				     str(it, "text"), "", "", "", ""};
+	json_array_foreach (json_object_get(report, "open"), i, it) {
+		const char *row[] = {"open",
+				     str(it, "ref"),
+				     str(it, "status"),
+				     str(it, "due_on"),
+				     str(it, "text"),
+				     "",
+				     "",
+				     "",
+				     ""};
 		csv_row(&o, row, ARRAY_LEN(row));
 	}
-	json_array_foreach(json_object_get(report, "changes"), i, ch)
-	    json_array_foreach(json_object_get(ch, "events"), j, ev)
-	{
-		const char *row[] = {"change", str(ch, "ref"), "", "", str(ch, "text"),
-				     str(ev, "at"), str(ev, "kind"), str(ev, "actor"),
-				     str(ev, "comment")};
-		csv_row(&o, row, ARRAY_LEN(row));
-	}
+	json_array_foreach (json_object_get(report, "changes"), i, ch)
+		json_array_foreach (json_object_get(ch, "events"), j, ev) {
+			const char *row[] = {"change",
+					     str(ch, "ref"),
+					     "",
+					     "",
+					     str(ch, "text"),
+					     str(ev, "at"),
+					     str(ev, "kind"),
+					     str(ev, "actor"),
+					     str(ev, "comment")};
+			csv_row(&o, row, ARRAY_LEN(row));
+		}
 	return o.s;
 }

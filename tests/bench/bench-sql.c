@@ -31,8 +31,13 @@ static int print_list(int argc, char **argv);
 static int set_filter(struct rec_filters *f, const char *key, const char *value);
 
 static const struct db_stmt *const tables[] = {
-    auth_stmts,      api_recommendations_stmts, api_import_stmts, api_reports_stmts,
-    api_notifications_stmts, remind_stmts,      NULL,
+    auth_stmts,
+    api_recommendations_stmts,
+    api_import_stmts,
+    api_reports_stmts,
+    api_notifications_stmts,
+    remind_stmts,
+    NULL,
 };
 
 static int print_stmt(const char *name)

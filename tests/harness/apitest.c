@@ -67,7 +67,7 @@ struct http_response *hreq(const char *token, const char *method, const char *pa
 			   const char *ctype, const char *body, const char *headers)
 {
 	struct http_response *r =
-		http_do(at.port, method, path, token, ctype, body, headers, REQUEST_TIMEOUT_MS);
+	    http_do(at.port, method, path, token, ctype, body, headers, REQUEST_TIMEOUT_MS);
 	ck_assert_msg(r->status != 0, "%s %s: no answer within %d ms", method, path,
 		      REQUEST_TIMEOUT_MS);
 	ck_assert_msg(r->status < 500, "%s %.200s: %d %.2000s", method, path, r->status, r->body);
@@ -97,8 +97,7 @@ static json_t *call(const char *token, const char *method, const char *path, con
 	return j;
 }
 
-json_t *hcall(const char *token, const char *method, const char *path, const char *body,
-	      int expect)
+json_t *hcall(const char *token, const char *method, const char *path, const char *body, int expect)
 {
 	return call(token, method, path, body, NULL, expect);
 }
@@ -115,7 +114,7 @@ bool problem_names(const json_t *problem, const char *field)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(errors, i, e) {
+	json_array_foreach (errors, i, e) {
 		const char *f = json_string_value(json_object_get(e, "field"));
 		if (f != NULL && strcmp(f, field) == 0)
 			return true;
@@ -143,8 +142,8 @@ static char *query(const char *sql)
 	PGresult *res = PQexec(conn, sql);
 	ck_assert_msg(PQresultStatus(res) == PGRES_TUPLES_OK, "%s: %s", sql,
 		      PQresultErrorMessage(res));
-	char *v = PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? xstrdup(PQgetvalue(res, 0, 0))
-								 : NULL;
+	char *v =
+	    PQntuples(res) > 0 && !PQgetisnull(res, 0, 0) ? xstrdup(PQgetvalue(res, 0, 0)) : NULL;
 	PQclear(res);
 	return v;
 }
@@ -178,19 +177,20 @@ long long dbnum(const char *fmt, ...)
 
 char *state_digest(void)
 {
-	return dbval("SELECT concat_ws(' ',"
-		     " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
-		     "  '')) FROM owners t),"
-		     " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
-		     "  '')) FROM meetings t),"
-		     " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
-		     "  '')) FROM recommendations t),"
-		     " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|'"
-		     "  ORDER BY rec_id, owner_id), '')) FROM recommendation_supporters t),"
-		     " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
-		     "  '')) FROM history t),"
-		     " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
-		     "  '')) FROM tokens t))");
+	return dbval(
+	    "SELECT concat_ws(' ',"
+	    " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
+	    "  '')) FROM owners t),"
+	    " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
+	    "  '')) FROM meetings t),"
+	    " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
+	    "  '')) FROM recommendations t),"
+	    " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|'"
+	    "  ORDER BY rec_id, owner_id), '')) FROM recommendation_supporters t),"
+	    " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
+	    "  '')) FROM history t),"
+	    " (SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY id),"
+	    "  '')) FROM tokens t))");
 }
 
 void mk_owner(const char *handle)
@@ -221,8 +221,8 @@ long long mk_rec_id(const char *meeting, const char *owner, const char *due_on)
 {
 	char *o = owner != NULL ? xasprintf(",\"owner\":\"%s\"", owner) : xstrdup("");
 	char *d = due_on != NULL ? xasprintf(",\"due_on\":\"%s\"", due_on) : xstrdup("");
-	char *body = xasprintf("{\"meeting\":\"%s\",\"text\":\"A recommendation.\"%s%s}", meeting,
-			       o, d);
+	char *body =
+	    xasprintf("{\"meeting\":\"%s\",\"text\":\"A recommendation.\"%s%s}", meeting, o, d);
 	json_t *rec = mk_rec(body);
 	long long id = JINT(rec, "id");
 	ck_assert_int_gt(id, 0);
@@ -235,8 +235,8 @@ long long mk_rec_id(const char *meeting, const char *owner, const char *due_on)
 
 char *mk_owner_token(const char *handle)
 {
-	char *body =
-		xasprintf("{\"name\":\"owner-%s\",\"role\":\"owner\",\"owner\":\"%s\"}", handle, handle);
+	char *body = xasprintf("{\"name\":\"owner-%s\",\"role\":\"owner\",\"owner\":\"%s\"}",
+			       handle, handle);
 	json_t *j = hcall(at.admin, "POST", "/v1/tokens", body, 201);
 	const char *t = JSTR(j, "token");
 	ck_assert_msg(t != NULL && strncmp(t, "suivi_", 6) == 0, "token %s", t != NULL ? t : "?");

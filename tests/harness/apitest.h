@@ -54,12 +54,12 @@ long long dbnum(const char *fmt, ...) PRINTFLIKE(1, 2);
 /* Everything a write can change, as one text (row digests of owners, meetings,
  * recommendations, supporters, history, tokens). Caller frees. */
 char *state_digest(void);
-#define assert_same_state(before)                                                            \
-	do {                                                                                 \
-		char *after_ = state_digest();                                               \
-		ck_assert_msg(strcmp((before), after_) == 0,                                 \
-			      "a refused write changed the database:\n%s\n%s", (before), after_); \
-		free(after_);                                                                \
+#define assert_same_state(before)                                                                  \
+	do {                                                                                       \
+		char *after_ = state_digest();                                                     \
+		ck_assert_msg(strcmp((before), after_) == 0,                                       \
+			      "a refused write changed the database:\n%s\n%s", (before), after_);  \
+		free(after_);                                                                      \
 	} while (0)
 
 /* Short cuts through the API as the secretariat; each fails the test when refused. */

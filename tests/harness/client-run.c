@@ -29,7 +29,7 @@ void client_run_init(const char *url, const char *conf_home)
 /* Run suivi with SUIVI_URL/SUIVI_TOKEN in its environment (token NULL: none), input on
  * stdin (NULL: /dev/null), stdout and stderr captured; bounded at 60 s. */
 struct run suivi_runv(const char *token, const char *the_url, const char *input,
-			     const char *const *argv)
+		      const char *const *argv)
 {
 	const char *bin = getenv("SUIVI");
 	int in[2], out[2], err[2];
@@ -167,4 +167,3 @@ int count_lines(const char *s)
 		n += *s == '\n';
 	return n;
 }
-

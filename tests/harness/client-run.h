@@ -17,7 +17,7 @@ struct run {
 void client_run_init(const char *url, const char *conf_home);
 /* suivi ARG… with SUIVI_TOKEN=token (NULL: none) and input on stdin (NULL: nothing). */
 struct run suivi_run(const char *token, const char *input, const char *arg, ...)
-	__attribute__((sentinel));
+    __attribute__((sentinel));
 /* The same with an explicit URL (NULL: no SUIVI_URL) and a NULL-terminated argv. */
 struct run suivi_runv(const char *token, const char *url, const char *input,
 		      const char *const *argv);

@@ -68,9 +68,8 @@ static void stop_leftover_clusters(const char *dir)
 		char *pat = xasprintf("%s%s", dir, patterns[i]);
 		if (glob(pat, 0, NULL, &g) == 0) {
 			for (size_t j = 0; j < g.gl_pathc; j++) {
-				char *data = xstrndup(g.gl_pathv[j],
-						      strlen(g.gl_pathv[j]) -
-							  strlen("/postmaster.pid"));
+				char *data = xstrndup(g.gl_pathv[j], strlen(g.gl_pathv[j]) -
+									 strlen("/postmaster.pid"));
 				struct stat st;
 				const char *user = NULL;
 				if (geteuid() == 0 && stat(data, &st) == 0 && st.st_uid != 0) {
@@ -78,7 +77,7 @@ static void stop_leftover_clusters(const char *dir)
 					user = pw != NULL ? pw->pw_name : NULL;
 				}
 				char *pg_ctl = xasprintf("%s/pg_ctl", harness_pg_bindir());
-				const char *argv[] = {pg_ctl, "-D",      data, "-m", "immediate",
+				const char *argv[] = {pg_ctl, "-D", data, "-m",   "immediate",
 						      "-w",   "-t", "30", "stop", NULL};
 				(void)harness_run_cmd(argv, user, NULL, 40000);
 				free(pg_ctl);
@@ -95,8 +94,7 @@ static void stop_leftover_clusters(const char *dir)
 static int free_port(void)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in sin = {.sin_family = AF_INET,
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof sin;
 	if (fd < 0 || bind(fd, (struct sockaddr *)&sin, sizeof sin) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&sin, &len) != 0)
@@ -482,8 +480,8 @@ static char *last_line(const char *text)
 char *suivid_make_token(const struct suivid_proc *p, const char *name, const char *role,
 			const char *owner)
 {
-	const char *args[] = {"token", "create", name, "--role", role,
-			      owner != NULL ? "--owner" : NULL, owner, NULL};
+	const char *args[] = {
+	    "token", "create", name, "--role", role, owner != NULL ? "--owner" : NULL, owner, NULL};
 	char *out, *err;
 	int rc = suivid_run(p, args, &out, &err);
 	if (rc != 0)

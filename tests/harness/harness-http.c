@@ -22,8 +22,7 @@
 
 static int connect_bounded(int port, double deadline);
 static bool send_all(int fd, const char *data, size_t len, double deadline);
-static bool parse_reply(const char *buf, size_t len, bool complete_only,
-			struct http_response *r);
+static bool parse_reply(const char *buf, size_t len, bool complete_only, struct http_response *r);
 static bool dechunk(const char *p, size_t len, struct harness_buf *out);
 static const char *find_header(const char *headers, const char *name, size_t *vlen);
 
@@ -85,9 +84,9 @@ static bool send_all(int fd, const char *data, size_t len, double deadline)
 	return true;
 }
 
-struct http_response *http_do(int port, const char *method, const char *path,
-			      const char *token, const char *content_type, const char *body,
-			      const char *extra_headers, int timeout_ms)
+struct http_response *http_do(int port, const char *method, const char *path, const char *token,
+			      const char *content_type, const char *body, const char *extra_headers,
+			      int timeout_ms)
 {
 	double start = now_ms();
 	double deadline = start + timeout_ms;
@@ -168,8 +167,7 @@ done:
 
 /* Fill r from buf when it holds a whole reply (complete_only) or whatever a closed
  * connection left (a body without length runs to EOF). False when not complete yet. */
-static bool parse_reply(const char *buf, size_t len, bool complete_only,
-			struct http_response *r)
+static bool parse_reply(const char *buf, size_t len, bool complete_only, struct http_response *r)
 {
 	const char *end = memmem(buf, len, "\r\n\r\n", 4);
 	if (end == NULL)

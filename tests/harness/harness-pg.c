@@ -69,8 +69,9 @@ struct pg_cluster *pg_cluster_start(void)
 
 	char *initdb = xasprintf("%s/initdb", pg->bindir);
 	char *out = xasprintf("%s/initdb.out", pg->dir);
-	const char *argv[] = {initdb, "-D", pg->data, "-U", "suivi", "-A", "trust", "-N",
-			      "-E", "UTF8", "--locale=C.UTF-8", NULL};
+	const char *argv[] = {
+	    initdb, "-D",   pg->data,           "-U", "suivi", "-A", "trust", "-N",
+	    "-E",   "UTF8", "--locale=C.UTF-8", NULL};
 	int st = harness_run_cmd(argv, pg->run_as, out, 120000);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		char *text = harness_read_file(out);
@@ -92,8 +93,8 @@ void pg_cluster_restart(struct pg_cluster *pg)
 	char *opts = xasprintf("-k %s -c listen_addresses='' -p " PG_PORT " -c fsync=off"
 			       " -c full_page_writes=off -c max_connections=200",
 			       pg->dir);
-	const char *argv[] = {pg_ctl, "-D", pg->data, "-l", log, "-w", "-t", "60", "-o", opts,
-			      "start", NULL};
+	const char *argv[] = {pg_ctl, "-D", pg->data, "-l", log,     "-w",
+			      "-t",   "60", "-o",     opts, "start", NULL};
 	int st = harness_run_cmd(argv, pg->run_as, out, 90000);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		char *a = harness_read_file(out), *b = harness_read_file(log);
@@ -160,7 +161,7 @@ const char *pg_cluster_new_database(struct pg_cluster *pg)
 	(void)pg_exec(pg->conninfo, sql, false);
 	pg->dbs = xrealloc(pg->dbs, (pg->n_dbs + 1) * sizeof *pg->dbs);
 	pg->dbs[pg->n_dbs] =
-		xasprintf("host=%s port=" PG_PORT " user=suivi dbname=%s", pg->dir, name);
+	    xasprintf("host=%s port=" PG_PORT " user=suivi dbname=%s", pg->dir, name);
 	free(sql);
 	free(name);
 	return pg->dbs[pg->n_dbs++];
@@ -185,8 +186,7 @@ char *pg_query_value(const char *conninfo, const char *sql)
 	if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
 		harness_die("SQL failed: %s\n%s", sql, PQerrorMessage(c));
 	char *value = NULL;
-	if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0 &&
-	    !PQgetisnull(r, 0, 0))
+	if (st == PGRES_TUPLES_OK && PQntuples(r) > 0 && PQnfields(r) > 0 && !PQgetisnull(r, 0, 0))
 		value = xstrdup(PQgetvalue(r, 0, 0));
 	PQclear(r);
 	PQfinish(c);

@@ -176,7 +176,7 @@ int harness_wait_pid(pid_t pid, int pidfd, int timeout_ms, int *status)
 /* Run argv (no shell) to completion, as run_as through runuser when set, output into
  * out_path (or /dev/null). Returns the wait status, -1 when it ran out of time (killed). */
 int harness_run_cmd(const char *const *argv, const char *run_as, const char *out_path,
-		   int timeout_ms)
+		    int timeout_ms)
 {
 	const char *full[32];
 	size_t n = 0;

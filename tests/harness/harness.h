@@ -21,9 +21,9 @@ struct pg_cluster;
  * belong to the "postgres" user (or "nobody") and commands run through runuser. Aborts the
  * test program with a message on failure. */
 struct pg_cluster *pg_cluster_start(void);
-void pg_cluster_stop(struct pg_cluster *pg);     /* stop the server, keep the files */
-void pg_cluster_restart(struct pg_cluster *pg);  /* start again after pg_cluster_stop */
-void pg_cluster_destroy(struct pg_cluster *pg);  /* stop and remove everything */
+void pg_cluster_stop(struct pg_cluster *pg);    /* stop the server, keep the files */
+void pg_cluster_restart(struct pg_cluster *pg); /* start again after pg_cluster_stop */
+void pg_cluster_destroy(struct pg_cluster *pg); /* stop and remove everything */
 /* A new empty database; returns its libpq conninfo (static storage inside pg, valid until
  * destroy). Names are unique per call. */
 const char *pg_cluster_new_database(struct pg_cluster *pg);
@@ -50,7 +50,7 @@ struct suivid_proc *suivid_start_env(const char *conf_body, const char *const *e
 				     const char *const *env, bool wait_ready);
 int suivid_port(const struct suivid_proc *p);
 pid_t suivid_pid(const struct suivid_proc *p);
-const char *suivid_dir(const struct suivid_proc *p);     /* the temp dir (%DIR%) */
+const char *suivid_dir(const struct suivid_proc *p); /* the temp dir (%DIR%) */
 const char *suivid_conf_path(const struct suivid_proc *p);
 /* Send a signal. */
 void suivid_kill(struct suivid_proc *p, int sig);
@@ -73,9 +73,9 @@ char *suivid_make_token(const struct suivid_proc *p, const char *name, const cha
 /* --- HTTP client ------------------------------------------------------------------------ */
 
 struct http_response {
-	int status;      /* 0: no answer within the bound */
-	char *headers;   /* raw header block */
-	char *body;      /* NUL-terminated */
+	int status;    /* 0: no answer within the bound */
+	char *headers; /* raw header block */
+	char *body;    /* NUL-terminated */
 	size_t body_len;
 	double elapsed_ms;
 };
@@ -83,9 +83,9 @@ struct http_response {
 /* One request on a fresh connection (Connection: close) to 127.0.0.1:port, bounded by
  * timeout_ms. token and body may be NULL; content_type defaults to application/json when a
  * body is given. extra_headers: "Name: value\r\n…" or NULL. */
-struct http_response *http_do(int port, const char *method, const char *path,
-			      const char *token, const char *content_type, const char *body,
-			      const char *extra_headers, int timeout_ms);
+struct http_response *http_do(int port, const char *method, const char *path, const char *token,
+			      const char *content_type, const char *body, const char *extra_headers,
+			      int timeout_ms);
 /* Case-insensitive header lookup (caller frees), NULL when absent. */
 char *http_header(const struct http_response *r, const char *name);
 /* The body parsed as JSON (caller decrefs), NULL when it is not JSON. */

@@ -109,17 +109,17 @@ void nt_start(struct nt *t, struct pg_cluster *pg, const struct nt_opts *o)
 	free(script);
 	write_file(nt_path(t, "", "parse.py"), parse_py, 0644);
 	write_file(nt_path(t, "", "smtp.py"), smtp_py, 0644);
-	char *command = o->hook_command != NULL ? xstrdup(o->hook_command)
-						: xasprintf("%s/hook.sh", t->dir);
-	t->conf = xasprintf("[server]\nlisten = 127.0.0.1:%%PORT%%\n"
-			    "[database]\nurl = %s\ndata_dir = %%DIR%%/d\n"
-			    "[schedule]\ntimezone = UTC\n%s"
-			    "[mail]\nfrom = suivi@example.org\n"
-			    "[hook]\ncommand = %s\n%s"
-			    "[log]\nlevel = info\n",
-			    t->db,
-			    o->schedule != NULL ? o->schedule : "report_to = secretariat@example.org\n",
-			    command, o->hook_extra != NULL ? o->hook_extra : "");
+	char *command =
+	    o->hook_command != NULL ? xstrdup(o->hook_command) : xasprintf("%s/hook.sh", t->dir);
+	t->conf = xasprintf(
+	    "[server]\nlisten = 127.0.0.1:%%PORT%%\n"
+	    "[database]\nurl = %s\ndata_dir = %%DIR%%/d\n"
+	    "[schedule]\ntimezone = UTC\n%s"
+	    "[mail]\nfrom = suivi@example.org\n"
+	    "[hook]\ncommand = %s\n%s"
+	    "[log]\nlevel = info\n",
+	    t->db, o->schedule != NULL ? o->schedule : "report_to = secretariat@example.org\n",
+	    command, o->hook_extra != NULL ? o->hook_extra : "");
 	free(command);
 	t->p = suivid_start(t->conf, NULL, true);
 	t->token = suivid_make_token(t->p, "secretariat", "secretariat", NULL);
@@ -173,28 +173,30 @@ static const char seed_common[] =
 void nt_seed(const char *db)
 {
 	pg_exec(db, seed_common, false);
-	pg_exec(db,
-		"INSERT INTO owners (handle, name, email, locale) VALUES"
-		" ('ocrtis', 'Office central de répression (OCRTIS)', 'ocrtis@example.org', 'fr'),"
-		" ('undp', 'UNDP Regional Hub', 'undp@example.org', 'en'),"
-		" ('douanes', 'Douanes nationales', '', 'fr');"
-		"INSERT INTO recommendations (meeting_id, n, text, owner_id, due_on, status)"
-		" SELECT m.id, v.n, v.text, o.id, (now() AT TIME ZONE 'UTC')::date + v.days, v.status"
-		" FROM (VALUES"
-		"  ('bamako-2019', 1, 'Mettre en place une base de données régionale partagée',"
-		"   'ocrtis', -8, 'accepted'),"
-		"  ('bamako-2019', 2, 'Tenir un séminaire national annuel', 'ocrtis', -1, 'in_progress'),"
-		"  ('bamako-2019', 3, 'Instituer un cadre de concertation périodique', 'ocrtis', 3,"
-		"   'accepted'),"
-		"  ('bamako-2019', 4, 'Hors horizon', 'ocrtis', 5, 'accepted'),"
-		"  ('eu-ca-2023', 1, 'Renforcer les échanges d’information', 'ocrtis', 14, 'proposed'),"
-		"  ('eu-ca-2023', 2, 'Map the laboratories', 'undp', 3, 'accepted'),"
-		"  ('eu-ca-2023', 3, 'Share statistics every quarter', 'undp', -3, 'accepted'),"
-		"  ('bamako-2019', 5, 'Former les agents des douanes', 'douanes', -1, 'accepted'),"
-		"  ('bamako-2019', 6, 'Close the loop', 'undp', -4, 'implemented'))"
-		"  AS v (code, n, text, owner, days, status)"
-		" JOIN meetings m ON m.code = v.code JOIN owners o ON o.handle = v.owner",
-		false);
+	pg_exec(
+	    db,
+	    "INSERT INTO owners (handle, name, email, locale) VALUES"
+	    " ('ocrtis', 'Office central de répression (OCRTIS)', 'ocrtis@example.org', 'fr'),"
+	    " ('undp', 'UNDP Regional Hub', 'undp@example.org', 'en'),"
+	    " ('douanes', 'Douanes nationales', '', 'fr');"
+	    "INSERT INTO recommendations (meeting_id, n, text, owner_id, due_on, status)"
+	    " SELECT m.id, v.n, v.text, o.id, (now() AT TIME ZONE 'UTC')::date + v.days, v.status"
+	    " FROM (VALUES"
+	    "  ('bamako-2019', 1, 'Mettre en place une base de données régionale partagée',"
+	    "   'ocrtis', -8, 'accepted'),"
+	    "  ('bamako-2019', 2, 'Tenir un séminaire national annuel', 'ocrtis', -1, "
+	    "'in_progress'),"
+	    "  ('bamako-2019', 3, 'Instituer un cadre de concertation périodique', 'ocrtis', 3,"
+	    "   'accepted'),"
+	    "  ('bamako-2019', 4, 'Hors horizon', 'ocrtis', 5, 'accepted'),"
+	    "  ('eu-ca-2023', 1, 'Renforcer les échanges d’information', 'ocrtis', 14, 'proposed'),"
+	    "  ('eu-ca-2023', 2, 'Map the laboratories', 'undp', 3, 'accepted'),"
+	    "  ('eu-ca-2023', 3, 'Share statistics every quarter', 'undp', -3, 'accepted'),"
+	    "  ('bamako-2019', 5, 'Former les agents des douanes', 'douanes', -1, 'accepted'),"
+	    "  ('bamako-2019', 6, 'Close the loop', 'undp', -4, 'implemented'))"
+	    "  AS v (code, n, text, owner, days, status)"
+	    " JOIN meetings m ON m.code = v.code JOIN owners o ON o.handle = v.owner",
+	    false);
 }
 
 void nt_seed_one(const char *db)
@@ -211,16 +213,17 @@ void nt_seed_one(const char *db)
 
 void nt_seed_injection(const char *db)
 {
-	pg_exec(db,
-		"INSERT INTO owners (handle, name, email, locale) VALUES"
-		" ('evil', E'Evil\\r\\nBcc: victim@attacker.example', 'evil@example.org', 'en');"
-		"INSERT INTO meetings (code, title, starts_on, ends_on) VALUES"
-		" ('m', E'Title\\nBcc: title@attacker.example', '2024-01-01', '2024-01-01');"
-		"INSERT INTO recommendations (meeting_id, n, text, owner_id, due_on)"
-		" SELECT m.id, 1, E'Do it\\r\\nBcc: text@attacker.example\\r\\n\\r\\nfake body', o.id,"
-		" (now() AT TIME ZONE 'UTC')::date + 3"
-		" FROM meetings m, owners o WHERE m.code = 'm' AND o.handle = 'evil'",
-		false);
+	pg_exec(
+	    db,
+	    "INSERT INTO owners (handle, name, email, locale) VALUES"
+	    " ('evil', E'Evil\\r\\nBcc: victim@attacker.example', 'evil@example.org', 'en');"
+	    "INSERT INTO meetings (code, title, starts_on, ends_on) VALUES"
+	    " ('m', E'Title\\nBcc: title@attacker.example', '2024-01-01', '2024-01-01');"
+	    "INSERT INTO recommendations (meeting_id, n, text, owner_id, due_on)"
+	    " SELECT m.id, 1, E'Do it\\r\\nBcc: text@attacker.example\\r\\n\\r\\nfake body', o.id,"
+	    " (now() AT TIME ZONE 'UTC')::date + 3"
+	    " FROM meetings m, owners o WHERE m.code = 'm' AND o.handle = 'evil'",
+	    false);
 }
 
 char *nt_today(const char *db)
@@ -240,11 +243,10 @@ static json_t *request(int port, const char *token, const char *method, const ch
 	return j;
 }
 
-json_t *nt_run_on(struct nt *t, struct suivid_proc *p, bool dry_run, const char *as_of,
-		  int status)
+json_t *nt_run_on(struct nt *t, struct suivid_proc *p, bool dry_run, const char *as_of, int status)
 {
-	char *body = xasprintf("{\"dry_run\":%s,\"as_of\":\"%s\"}", dry_run ? "true" : "false",
-			       as_of);
+	char *body =
+	    xasprintf("{\"dry_run\":%s,\"as_of\":\"%s\"}", dry_run ? "true" : "false", as_of);
 	json_t *j = request(suivid_port(p), t->token, "POST", "/v1/reminders/run", body, status);
 	free(body);
 	return j;
@@ -295,8 +297,8 @@ bool nt_wait_sql(const char *db, const char *sql, const char *want, int timeout_
 
 char *nt_id_of(const char *db, const char *key_prefix, const char *as_of)
 {
-	char *sql = xasprintf("SELECT id FROM notifications WHERE dedup_key = '%s%s'", key_prefix,
-			      as_of);
+	char *sql =
+	    xasprintf("SELECT id FROM notifications WHERE dedup_key = '%s%s'", key_prefix, as_of);
 	char *id = pg_query_value(db, sql);
 	ck_assert_msg(id != NULL, "no notification %s%s", key_prefix, as_of);
 	free(sql);
@@ -399,7 +401,7 @@ const char *nt_header(const json_t *mail, const char *name)
 {
 	size_t i;
 	json_t *h;
-	json_array_foreach(json_object_get(mail, "headers"), i, h) {
+	json_array_foreach (json_object_get(mail, "headers"), i, h) {
 		if (strcasecmp(json_string_value(json_array_get(h, 0)), name) == 0)
 			return json_string_value(json_array_get(h, 1));
 	}

@@ -13,8 +13,8 @@
 #include "harness.h"
 
 /* Hook behaviour: the first run waits until nt_release(), later runs deliver at once. */
-#define NT_WAIT_FIRST                                                                           \
-	"if [ ! -e \"$d/first\" ]; then : > \"$d/first\"; : > \"$d/started\"; "                  \
+#define NT_WAIT_FIRST                                                                              \
+	"if [ ! -e \"$d/first\" ]; then : > \"$d/first\"; : > \"$d/started\"; "                    \
 	"while [ ! -e \"$d/release\" ]; do sleep 0.05; done; fi"
 
 struct nt_opts {
@@ -35,7 +35,7 @@ struct nt {
 
 void nt_start(struct nt *t, struct pg_cluster *pg, const struct nt_opts *o);
 struct suivid_proc *nt_start_other(struct nt *t); /* a second suivid on the same database */
-void nt_restart(struct nt *t);                      /* after the daemon exited or was killed */
+void nt_restart(struct nt *t);                    /* after the daemon exited or was killed */
 void nt_stop(struct nt *t);
 void nt_release(struct nt *t);
 
@@ -45,8 +45,7 @@ void nt_seed_injection(const char *db); /* header injection attempts in every fi
 char *nt_today(const char *db);         /* YYYY-MM-DD in UTC (the test daemons' timezone) */
 
 json_t *nt_run(struct nt *t, bool dry_run, const char *as_of, int status);
-json_t *nt_run_on(struct nt *t, struct suivid_proc *p, bool dry_run, const char *as_of,
-		  int status);
+json_t *nt_run_on(struct nt *t, struct suivid_proc *p, bool dry_run, const char *as_of, int status);
 json_t *nt_get(struct nt *t, const char *path, int status);
 json_t *nt_post(struct nt *t, const char *path, const char *body, int status);
 
@@ -57,7 +56,7 @@ char *nt_id_of(const char *db, const char *key_prefix, const char *as_of);
 int nt_calls(struct nt *t);          /* hook invocations */
 int nt_distinct_calls(struct nt *t); /* distinct notifications the hook was run for */
 const char *nt_path(struct nt *t, const char *prefix, const char *name); /* static buffer */
-char *nt_read_file(const char *path); /* NULL when absent */
+char *nt_read_file(const char *path);                                    /* NULL when absent */
 char *nt_wait_file(struct nt *t, const char *name, int timeout_ms);
 void nt_keep_sample(struct nt *t, const char *id, const char *name);
 

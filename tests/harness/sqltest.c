@@ -83,8 +83,9 @@ void sqltest_migrate(PGconn *conn)
 	ck_assert_msg(sqldir != NULL, "SUIVI_SQL_DIR is not set");
 	apply_dir(conn, dir, "");
 	char *api = xasprintf("%s/api", sqldir);
-	apply_dir(conn, api,
-		  "CREATE SCHEMA IF NOT EXISTS suivi_api; SET LOCAL search_path = suivi_api, public;");
+	apply_dir(
+	    conn, api,
+	    "CREATE SCHEMA IF NOT EXISTS suivi_api; SET LOCAL search_path = suivi_api, public;");
 	free(api);
 	PQclear(PQexec(conn, "SET search_path = suivi_api, public"));
 }
@@ -147,7 +148,8 @@ json_t *refused(const char *sql, int n, const char *const *params, const char *s
 	if (detail != NULL) {
 		json_error_t err;
 		j = json_loads(detail, 0, &err);
-		ck_assert_msg(j != NULL && json_is_object(j), "DETAIL not a JSON object: %s", detail);
+		ck_assert_msg(j != NULL && json_is_object(j), "DETAIL not a JSON object: %s",
+			      detail);
 	}
 	if (message != NULL)
 		*message = xstrdup(primary != NULL ? primary : "");
@@ -157,16 +159,17 @@ json_t *refused(const char *sql, int n, const char *const *params, const char *s
 
 char *state_digest(void)
 {
-	return SQ0("SELECT concat_ws(' ',"
-		   " (SELECT count(*) FROM owners), (SELECT md5(string_agg(o::text, '' ORDER BY id))"
-		   "  FROM owners o),"
-		   " (SELECT count(*) FROM meetings), (SELECT md5(string_agg(m::text, '' ORDER BY id))"
-		   "  FROM meetings m),"
-		   " (SELECT count(*) FROM recommendations),"
-		   " (SELECT md5(string_agg(r::text, '' ORDER BY id)) FROM recommendations r),"
-		   " (SELECT count(*) FROM history), (SELECT count(*) FROM recommendation_supporters),"
-		   " (SELECT md5(string_agg(c::text, '' ORDER BY meeting_id, owner_key, status))"
-		   "  FROM recommendation_counts c))");
+	return SQ0(
+	    "SELECT concat_ws(' ',"
+	    " (SELECT count(*) FROM owners), (SELECT md5(string_agg(o::text, '' ORDER BY id))"
+	    "  FROM owners o),"
+	    " (SELECT count(*) FROM meetings), (SELECT md5(string_agg(m::text, '' ORDER BY id))"
+	    "  FROM meetings m),"
+	    " (SELECT count(*) FROM recommendations),"
+	    " (SELECT md5(string_agg(r::text, '' ORDER BY id)) FROM recommendations r),"
+	    " (SELECT count(*) FROM history), (SELECT count(*) FROM recommendation_supporters),"
+	    " (SELECT md5(string_agg(c::text, '' ORDER BY meeting_id, owner_key, status))"
+	    "  FROM recommendation_counts c))");
 }
 
 void assert_same_state(const char *before)

@@ -41,7 +41,7 @@ static char *list_refs(const char *query)
 	char *out = xstrdup("");
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) {
+	json_array_foreach (items, i, it) {
 		char *o = xasprintf("%s%s%s", out, i > 0 ? "," : "", JSTR(it, "ref"));
 		free(out);
 		out = o;
@@ -60,32 +60,69 @@ static void make_list_fixture(void)
 		const char *text, *details, *owner, *status, *due_on, *tags;
 		const char *moves[2]; /* transitions after creation ("to:comment") */
 	} recs[] = {
-	    {"Mettre en place une base de données régionale.", "", "ls-o1", "accepted",
-	     "2020-06-01", "[\"data\"]", {NULL}},
-	    {"Élaborer un guide pratique.", "", "ls-o2", "proposed", "2099-01-01", "[\"guide\"]",
+	    {"Mettre en place une base de données régionale.",
+	     "",
+	     "ls-o1",
+	     "accepted",
+	     "2020-06-01",
+	     "[\"data\"]",
 	     {NULL}},
-	    {"Organiser des opérations conjointes.", "", "ls-o1", "in_progress", NULL,
-	     "[\"data\",\"terrain\"]", {NULL}},
+	    {"Élaborer un guide pratique.",
+	     "",
+	     "ls-o2",
+	     "proposed",
+	     "2099-01-01",
+	     "[\"guide\"]",
+	     {NULL}},
+	    {"Organiser des opérations conjointes.",
+	     "",
+	     "ls-o1",
+	     "in_progress",
+	     NULL,
+	     "[\"data\",\"terrain\"]",
+	     {NULL}},
 	    {"Institutionnaliser un séminaire.", "", NULL, "proposed", "2021-01-01", "[]", {NULL}},
-	    {"Renforcer la coopération.", "", "ls-o2", "accepted", "2020-01-01", "[\"data\"]",
+	    {"Renforcer la coopération.",
+	     "",
+	     "ls-o2",
+	     "accepted",
+	     "2020-01-01",
+	     "[\"data\"]",
 	     {"implemented:", NULL}},
-	    {"Assurer la surveillance des flux.", "", "ls-o1", "accepted", "2022-05-05",
-	     "[\"terrain\"]", {"blocked:Fonds gelés.", NULL}},
-	    {"Plaidoyer national.", "", "ls-o2", "proposed", NULL, "[]", {"obsolete:Dépassé.", NULL}},
-	    {"Registre des saisies.", "Deuxième base de DONNÉES", "ls-o1", "proposed", "2098-06-30",
-	     "[\"data\"]", {NULL}},
+	    {"Assurer la surveillance des flux.",
+	     "",
+	     "ls-o1",
+	     "accepted",
+	     "2022-05-05",
+	     "[\"terrain\"]",
+	     {"blocked:Fonds gelés.", NULL}},
+	    {"Plaidoyer national.",
+	     "",
+	     "ls-o2",
+	     "proposed",
+	     NULL,
+	     "[]",
+	     {"obsolete:Dépassé.", NULL}},
+	    {"Registre des saisies.",
+	     "Deuxième base de DONNÉES",
+	     "ls-o1",
+	     "proposed",
+	     "2098-06-30",
+	     "[\"data\"]",
+	     {NULL}},
 	};
 	mk_meeting("ls-m", "2019-01-01", NULL);
 	mk_meeting("ls-empty", "2019-01-02", NULL);
 	mk_owner("ls-o1");
 	mk_owner("ls-o2");
 	for (size_t i = 0; i < ARRAY_LEN(recs); i++) {
-		json_t *b = json_pack("{s:s, s:s, s:s, s:s}", "meeting", "ls-m", "text", recs[i].text,
-				      "details", recs[i].details, "status", recs[i].status);
-		json_object_set_new(b, "owner", recs[i].owner ? json_string(recs[i].owner)
-							      : json_null());
-		json_object_set_new(b, "due_on", recs[i].due_on ? json_string(recs[i].due_on)
-								: json_null());
+		json_t *b =
+		    json_pack("{s:s, s:s, s:s, s:s}", "meeting", "ls-m", "text", recs[i].text,
+			      "details", recs[i].details, "status", recs[i].status);
+		json_object_set_new(b, "owner",
+				    recs[i].owner ? json_string(recs[i].owner) : json_null());
+		json_object_set_new(b, "due_on",
+				    recs[i].due_on ? json_string(recs[i].due_on) : json_null());
 		json_object_set_new(b, "tags", json_loads(recs[i].tags, 0, NULL));
 		char *body = jdump(b);
 		json_t *rec = mk_rec(body);
@@ -145,8 +182,8 @@ START_TEST(list_every_filter)
 		free(got);
 	}
 	/* The items are full recommendations, overdue ones with days_overdue. */
-	json_t *page = hcall(at.viewer, "GET", "/v1/recommendations?meeting=ls-m&overdue=true",
-			     NULL, 200);
+	json_t *page =
+	    hcall(at.viewer, "GET", "/v1/recommendations?meeting=ls-m&overdue=true", NULL, 200);
 	json_t *first = json_array_get(json_object_get(page, "items"), 0);
 	ck_assert(json_is_true(json_object_get(first, "overdue")));
 	ck_assert_int_gt(JINT(first, "days_overdue"), 300);
@@ -208,8 +245,8 @@ static void import_many(const char *meeting, int n)
 	}
 	char *body = jdump(a);
 	char *path = xasprintf("/v1/meetings/%s/import", meeting);
-	struct http_response *r = hreq(at.secretariat, "POST", path, "application/json", body,
-				       NULL);
+	struct http_response *r =
+	    hreq(at.secretariat, "POST", path, "application/json", body, NULL);
 	ck_assert_msg(r->status == 201, "import: %d %s", r->status, r->body);
 	http_response_free(r);
 	free(path);
@@ -241,7 +278,8 @@ static char *walk_ids(const char *query, int limit, void (*between)(void))
 		char *path;
 		if (after != NULL) {
 			char *enc = urlenc(after);
-			path = xasprintf("/v1/recommendations?%s&limit=%d&after=%s", query, limit, enc);
+			path = xasprintf("/v1/recommendations?%s&limit=%d&after=%s", query, limit,
+					 enc);
 			free(enc);
 		} else {
 			path = xasprintf("/v1/recommendations?%s&limit=%d", query, limit);
@@ -250,7 +288,7 @@ static char *walk_ids(const char *query, int limit, void (*between)(void))
 		json_t *items = json_object_get(page, "items");
 		size_t i;
 		json_t *it;
-		json_array_foreach(items, i, it) {
+		json_array_foreach (items, i, it) {
 			long long id = JINT(it, "id");
 			for (size_t k = 0; k < nseen; k++)
 				ck_assert_msg(seen[k] != id, "%s: id %lld twice", query, id);
@@ -279,8 +317,9 @@ START_TEST(list_keyset_paging)
 {
 	mk_meeting("pg-m", "2019-02-01", NULL);
 	import_many("pg-m", 23);
-	const char *by_id = "SELECT string_agg(r.id::text, ',' ORDER BY r.id) FROM recommendations r"
-			    " JOIN meetings m ON m.id = r.meeting_id WHERE m.code = 'pg-m'";
+	const char *by_id =
+	    "SELECT string_agg(r.id::text, ',' ORDER BY r.id) FROM recommendations r"
+	    " JOIN meetings m ON m.id = r.meeting_id WHERE m.code = 'pg-m'";
 	const char *by_due = "SELECT string_agg(r.id::text, ',' ORDER BY r.due_on, r.id)"
 			     " FROM recommendations r JOIN meetings m ON m.id = r.meeting_id"
 			     " WHERE m.code = 'pg-m' AND r.due_on > '2000-01-01'";
@@ -334,14 +373,14 @@ END_TEST
 
 /* POST body to /v1/meetings/meeting/import[?query] as ctype; returns the answer checked
  * against expect. */
-static json_t *import(const char *meeting, const char *query, const char *ctype,
-		      const char *body, int expect)
+static json_t *import(const char *meeting, const char *query, const char *ctype, const char *body,
+		      int expect)
 {
 	char *path = xasprintf("/v1/meetings/%s/import%s%s", meeting, query != NULL ? "?" : "",
 			       query != NULL ? query : "");
 	struct http_response *r = hreq(at.secretariat, "POST", path, ctype, body, NULL);
-	ck_assert_msg(r->status == expect, "import into %s (%s): %d %s", meeting, ctype,
-		      r->status, r->body);
+	ck_assert_msg(r->status == expect, "import into %s (%s): %d %s", meeting, ctype, r->status,
+		      r->body);
 	json_t *j = http_json(r);
 	ck_assert_msg(j != NULL, "import answer is not JSON: %s", r->body);
 	http_response_free(r);
@@ -362,7 +401,7 @@ START_TEST(import_minutes_exact_counts_and_dry_run)
 		const char *file;
 		size_t n;
 	} files[] = {
-	    {"minutes/bamako-2019.txt", 8},	     {"minutes/eu-ca-2023.txt", 7},
+	    {"minutes/bamako-2019.txt", 8},         {"minutes/eu-ca-2023.txt", 7},
 	    {"minutes/benelux-postal-2024.txt", 6}, {"minutes/cosi-clasi-2024.txt", 6},
 	    {"minutes/eu-ca-ct-2015.txt", 6},
 	};
@@ -420,7 +459,7 @@ END_TEST
 
 START_TEST(import_defaults_numbering_and_csv_json)
 {
-	static const char *const owners[] = {"ocrtis", "ocs-mali", "minusma", "unodc",
+	static const char *const owners[] = {"ocrtis",   "ocs-mali", "minusma", "unodc",
 					     "interpol", "cosi",     "clasi",   "europol"};
 	for (size_t i = 0; i < ARRAY_LEN(owners); i++)
 		ensure_owner(owners[i]);
@@ -439,7 +478,7 @@ START_TEST(import_defaults_numbering_and_csv_json)
 	ck_assert_str_eq(JSTR(json_array_get(items, 7), "ref"), "ic-txt/9");
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it) {
+	json_array_foreach (items, i, it) {
 		ck_assert_str_eq(JSTR(it, "owner"), "ocrtis");
 		ck_assert_str_eq(JSTR(it, "due_on"), "2027-06-30");
 	}
@@ -516,9 +555,8 @@ START_TEST(import_refusals_create_nothing)
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		char *data = read_data(bad[i].file, NULL);
 		json_t *p = import("ir-m", NULL, bad[i].ctype, data, 422);
-		ck_assert_msg(problem_names(p, bad[i].field), "%s: %s not named in %s",
-			      bad[i].file, bad[i].field,
-			      json_dumps(json_object_get(p, "errors"), 0));
+		ck_assert_msg(problem_names(p, bad[i].field), "%s: %s not named in %s", bad[i].file,
+			      bad[i].field, json_dumps(json_object_get(p, "errors"), 0));
 		json_decref(p);
 		free(data);
 	}
@@ -556,8 +594,8 @@ START_TEST(import_refusals_create_nothing)
 	p = import("ir-m", NULL, "text/html", text, 415);
 	json_decref(p);
 	char *utf8 = read_data("minutes/bad-utf8.txt", NULL);
-	struct http_response *r = hreq(at.secretariat, "POST", "/v1/meetings/ir-m/import",
-				       "text/plain", utf8, NULL);
+	struct http_response *r =
+	    hreq(at.secretariat, "POST", "/v1/meetings/ir-m/import", "text/plain", utf8, NULL);
 	ck_assert_msg(r->status == 400 || r->status == 422, "invalid UTF-8: %d %s", r->status,
 		      r->body);
 	http_response_free(r);

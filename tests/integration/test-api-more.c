@@ -21,7 +21,7 @@ static json_t *find_by(json_t *array, const char *key, const char *value)
 	size_t i;
 	json_t *it;
 
-	json_array_foreach(array, i, it) {
+	json_array_foreach (array, i, it) {
 		const char *v = json_string_value(json_object_get(it, key));
 		if (v != NULL && strcmp(v, value) == 0)
 			return it;
@@ -49,14 +49,14 @@ static void make_report_fixture(void)
 	mk_meeting("ro-other", "2019-05-02", NULL);
 	mk_owner("ro-a");
 	mk_owner("ro-b");
-	mk_rec_id("ro-m", "ro-a", "2025-12-01");    /* ro-m/1: 40 days on 2026-01-10 */
-	mk_rec_id("ro-m", "ro-b", "2025-06-01");    /* ro-m/2: 223 days */
-	mk_rec_id("ro-m", NULL, "2025-12-31");      /* ro-m/3: 10 days, unowned */
-	mk_rec_id("ro-m", "ro-a", "2026-06-01");    /* ro-m/4: not yet */
+	mk_rec_id("ro-m", "ro-a", "2025-12-01"); /* ro-m/1: 40 days on 2026-01-10 */
+	mk_rec_id("ro-m", "ro-b", "2025-06-01"); /* ro-m/2: 223 days */
+	mk_rec_id("ro-m", NULL, "2025-12-31");   /* ro-m/3: 10 days, unowned */
+	mk_rec_id("ro-m", "ro-a", "2026-06-01"); /* ro-m/4: not yet */
 	long long closed = mk_rec_id("ro-m", "ro-b", "2025-01-01"); /* ro-m/5: closed */
 	char *path = xasprintf("/v1/recommendations/%lld/transitions", closed);
-	json_decref(hcall(at.secretariat, "POST", path, "{\"to\":\"obsolete\",\"comment\":\"x\"}",
-			  200));
+	json_decref(
+	    hcall(at.secretariat, "POST", path, "{\"to\":\"obsolete\",\"comment\":\"x\"}", 200));
 	free(path);
 	mk_rec_id("ro-other", "ro-a", "2025-12-01"); /* ro-other/1 */
 }
@@ -64,8 +64,8 @@ static void make_report_fixture(void)
 START_TEST(report_overdue_json_text_csv)
 {
 	make_report_fixture();
-	json_t *j = hcall(at.viewer, "GET", "/v1/reports/overdue?as_of=2026-01-10&meeting=ro-m",
-			  NULL, 200);
+	json_t *j =
+	    hcall(at.viewer, "GET", "/v1/reports/overdue?as_of=2026-01-10&meeting=ro-m", NULL, 200);
 	ck_assert_str_eq(JSTR(j, "as_of"), "2026-01-10");
 	ck_assert_str_eq(JSTR(j, "timezone"), "Europe/Brussels");
 	ck_assert_int_eq(JINT(j, "total"), 3);
@@ -74,12 +74,12 @@ START_TEST(report_overdue_json_text_csv)
 	json_t *a = json_array_get(owners, 0);
 	ck_assert_str_eq(JSTR(json_object_get(a, "owner"), "handle"), "ro-a");
 	json_t *item = json_array_get(
-		json_object_get(json_array_get(json_object_get(a, "meetings"), 0), "items"), 0);
+	    json_object_get(json_array_get(json_object_get(a, "meetings"), 0), "items"), 0);
 	ck_assert_str_eq(JSTR(item, "ref"), "ro-m/1");
 	ck_assert_int_eq(JINT(item, "days_overdue"), 40);
 	json_t *b = json_array_get(owners, 1);
 	item = json_array_get(
-		json_object_get(json_array_get(json_object_get(b, "meetings"), 0), "items"), 0);
+	    json_object_get(json_array_get(json_object_get(b, "meetings"), 0), "items"), 0);
 	ck_assert_str_eq(JSTR(item, "ref"), "ro-m/2");
 	ck_assert_int_eq(JINT(item, "days_overdue"), 223);
 	json_t *unowned = json_object_get(j, "unowned");
@@ -88,8 +88,7 @@ START_TEST(report_overdue_json_text_csv)
 	json_decref(j);
 
 	/* as_of moves the line; owner narrows (across meetings). */
-	j = hcall(at.viewer, "GET", "/v1/reports/overdue?as_of=2025-07-01&meeting=ro-m", NULL,
-		  200);
+	j = hcall(at.viewer, "GET", "/v1/reports/overdue?as_of=2025-07-01&meeting=ro-m", NULL, 200);
 	ck_assert_int_eq(JINT(j, "total"), 1);
 	json_decref(j);
 	j = hcall(at.viewer, "GET", "/v1/reports/overdue?as_of=2026-01-10&owner=ro-a", NULL, 200);
@@ -109,13 +108,13 @@ START_TEST(report_overdue_json_text_csv)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(text_ways); i++) {
 		struct http_response *r =
-			hreq(at.viewer, "GET", text_ways[i][0], NULL, NULL, text_ways[i][1]);
+		    hreq(at.viewer, "GET", text_ways[i][0], NULL, NULL, text_ways[i][1]);
 		ck_assert_int_eq(r->status, 200);
 		char *ct = http_header(r, "Content-Type");
 		ck_assert_msg(ct != NULL && strncmp(ct, "text/plain", 10) == 0, "type %s", ct);
 		ck_assert_msg(strstr(r->body, "ro-m/1") && strstr(r->body, "ro-m/2") &&
-				      strstr(r->body, "ro-m/3") && !strstr(r->body, "ro-m/4") &&
-				      !strstr(r->body, "ro-m/5"),
+				  strstr(r->body, "ro-m/3") && !strstr(r->body, "ro-m/4") &&
+				  !strstr(r->body, "ro-m/5"),
 			      "text report:\n%s", r->body);
 		ck_assert_ptr_nonnull(strstr(r->body, "223"));
 		free(ct);
@@ -129,7 +128,7 @@ START_TEST(report_overdue_json_text_csv)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(csv_ways); i++) {
 		struct http_response *r =
-			hreq(at.viewer, "GET", csv_ways[i][0], NULL, NULL, csv_ways[i][1]);
+		    hreq(at.viewer, "GET", csv_ways[i][0], NULL, NULL, csv_ways[i][1]);
 		ck_assert_int_eq(r->status, 200);
 		char *ct = http_header(r, "Content-Type");
 		ck_assert_msg(ct != NULL && strncmp(ct, "text/csv", 8) == 0, "type %s", ct);
@@ -144,8 +143,8 @@ START_TEST(report_overdue_json_text_csv)
 		free(ct);
 		http_response_free(r);
 	}
-	struct http_response *r = hreq(at.viewer, "GET", "/v1/reports/overdue", NULL, NULL,
-				       "Accept: image/png\r\n");
+	struct http_response *r =
+	    hreq(at.viewer, "GET", "/v1/reports/overdue", NULL, NULL, "Accept: image/png\r\n");
 	ck_assert_int_eq(r->status, 406);
 	http_response_free(r);
 	json_t *p = hcall(at.viewer, "GET", "/v1/reports/overdue?format=xml", NULL, 422);
@@ -195,7 +194,7 @@ START_TEST(report_summary_counts)
 	json_decref(j);
 
 	struct http_response *r =
-		hreq(at.viewer, "GET", "/v1/reports/summary?format=csv", NULL, NULL, NULL);
+	    hreq(at.viewer, "GET", "/v1/reports/summary?format=csv", NULL, NULL, NULL);
 	ck_assert_int_eq(r->status, 200);
 	ck_assert_ptr_nonnull(strstr(r->body, "su-m"));
 	http_response_free(r);
@@ -212,10 +211,10 @@ START_TEST(report_brief_of_a_series)
 	mk_meeting("rb-2", "2024-01-10", "rb-series");
 	mk_meeting("rb-3", "2025-01-10", "rb-series");
 	mk_meeting("rb-alone", "2024-01-10", NULL);
-	mk_rec_id("rb-1", NULL, NULL);                 /* rb-1/1 open */
+	mk_rec_id("rb-1", NULL, NULL);                    /* rb-1/1 open */
 	long long closed = mk_rec_id("rb-1", NULL, NULL); /* rb-1/2 implemented */
-	mk_rec_id("rb-2", NULL, NULL);                 /* rb-2/1 open */
-	mk_rec_id("rb-3", NULL, NULL);                 /* rb-3/1: not earlier */
+	mk_rec_id("rb-2", NULL, NULL);                    /* rb-2/1 open */
+	mk_rec_id("rb-3", NULL, NULL);                    /* rb-3/1: not earlier */
 	char *path = xasprintf("/v1/recommendations/%lld/transitions", closed);
 	json_decref(hcall(at.secretariat, "POST", path, "{\"to\":\"accepted\"}", 200));
 	json_decref(hcall(at.secretariat, "POST", path, "{\"to\":\"implemented\"}", 200));
@@ -246,9 +245,8 @@ START_TEST(report_brief_of_a_series)
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "open")), 0);
 	json_decref(j);
 
-	struct http_response *r =
-		hreq(at.viewer, "GET", "/v1/reports/brief?meeting=rb-3", NULL, NULL,
-		     "Accept: text/plain\r\n");
+	struct http_response *r = hreq(at.viewer, "GET", "/v1/reports/brief?meeting=rb-3", NULL,
+				       NULL, "Accept: text/plain\r\n");
 	ck_assert_int_eq(r->status, 200);
 	ck_assert_ptr_nonnull(strstr(r->body, "rb-1/1"));
 	http_response_free(r);
@@ -391,13 +389,14 @@ START_TEST(every_bad_field_is_named)
 	char *rpath = xasprintf("/v1/recommendations/%lld", id);
 	char *before = state_digest();
 
-	json_t *p = hcall(at.secretariat, "POST", "/v1/recommendations",
-			  "{\"meeting\":\"vf-m\",\"text\":5,\"colour\":\"red\",\"priority\":\"urgent\","
-			  "\"due_on\":\"2019-02-30\",\"tags\":\"x\",\"owner\":\"Not A Slug\","
-			  "\"supporting\":[1],\"status\":\"implemented\",\"details\":[]}",
-			  422);
-	static const char *const fields[] = {"text",  "colour",	    "priority", "due_on", "tags",
-					     "owner", "supporting", "status",	"details"};
+	json_t *p =
+	    hcall(at.secretariat, "POST", "/v1/recommendations",
+		  "{\"meeting\":\"vf-m\",\"text\":5,\"colour\":\"red\",\"priority\":\"urgent\","
+		  "\"due_on\":\"2019-02-30\",\"tags\":\"x\",\"owner\":\"Not A Slug\","
+		  "\"supporting\":[1],\"status\":\"implemented\",\"details\":[]}",
+		  422);
+	static const char *const fields[] = {"text",  "colour",     "priority", "due_on", "tags",
+					     "owner", "supporting", "status",   "details"};
 	for (size_t i = 0; i < ARRAY_LEN(fields); i++)
 		ck_assert_msg(problem_names(p, fields[i]), "%s not named: %s", fields[i],
 			      json_dumps(json_object_get(p, "errors"), 0));
@@ -405,7 +404,8 @@ START_TEST(every_bad_field_is_named)
 	json_decref(p);
 
 	p = hcall(at.secretariat, "PATCH", rpath,
-		  "{\"meeting\":\"other\",\"status\":\"accepted\",\"version\":3,\"due_on\":\"31/12/2030\","
+		  "{\"meeting\":\"other\",\"status\":\"accepted\",\"version\":3,\"due_on\":\"31/12/"
+		  "2030\","
 		  "\"text\":\"\"}",
 		  422);
 	static const char *const pfields[] = {"meeting", "status", "version", "due_on", "text"};
@@ -417,7 +417,7 @@ START_TEST(every_bad_field_is_named)
 		  "{\"handle\":\"-bad\",\"name\":\"\",\"email\":\"no at sign\",\"locale\":\"de\","
 		  "\"active\":\"yes\",\"extra\":null}",
 		  422);
-	static const char *const ofields[] = {"handle", "name",	 "email",
+	static const char *const ofields[] = {"handle", "name",   "email",
 					      "locale", "active", "extra"};
 	for (size_t i = 0; i < ARRAY_LEN(ofields); i++)
 		ck_assert_msg(problem_names(p, ofields[i]), "owner: %s not named", ofields[i]);
@@ -427,8 +427,9 @@ START_TEST(every_bad_field_is_named)
 	json_decref(p);
 
 	/* Impossible dates, wherever a date goes. */
-	static const char *const dates[] = {"2019-02-30", "2019-13-01", "2021-02-29", "2019-1-1",
-					    "2019-04-31", "0000-01-01", "2019-02-28T00:00"};
+	static const char *const dates[] = {"2019-02-30",      "2019-13-01", "2021-02-29",
+					    "2019-1-1",        "2019-04-31", "0000-01-01",
+					    "2019-02-28T00:00"};
 	for (size_t i = 0; i < ARRAY_LEN(dates); i++) {
 		char *b = xasprintf("{\"due_on\":\"%s\"}", dates[i]);
 		p = hcall(at.secretariat, "PATCH", rpath, b, 422);

@@ -21,13 +21,14 @@ START_TEST(rec_create_every_field_and_read_by_id_and_ref)
 	mk_owner("rc-lead");
 	mk_owner("rc-sup1");
 	mk_owner("rc-sup2");
-	const char *body = "{\"meeting\":\"rc-2019\",\"text\":\"Mettre en place une base de données"
-			   " régionale partagée sur les saisies.\",\"details\":\"Hébergée par l’OCS."
-			   "\\nSix pays.\",\"owner\":\"rc-lead\",\"supporting\":[\"rc-sup2\","
-			   "\"rc-sup1\"],\"status\":\"accepted\",\"priority\":\"high\","
-			   "\"due_on\":\"2099-03-31\",\"tags\":[\"data\",\"coopération\"]}";
-	struct http_response *r = hreq(at.secretariat, "POST", "/v1/recommendations", NULL, body,
-				       NULL);
+	const char *body =
+	    "{\"meeting\":\"rc-2019\",\"text\":\"Mettre en place une base de données"
+	    " régionale partagée sur les saisies.\",\"details\":\"Hébergée par l’OCS."
+	    "\\nSix pays.\",\"owner\":\"rc-lead\",\"supporting\":[\"rc-sup2\","
+	    "\"rc-sup1\"],\"status\":\"accepted\",\"priority\":\"high\","
+	    "\"due_on\":\"2099-03-31\",\"tags\":[\"data\",\"coopération\"]}";
+	struct http_response *r =
+	    hreq(at.secretariat, "POST", "/v1/recommendations", NULL, body, NULL);
 	ck_assert_msg(r->status == 201, "create: %d %s", r->status, r->body);
 	json_t *rec = http_json(r);
 	long long id = JINT(rec, "id");
@@ -72,8 +73,9 @@ START_TEST(rec_create_every_field_and_read_by_id_and_ref)
 		ck_assert_msg(etag != NULL && strcmp(etag, "\"1\"") == 0, "%s ETag %s", path,
 			      etag ? etag : "-");
 		json_t *g = http_json(r);
-		ck_assert_msg(json_equal(g, rec), "GET %s differs from the creation answer:\n%s\n%s",
-			      path, r->body, created);
+		ck_assert_msg(json_equal(g, rec),
+			      "GET %s differs from the creation answer:\n%s\n%s", path, r->body,
+			      created);
 		json_decref(g);
 		free(etag);
 		http_response_free(r);
@@ -162,8 +164,8 @@ START_TEST(rec_patch_each_field)
 	/* Nothing changes: no new version, no history. */
 	long long events = dbnum("SELECT count(*) FROM history WHERE rec_id = %lld", id);
 	char *path = xasprintf("/v1/recommendations/%lld", id);
-	json_t *same = hcall(at.secretariat, "PATCH", path, "{\"text\":\"New text\",\"owner\":null}",
-			     200);
+	json_t *same =
+	    hcall(at.secretariat, "PATCH", path, "{\"text\":\"New text\",\"owner\":null}", 200);
 	ck_assert_int_eq(JINT(same, "version"), 10);
 	json_decref(same);
 	ck_assert_int_eq(dbnum("SELECT count(*) FROM history WHERE rec_id = %lld", id), events);
@@ -188,8 +190,8 @@ START_TEST(rec_if_match)
 	char *tpath = xasprintf("/v1/recommendations/%lld/transitions", id);
 	char *cpath = xasprintf("/v1/recommendations/%lld/comments", id);
 
-	json_t *rec = hcallh(at.secretariat, "PATCH", path, "{\"text\":\"v2\"}",
-			     "If-Match: \"1\"\r\n", 200);
+	json_t *rec =
+	    hcallh(at.secretariat, "PATCH", path, "{\"text\":\"v2\"}", "If-Match: \"1\"\r\n", 200);
 	ck_assert_int_eq(JINT(rec, "version"), 2);
 	json_decref(rec);
 
@@ -276,9 +278,9 @@ START_TEST(rec_transitions)
 	static const struct {
 		const char *to, *comment;
 	} path[] = {
-	    {"accepted", NULL},	      {"blocked", "Budget gelé."}, {"in_progress", NULL},
+	    {"accepted", NULL},       {"blocked", "Budget gelé."}, {"in_progress", NULL},
 	    {"implemented", "Fait."}, {"in_progress", "Rouvert."}, {"obsolete", "Dépassé."},
-	    {"proposed", NULL},	      {"not_accepted", "Refusé."}, {"proposed", NULL},
+	    {"proposed", NULL},       {"not_accepted", "Refusé."}, {"proposed", NULL},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(path); i++) {
 		json_t *rec = move(id, path[i].to, path[i].comment, 200);
@@ -322,8 +324,8 @@ START_TEST(rec_comments_and_history)
 	char *cpath = xasprintf("/v1/recommendations/%lld/comments", id);
 	char *tpath = xasprintf("/v1/recommendations/%lld/transitions", id);
 
-	json_t *rec = hcall(at.secretariat, "POST", cpath, "{\"comment\":\"Relance envoyée.\"}",
-			    200);
+	json_t *rec =
+	    hcall(at.secretariat, "POST", cpath, "{\"comment\":\"Relance envoyée.\"}", 200);
 	ck_assert_int_eq(JINT(rec, "version"), 2);
 	json_decref(rec);
 	json_decref(hcall(owner_token, "POST", tpath,
@@ -363,7 +365,7 @@ START_TEST(rec_comments_and_history)
 		ck_assert_int_gt(JINT(ev, "id"), last_id);
 		last_id = JINT(ev, "id");
 		ck_assert_msg(JSTR(ev, "at") != NULL && strlen(JSTR(ev, "at")) == 20 &&
-				      JSTR(ev, "at")[19] == 'Z',
+				  JSTR(ev, "at")[19] == 'Z',
 			      "at %s", JSTR(ev, "at"));
 		if (want[i].comment != NULL)
 			ck_assert_str_eq(JSTR(ev, "comment"), want[i].comment);

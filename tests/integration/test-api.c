@@ -62,9 +62,9 @@ START_TEST(owner_create_get_patch)
 	ck_assert_str_eq(JSTR(g, "email"), "ocrtis@example.org");
 	json_decref(g);
 
-	json_t *p = hcall(at.secretariat, "PATCH", "/v1/owners/ocrtis",
-			  "{\"name\":\"OCRTIS\",\"locale\":\"en\",\"active\":false,\"email\":\"\"}",
-			  200);
+	json_t *p =
+	    hcall(at.secretariat, "PATCH", "/v1/owners/ocrtis",
+		  "{\"name\":\"OCRTIS\",\"locale\":\"en\",\"active\":false,\"email\":\"\"}", 200);
 	ck_assert_str_eq(JSTR(p, "name"), "OCRTIS");
 	ck_assert_str_eq(JSTR(p, "locale"), "en");
 	ck_assert(json_is_false(json_object_get(p, "active")));
@@ -125,7 +125,7 @@ static void walk_list(const char *path, const char *key, const char *expected_sq
 		ck_assert_int_le(json_array_size(items), 3);
 		size_t i;
 		json_t *it;
-		json_array_foreach(items, i, it) {
+		json_array_foreach (items, i, it) {
 			char *g = xasprintf("%s%s%s", got, *got != '\0' ? "," : "", JSTR(it, key));
 			free(got);
 			got = g;
@@ -150,8 +150,8 @@ static void walk_list(const char *path, const char *key, const char *expected_sq
 
 START_TEST(owner_list_pages)
 {
-	static const char *const handles[] = {"pa-7", "pa-1", "pa-5", "pa-3", "pa-2", "pa-6",
-					      "pa-4"};
+	static const char *const handles[] = {"pa-7", "pa-1", "pa-5", "pa-3",
+					      "pa-2", "pa-6", "pa-4"};
 	for (size_t i = 0; i < ARRAY_LEN(handles); i++)
 		mk_owner(handles[i]);
 	walk_list("/v1/owners", "handle",
@@ -176,12 +176,12 @@ END_TEST
 
 START_TEST(meeting_create_get_patch_counts)
 {
-	char *body = jdump(json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:[s,s], s:s, s:s}", "code", "bamako-2019", "title",
-		"Atelier régional sur la lutte contre le trafic des stupéfiants", "starts_on",
-		"2019-10-01", "ends_on", "2019-10-03", "place", "Bamako", "organisers",
-		"Office central des stupéfiants", "Ambassade de France", "notes", "Compte rendu\n« ok »",
-		"series", "sahel-drugs"));
+	char *body = jdump(
+	    json_pack("{s:s, s:s, s:s, s:s, s:s, s:[s,s], s:s, s:s}", "code", "bamako-2019",
+		      "title", "Atelier régional sur la lutte contre le trafic des stupéfiants",
+		      "starts_on", "2019-10-01", "ends_on", "2019-10-03", "place", "Bamako",
+		      "organisers", "Office central des stupéfiants", "Ambassade de France",
+		      "notes", "Compte rendu\n« ok »", "series", "sahel-drugs"));
 	struct http_response *r = hreq(at.secretariat, "POST", "/v1/meetings", NULL, body, NULL);
 	ck_assert_msg(r->status == 201, "create: %d %s", r->status, r->body);
 	char *loc = http_header(r, "Location");
@@ -225,8 +225,9 @@ START_TEST(meeting_create_get_patch_counts)
 	ck_assert_int_eq(JINT(c, "overdue"), 1);
 	json_decref(m);
 
-	json_t *p = hcall(at.secretariat, "PATCH", "/v1/meetings/bamako-2019",
-			  "{\"title\":\"Atelier de Bamako\",\"series\":null,\"organisers\":[]}", 200);
+	json_t *p =
+	    hcall(at.secretariat, "PATCH", "/v1/meetings/bamako-2019",
+		  "{\"title\":\"Atelier de Bamako\",\"series\":null,\"organisers\":[]}", 200);
 	ck_assert_str_eq(JSTR(p, "title"), "Atelier de Bamako");
 	ck_assert(json_is_null(json_object_get(p, "series")));
 	ck_assert_int_eq(json_array_size(json_object_get(p, "organisers")), 0);
@@ -249,7 +250,8 @@ START_TEST(meeting_refusals)
 	p = hcall(at.secretariat, "PATCH", "/v1/meetings/nowhere", "{\"title\":\"x\"}", 404);
 	json_decref(p);
 	p = hcall(at.secretariat, "POST", "/v1/meetings",
-		  "{\"code\":\"ref-meeting\",\"title\":\"again\",\"starts_on\":\"2024-01-01\"}", 409);
+		  "{\"code\":\"ref-meeting\",\"title\":\"again\",\"starts_on\":\"2024-01-01\"}",
+		  409);
 	ck_assert_str_eq(JSTR(p, "code"), "duplicate");
 	json_decref(p);
 	p = hcall(at.secretariat, "POST", "/v1/meetings",
@@ -315,7 +317,8 @@ START_TEST(stored_text_comes_back_byte_for_byte)
 		char handle[32];
 		snprintf(handle, sizeof handle, "tx-owner-%zu", i);
 		if (one_line) {
-			char *ob = jdump(json_pack("{s:s, s:s}", "handle", handle, "name", tricky[i]));
+			char *ob =
+			    jdump(json_pack("{s:s, s:s}", "handle", handle, "name", tricky[i]));
 			json_t *o = hcall(at.secretariat, "POST", "/v1/owners", ob, 201);
 			ck_assert_str_eq(JSTR(o, "name"), tricky[i]);
 			json_decref(o);
@@ -345,13 +348,14 @@ START_TEST(stored_text_comes_back_byte_for_byte)
 		ck_assert_str_eq(JSTR(rec, "details"), tricky[i]);
 		if (tag)
 			ck_assert_str_eq(
-				json_string_value(json_array_get(json_object_get(rec, "tags"), 0)),
-				tricky[i]);
+			    json_string_value(json_array_get(json_object_get(rec, "tags"), 0)),
+			    tricky[i]);
 		json_decref(rec);
 
 		/* The database holds the very bytes; the comment and history too. */
 		char *stored = dbval("SELECT encode(convert_to(text, 'UTF8'), 'hex')"
-				     " FROM recommendations WHERE id = %lld", id);
+				     " FROM recommendations WHERE id = %lld",
+				     id);
 		char *hex = xmalloc(strlen(tricky[i]) * 2 + 1);
 		for (size_t k = 0; tricky[i][k] != '\0'; k++)
 			sprintf(hex + 2 * k, "%02x", (unsigned char)tricky[i][k]);
@@ -393,8 +397,7 @@ static Suite *api_suite(void)
 		const TTest *tests[8];
 	} groups[] = {
 	    {"owners", {owner_create_get_patch, owner_missing_and_duplicate, owner_list_pages}},
-	    {"meetings",
-	     {meeting_create_get_patch_counts, meeting_refusals, meeting_list_pages}},
+	    {"meetings", {meeting_create_get_patch_counts, meeting_refusals, meeting_list_pages}},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
 		TCase *tc = tcase_create(groups[i].name);
@@ -424,4 +427,3 @@ int main(void)
 	apitest_stop();
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
-

@@ -40,30 +40,40 @@ static Suite *client_suite(void);
 
 static char *conf_for(const char *conninfo)
 {
-	return xasprintf("[server]\nlisten = 127.0.0.1:%%PORT%%\n"
-			 "[database]\nurl = %s\ndata_dir = %%DIR%%/d\n"
-			 "[schedule]\ntimezone = Europe/Brussels\nreport_to = secretariat@example.org\n"
-			 "[hook]\ncommand = /bin/true\n"
-			 "[log]\nlevel = warn\n",
-			 conninfo);
+	return xasprintf(
+	    "[server]\nlisten = 127.0.0.1:%%PORT%%\n"
+	    "[database]\nurl = %s\ndata_dir = %%DIR%%/d\n"
+	    "[schedule]\ntimezone = Europe/Brussels\nreport_to = secretariat@example.org\n"
+	    "[hook]\ncommand = /bin/true\n"
+	    "[log]\nlevel = warn\n",
+	    conninfo);
 }
 
 /* Add owner handle and meeting code (no output checks): the setup of several tests. */
 static void make_owner(const char *handle)
 {
-	struct run r = suivi_run(secretariat_token, NULL, "owner", "add", handle, "--name",
-				 "Office central pour la répression du trafic illicite des stupéfiants",
-				 "--locale", "fr", "--email", "ocrtis@example.org", NULL);
+	struct run r =
+	    suivi_run(secretariat_token, NULL, "owner", "add", handle, "--name",
+		      "Office central pour la répression du trafic illicite des stupéfiants",
+		      "--locale", "fr", "--email", "ocrtis@example.org", NULL);
 	expect(&r, 0);
 	run_free(&r);
 }
 
 static void make_meeting(const char *code, const char *date, const char *series)
 {
-	const char *argv[] = {"meeting", "add", code, "--title",
+	const char *argv[] = {"meeting",
+			      "add",
+			      code,
+			      "--title",
 			      "Atelier régional sur la lutte contre le trafic des stupéfiants",
-			      "--date", date, "--place", "Bamako", series != NULL ? "--series" : NULL,
-			      series, NULL};
+			      "--date",
+			      date,
+			      "--place",
+			      "Bamako",
+			      series != NULL ? "--series" : NULL,
+			      series,
+			      NULL};
 	struct run r = suivi_runv(secretariat_token, url, NULL, argv);
 	expect(&r, 0);
 	run_free(&r);
@@ -72,9 +82,9 @@ static void make_meeting(const char *code, const char *date, const char *series)
 START_TEST(help_version_usage)
 {
 	static const char *const commands[] = {
-		"owner",  "meeting", "add",	"import",  "list",   "show",	       "history",
-		"status", "assign",  "due",	"comment", "edit",   "overdue",	       "report",
-		"remind", "notifications", "token",
+	    "owner",   "meeting", "add",    "import",        "list",    "show",
+	    "history", "status",  "assign", "due",           "comment", "edit",
+	    "overdue", "report",  "remind", "notifications", "token",
 	};
 	struct run r = suivi_run(NULL, NULL, "--help", NULL);
 	expect(&r, 0);
@@ -98,26 +108,27 @@ START_TEST(help_version_usage)
 
 	/* Usage errors: exit 2, nothing sent (the URL has no server behind it). */
 	static const char *const bad[][6] = {
-		{"frobnicate", NULL},
-		{"--bogus", "list", NULL},
-		{"list", "--bogus", NULL},
-		{"add", "bamako-2019", NULL},
-		{"status", "bamako-2019/1", NULL},
-		{"status", "bamako-2019/1", "blocked", "-m", NULL},
-		{"due", "bamako-2019/1", "2019-02-30", NULL},
-		{"due", "bamako-2019/1", "+3x", NULL},
-		{"add", "m", "text", "--due", "2023-02-29", NULL},
-		{"list", "--due-before", "demain", NULL},
-		{"show", "../tokens", NULL},
-		{"import", "m", "/nonexistent/minutes.txt", NULL},
-		{"report", "weekly", NULL},
-		{"report", "brief", NULL},
-		{"token", "revoke", "abc", NULL},
-		{"edit", "bamako-2019/1", NULL},
+	    {"frobnicate", NULL},
+	    {"--bogus", "list", NULL},
+	    {"list", "--bogus", NULL},
+	    {"add", "bamako-2019", NULL},
+	    {"status", "bamako-2019/1", NULL},
+	    {"status", "bamako-2019/1", "blocked", "-m", NULL},
+	    {"due", "bamako-2019/1", "2019-02-30", NULL},
+	    {"due", "bamako-2019/1", "+3x", NULL},
+	    {"add", "m", "text", "--due", "2023-02-29", NULL},
+	    {"list", "--due-before", "demain", NULL},
+	    {"show", "../tokens", NULL},
+	    {"import", "m", "/nonexistent/minutes.txt", NULL},
+	    {"report", "weekly", NULL},
+	    {"report", "brief", NULL},
+	    {"token", "revoke", "abc", NULL},
+	    {"edit", "bamako-2019/1", NULL},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct run b = suivi_runv("t", "http://127.0.0.1:9", NULL, bad[i]);
-		ck_assert_msg(b.code == 2, "%s %s: exit %d, %s", bad[i][0], bad[i][1], b.code, b.err);
+		ck_assert_msg(b.code == 2, "%s %s: exit %d, %s", bad[i][0], bad[i][1], b.code,
+			      b.err);
 		ck_assert_ptr_null(strstr(b.err, "cannot reach"));
 		run_free(&b);
 	}
@@ -224,8 +235,8 @@ START_TEST(recommendation_lifecycle)
 	make_meeting("lc-2019", "2019-10-01", NULL);
 	struct run r = suivi_run(secretariat_token, NULL, "add", "lc-2019",
 				 "Mettre en place une base de données régionale partagée",
-				 "--owner", "lc-ocrtis", "--due", "+3m", "--tag", "data", "--support",
-				 "lc-unodc", "--priority", "high", NULL);
+				 "--owner", "lc-ocrtis", "--due", "+3m", "--tag", "data",
+				 "--support", "lc-unodc", "--priority", "high", NULL);
 	expect(&r, 0);
 	ck_assert_str_eq(r.out, "lc-2019/1\n");
 	run_free(&r);
@@ -261,10 +272,10 @@ START_TEST(recommendation_lifecycle)
 	/* Refused transition: exit 1, the detail and the statuses allowed from here. */
 	r = suivi_run(secretariat_token, NULL, "status", "lc-2019/1", "proposed", NULL);
 	expect(&r, 1);
-	ck_assert_msg(strncmp(r.err,
-			      "suivi: cannot move lc-2019/1 from accepted to proposed: allowed: ",
-			      65) == 0,
-		      "%s", r.err);
+	ck_assert_msg(
+	    strncmp(r.err,
+		    "suivi: cannot move lc-2019/1 from accepted to proposed: allowed: ", 65) == 0,
+	    "%s", r.err);
 	ck_assert_ptr_nonnull(strstr(r.err, "in_progress"));
 	ck_assert_ptr_nonnull(strstr(r.err, "implemented"));
 	ck_assert_int_eq(count_lines(r.err), 1);
@@ -374,8 +385,7 @@ START_TEST(list_filters_and_pages)
 	json_decref(j);
 	run_free(&r);
 	r = suivi_run(viewer_token, NULL, "--json", "list", "--meeting", "ls-2020", "--search",
-		      "numéro", "--open", "--owner", "ls-owner", "--due-after", "2021-01-01",
-		      NULL);
+		      "numéro", "--open", "--owner", "ls-owner", "--due-after", "2021-01-01", NULL);
 	expect(&r, 0);
 	j = parse_json(&r);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "items")), 3);
@@ -390,13 +400,13 @@ END_TEST
 START_TEST(import_stdin_and_files)
 {
 	static const char minutes[] =
-		"Réunion EU ACT II – CADAP 7\n"
-		"Bruxelles, 11 décembre 2023\n\n"
-		"Les participants ont demandé aux projets :\n\n"
-		"– Renforcer la coopération afin de mettre en place des stratégies équilibrées\n"
-		"  et intégrées dans le domaine de la lutte contre la drogue ;\n"
-		"– Partager les bonnes pratiques sur les conséquences de la consommation ;\n"
-		"• Drogues de synthèse : cartographier les laboratoires et les routes.\n";
+	    "Réunion EU ACT II – CADAP 7\n"
+	    "Bruxelles, 11 décembre 2023\n\n"
+	    "Les participants ont demandé aux projets :\n\n"
+	    "– Renforcer la coopération afin de mettre en place des stratégies équilibrées\n"
+	    "  et intégrées dans le domaine de la lutte contre la drogue ;\n"
+	    "– Partager les bonnes pratiques sur les conséquences de la consommation ;\n"
+	    "• Drogues de synthèse : cartographier les laboratoires et les routes.\n";
 	make_owner("im-cadap");
 	make_meeting("im-2023", "2023-12-11", NULL);
 
@@ -470,9 +480,9 @@ START_TEST(reports_and_overdue)
 	make_owner("rp-owner");
 	make_meeting("rp-2023", "2023-12-11", "rp-series");
 	make_meeting("rp-2024", "2024-12-05", "rp-series");
-	struct run r = suivi_run(secretariat_token, NULL, "add", "rp-2023",
-				 "Cartographier les laboratoires", "--owner", "rp-owner", "--due",
-				 "2024-03-31", NULL);
+	struct run r =
+	    suivi_run(secretariat_token, NULL, "add", "rp-2023", "Cartographier les laboratoires",
+		      "--owner", "rp-owner", "--due", "2024-03-31", NULL);
 	expect(&r, 0);
 	run_free(&r);
 
@@ -552,8 +562,8 @@ END_TEST
 
 START_TEST(tokens)
 {
-	struct run r = suivi_run(admin_token, NULL, "token", "create", "tk-viewer", "--role",
-				 "viewer", NULL);
+	struct run r =
+	    suivi_run(admin_token, NULL, "token", "create", "tk-viewer", "--role", "viewer", NULL);
 	expect(&r, 0);
 	/* The token alone on the last line. */
 	char *last = strrchr(r.out, '\n');
@@ -573,7 +583,7 @@ START_TEST(tokens)
 	json_int_t id = 0;
 	size_t i;
 	json_t *t;
-	json_array_foreach(json_object_get(j, "items"), i, t) {
+	json_array_foreach (json_object_get(j, "items"), i, t) {
 		if (strcmp(json_string_value(json_object_get(t, "name")), "tk-viewer") == 0)
 			id = json_integer_value(json_object_get(t, "id"));
 	}
@@ -682,8 +692,8 @@ int main(void)
 	url = xasprintf("http://127.0.0.1:%d", suivid_port(daemon_proc));
 	client_run_init(url, conf_home);
 	admin_token = suivid_make_token(daemon_proc, "it-admin", "admin", NULL);
-	secretariat_token = suivid_make_token(daemon_proc, "secretariat-bruxelles", "secretariat",
-					      NULL);
+	secretariat_token =
+	    suivid_make_token(daemon_proc, "secretariat-bruxelles", "secretariat", NULL);
 	viewer_token = suivid_make_token(daemon_proc, "it-viewer", "viewer", NULL);
 
 	SRunner *sr = srunner_create(client_suite());

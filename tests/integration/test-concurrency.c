@@ -129,7 +129,7 @@ static void writer(int k, int out)
 			break;
 		}
 		struct http_response *r =
-			http_do(at.port, "POST", path, at.secretariat, NULL, body, NULL, 30000);
+		    http_do(at.port, "POST", path, at.secretariat, NULL, body, NULL, 30000);
 		long long version = -1;
 		json_t *j = r->status == 200 ? http_json(r) : NULL;
 		if (j != NULL)
@@ -146,7 +146,8 @@ static void writer(int k, int out)
 START_TEST(parallel_writers_one_recommendation)
 {
 	mk_meeting("cc-m", "2024-01-01", NULL);
-	json_t *rec = mk_rec("{\"meeting\":\"cc-m\",\"text\":\"Contended.\",\"status\":\"accepted\"}");
+	json_t *rec =
+	    mk_rec("{\"meeting\":\"cc-m\",\"text\":\"Contended.\",\"status\":\"accepted\"}");
 	target = JINT(rec, "id");
 	json_decref(rec);
 	char *tpath = xasprintf("/v1/recommendations/%lld/transitions", target);
@@ -189,7 +190,7 @@ START_TEST(parallel_writers_one_recommendation)
 	ck_assert_int_eq((int)json_array_size(items), 2 + acked);
 	size_t i;
 	json_t *ev;
-	json_array_foreach(items, i, ev) {
+	json_array_foreach (items, i, ev) {
 		ck_assert_msg(JINT(ev, "version") == (long long)i + 1,
 			      "event %zu has version %lld: versions are not 1..K", i,
 			      JINT(ev, "version"));
@@ -250,7 +251,7 @@ static void creator(int k, int out)
 		if (items != NULL) {
 			size_t x;
 			json_t *it;
-			json_array_foreach(items, x, it)
+			json_array_foreach (items, x, it)
 				report(out, r->status, json_integer_value(json_object_get(it, "n")),
 				       tag);
 		} else {
@@ -287,7 +288,8 @@ START_TEST(two_daemons_number_one_meeting)
 		char tag[64];
 		ck_assert(sscanf(line, "%d %lld %63s", &status, &n, tag) == 3);
 		ck_assert_msg(status == 201, "%s answered %d", tag, status);
-		ck_assert_msg(n >= 1 && n <= expected, "%s got number %lld of %d", tag, n, expected);
+		ck_assert_msg(n >= 1 && n <= expected, "%s got number %lld of %d", tag, n,
+			      expected);
 		ck_assert_msg(!seen[n], "number %lld given twice (%s)", n, tag);
 		seen[n] = true;
 		created++;
@@ -306,7 +308,7 @@ START_TEST(two_daemons_number_one_meeting)
 	ck_assert_int_eq(dbnum("SELECT last_n FROM meetings WHERE code = 'cc-two'"), expected);
 	/* Both daemons still answer. */
 	struct http_response *r =
-		http_do(ports[1], "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
+	    http_do(ports[1], "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(r->status, 200);
 	http_response_free(r);
 	free(seen);

@@ -138,7 +138,7 @@ static bool health_is_200(void *arg)
 {
 	struct suivid_proc *p = arg;
 	struct http_response *r =
-		http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 1000);
+	    http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 1000);
 	bool ok = r->status == 200;
 	http_response_free(r);
 	return ok;
@@ -195,7 +195,7 @@ START_TEST(health_answers_with_version)
 	ck_assert(strstr(suivid_log(p), "event=ready") != NULL);
 
 	struct http_response *r =
-		http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
+	    http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(r->status, 200);
 	char *ct = http_header(r, "Content-Type");
 	ck_assert_ptr_nonnull(ct);
@@ -222,7 +222,7 @@ START_TEST(health_follows_database_loss_and_return)
 
 	pg_cluster_stop(own);
 	struct http_response *r =
-		http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 10000);
+	    http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 10000);
 	ck_assert_msg(r->status == 503, "health with PostgreSQL stopped: %d %s", r->status,
 		      r->body);
 	if (harness_latency_checked("503 within 2 s"))
@@ -232,15 +232,13 @@ START_TEST(health_follows_database_loss_and_return)
 	ck_assert_str_eq(json_string_value(json_object_get(j, "database")), "unavailable");
 	json_decref(j);
 	http_response_free(r);
-	ck_assert_msg(still_running(p), "suivid died when PostgreSQL stopped:\n%s",
-		      suivid_log(p));
+	ck_assert_msg(still_running(p), "suivid died when PostgreSQL stopped:\n%s", suivid_log(p));
 
 	pg_cluster_restart(own);
 	double t0 = now_ms();
 	bool back = wait_until(health_is_200, p, 5000);
 	double took = now_ms() - t0;
-	ck_assert_msg(back, "health not 200 within 5 s of PostgreSQL's return:\n%s",
-		      suivid_log(p));
+	ck_assert_msg(back, "health not 200 within 5 s of PostgreSQL's return:\n%s", suivid_log(p));
 	ck_assert_msg(took < 5000, "health back after %.0f ms", took);
 
 	suivid_stop(p);
@@ -262,7 +260,7 @@ START_TEST(sigterm_drains_inflight_request_and_exits_zero)
 	/* One pool connection, warmed up: the only backend that can wait on the lock below is
 	 * the one serving our request. */
 	struct http_response *warm =
-		http_do(suivid_port(p), "GET", "/v1/tokens", token, NULL, NULL, NULL, 5000);
+	    http_do(suivid_port(p), "GET", "/v1/tokens", token, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(warm->status, 200);
 	http_response_free(warm);
 
@@ -340,7 +338,7 @@ START_TEST(sighup_with_broken_config_keeps_serving)
 
 	ck_assert(still_running(p));
 	struct http_response *r =
-		http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
+	    http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(r->status, 200);
 	http_response_free(r);
 
@@ -362,7 +360,7 @@ START_TEST(sighup_with_valid_config_reloads)
 	filler[sizeof filler - 1] = '\0';
 	char *big = xasprintf("{\"name\":\"%s\",\"role\":\"viewer\"}", filler);
 	struct http_response *r =
-		http_do(suivid_port(p), "POST", "/v1/tokens", token, NULL, big, NULL, 5000);
+	    http_do(suivid_port(p), "POST", "/v1/tokens", token, NULL, big, NULL, 5000);
 	ck_assert_msg(r->status != 413 && r->status != 0, "before reload: %d", r->status);
 	http_response_free(r);
 
@@ -459,7 +457,7 @@ START_TEST(half_open_connections_do_not_delay_health)
 				 (ssize_t)sizeof partial - 1);
 	}
 	struct http_response *r =
-		http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
+	    http_do(suivid_port(p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(r->status, 200);
 	if (harness_latency_checked("health < 500 ms with half-open connections"))
 		ck_assert_msg(r->elapsed_ms < 500,
@@ -500,15 +498,15 @@ START_TEST(second_daemon_on_embedded_data_dir_is_refused)
 
 	ck_assert(still_running(first));
 	struct http_response *r =
-		http_do(suivid_port(first), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
+	    http_do(suivid_port(first), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(r->status, 200);
 	http_response_free(r);
 
 	suivid_stop(second);
 	suivid_kill(first, SIGTERM);
 	st = suivid_wait_exit(first, 30000);
-	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "first exit %d:\n%s",
-		      st, suivid_log(first));
+	ck_assert_msg(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "first exit %d:\n%s", st,
+		      suivid_log(first));
 	suivid_stop(first);
 	free(conf2);
 }
@@ -563,8 +561,8 @@ START_TEST(token_required_on_private_routes)
 
 	char *token = suivid_make_token(p, "admin-test", "admin", NULL);
 	r = http_do(port, "GET", "/v1/tokens", token, NULL, NULL, NULL, 5000);
-	ck_assert_msg(r->status == 200, "GET /v1/tokens with a fresh admin token: %d %s",
-		      r->status, r->body);
+	ck_assert_msg(r->status == 200, "GET /v1/tokens with a fresh admin token: %d %s", r->status,
+		      r->body);
 	json_t *j = http_json(r);
 	ck_assert_ptr_nonnull(j);
 	ck_assert(json_is_array(json_object_get(j, "items")));
@@ -588,7 +586,7 @@ START_TEST(body_over_max_body_is_413)
 	filler[sizeof filler - 1] = '\0';
 	char *big = xasprintf("{\"handle\":\"big\",\"name\":\"%s\"}", filler);
 	struct http_response *r =
-		http_do(suivid_port(p), "POST", "/v1/tokens", token, NULL, big, NULL, 5000);
+	    http_do(suivid_port(p), "POST", "/v1/tokens", token, NULL, big, NULL, 5000);
 	ck_assert_msg(r->status == 413, "a %zu-byte body with max_body 1024: %d", strlen(big),
 		      r->status);
 	http_response_free(r);
@@ -613,7 +611,7 @@ START_TEST(unknown_path_is_404_problem)
 	struct suivid_proc *p = suivid_start(conf, NULL, true);
 	char *token = suivid_make_token(p, "admin-test", "admin", NULL);
 	struct http_response *r =
-		http_do(suivid_port(p), "GET", "/v1/no-such-thing", token, NULL, NULL, NULL, 5000);
+	    http_do(suivid_port(p), "GET", "/v1/no-such-thing", token, NULL, NULL, NULL, 5000);
 	ck_assert_int_eq(r->status, 404);
 	char *ct = http_header(r, "Content-Type");
 	ck_assert_ptr_nonnull(ct);
@@ -635,8 +633,8 @@ START_TEST(wrong_method_is_405_with_allow)
 {
 	char *conf = conf_for(pg_cluster_new_database(pg), NULL);
 	struct suivid_proc *p = suivid_start(conf, NULL, true);
-	struct http_response *r = http_do(suivid_port(p), "PATCH", "/v1/health", NULL, NULL,
-					  "{}", NULL, 5000);
+	struct http_response *r =
+	    http_do(suivid_port(p), "PATCH", "/v1/health", NULL, NULL, "{}", NULL, 5000);
 	ck_assert_int_eq(r->status, 405);
 	char *allow = http_header(r, "Allow");
 	ck_assert_msg(allow != NULL && strstr(allow, "GET") != NULL, "Allow: %s",
@@ -663,10 +661,10 @@ START_TEST(unix_socket_serves_health)
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	ck_assert_uint_lt(strlen(path), sizeof sun.sun_path);
 	strcpy(sun.sun_path, path);
-	ck_assert_msg(connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0, "connect %s: %s",
-		      path, strerror(errno));
+	ck_assert_msg(connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0, "connect %s: %s", path,
+		      strerror(errno));
 	static const char req[] =
-		"GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+	    "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
 	ck_assert_int_eq(write(fd, req, sizeof req - 1), (ssize_t)sizeof req - 1);
 	char *body = NULL;
 	int status = raw_status(fd, 5000, &body);
@@ -688,19 +686,19 @@ static Suite *foundation_suite(void)
 		const char *name;
 		const TTest *tests[4];
 	} groups[] = {
-		{"health", {health_answers_with_version, health_follows_database_loss_and_return}},
-		{"signals",
-		 {sigterm_drains_inflight_request_and_exits_zero,
-		  sighup_with_broken_config_keeps_serving, sighup_with_valid_config_reloads}},
-		{"migrations", {edited_applied_migration_is_refused}},
-		{"processes",
-		 {half_open_connections_do_not_delay_health,
-		  second_daemon_on_embedded_data_dir_is_refused}},
-		{"cli", {check_config_accepts_good_and_names_bad_line}},
-		{"http",
-		 {token_required_on_private_routes, body_over_max_body_is_413,
-		  unknown_path_is_404_problem, wrong_method_is_405_with_allow}},
-		{"unix", {unix_socket_serves_health}},
+	    {"health", {health_answers_with_version, health_follows_database_loss_and_return}},
+	    {"signals",
+	     {sigterm_drains_inflight_request_and_exits_zero,
+	      sighup_with_broken_config_keeps_serving, sighup_with_valid_config_reloads}},
+	    {"migrations", {edited_applied_migration_is_refused}},
+	    {"processes",
+	     {half_open_connections_do_not_delay_health,
+	      second_daemon_on_embedded_data_dir_is_refused}},
+	    {"cli", {check_config_accepts_good_and_names_bad_line}},
+	    {"http",
+	     {token_required_on_private_routes, body_over_max_body_is_413,
+	      unknown_path_is_404_problem, wrong_method_is_405_with_allow}},
+	    {"unix", {unix_socket_serves_health}},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
 		TCase *tc = tcase_create(groups[i].name);

@@ -34,8 +34,10 @@ START_TEST(digests_and_report)
 	json_t *a = nt_run(&t, false, today, 200);
 	json_t *list = json_object_get(a, "notifications");
 	ck_assert_int_eq(json_array_size(list), 3);
-	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(
-			     json_object_get(a, "owners_without_email"), 0), "handle")), "douanes");
+	ck_assert_str_eq(
+	    json_string_value(json_object_get(
+		json_array_get(json_object_get(a, "owners_without_email"), 0), "handle")),
+	    "douanes");
 	json_decref(a);
 	ck_assert(nt_wait_sql(t.db, "SELECT count(*) FROM notifications WHERE state = 'sent'", "3",
 			      30000));
@@ -55,7 +57,8 @@ START_TEST(digests_and_report)
 	ck_assert_ptr_nonnull(strstr(body, "Bonjour Office central de répression (OCRTIS),"));
 	ck_assert_ptr_nonnull(strstr(body, "\u00ab\u00a0Mettre en place une base de données "
 					   "régionale partagée\u00a0\u00bb"));
-	ck_assert_ptr_nonnull(strstr(body, "Réunion\u00a0: Atelier régional de Bamako (bamako-2019)"));
+	ck_assert_ptr_nonnull(
+	    strstr(body, "Réunion\u00a0: Atelier régional de Bamako (bamako-2019)"));
 	ck_assert_ptr_nonnull(strstr(body, "en retard de 8 jours"));
 	ck_assert_ptr_nonnull(strstr(body, "dans 14 jours"));
 	ck_assert_ptr_null(strstr(body, "Hors horizon")); /* due in 5 days: not mentioned */
@@ -94,8 +97,9 @@ START_TEST(digests_and_report)
 	ck_assert_ptr_nonnull(strstr(body, "\nOverdue since "));
 	ck_assert_ptr_nonnull(strstr(body, "\nClosed since "));
 	ck_assert_ptr_nonnull(strstr(body, "Former les agents des douanes"));
-	ck_assert_ptr_nonnull(strstr(body, "Owners without an email address (reminders not sent): 1\n"
-					   "  Douanes nationales (douanes) — 1 recommendation"));
+	ck_assert_ptr_nonnull(strstr(body,
+				     "Owners without an email address (reminders not sent): 1\n"
+				     "  Douanes nationales (douanes) — 1 recommendation"));
 	json_decref(m);
 	nt_keep_sample(&t, id, "report.eml");
 	free(id);
@@ -106,7 +110,8 @@ START_TEST(digests_and_report)
 	json_decref(a);
 	ck_assert_int_eq(nt_sql_int(t.db, "SELECT count(*) FROM notifications"), 3);
 	ck_assert_int_eq(nt_sql_int(t.db, "SELECT count(*) FROM notifications WHERE state <> 'sent'"
-					  " OR attempts <> 1"), 0);
+					  " OR attempts <> 1"),
+			 0);
 	ck_assert_int_eq(nt_calls(&t), 3);
 
 	/* GET /v1/notifications: secretariat only, state filter, keyset pages. */
@@ -128,8 +133,8 @@ START_TEST(digests_and_report)
 	json_decref(nt_get(&t, "/v1/notifications?state=failed", 200));
 	json_decref(nt_get(&t, "/v1/notifications?state=lost", 422));
 	char *viewer = suivid_make_token(t.p, "v", "viewer", NULL);
-	struct http_response *r = http_do(suivid_port(t.p), "GET", "/v1/notifications", viewer,
-					  NULL, NULL, NULL, 10000);
+	struct http_response *r =
+	    http_do(suivid_port(t.p), "GET", "/v1/notifications", viewer, NULL, NULL, NULL, 10000);
 	ck_assert_int_eq(r->status, 403);
 	http_response_free(r);
 	r = http_do(suivid_port(t.p), "POST", "/v1/reminders/run", viewer, NULL, "{}", NULL, 10000);
@@ -164,7 +169,7 @@ START_TEST(dry_run_writes_nothing)
 	size_t i;
 	json_t *n;
 	int reminders = 0, reports = 0, ocrtis = 0, undp = 0;
-	json_array_foreach(list, i, n) {
+	json_array_foreach (list, i, n) {
 		const char *kind = json_string_value(json_object_get(n, "kind"));
 		const char *key = json_string_value(json_object_get(n, "dedup_key"));
 		ck_assert_ptr_nonnull(kind);
@@ -174,15 +179,18 @@ START_TEST(dry_run_writes_nothing)
 		if (strcmp(kind, "reminder") == 0) {
 			reminders++;
 			/* The two owners with an address and something due: OCRTIS's four items
-			 * (2 overdue, 2 due soon), UNDP's one due in 3 days (as the real run sends). */
+			 * (2 overdue, 2 due soon), UNDP's one due in 3 days (as the real run
+			 * sends). */
 			if (strncmp(key, "reminder:ocrtis:", 16) == 0) {
 				ocrtis++;
-				ck_assert_int_eq(json_integer_value(json_object_get(n, "items")), 4);
+				ck_assert_int_eq(json_integer_value(json_object_get(n, "items")),
+						 4);
 			} else {
 				ck_assert_msg(strncmp(key, "reminder:undp:", 14) == 0,
 					      "unexpected reminder %s", key);
 				undp++;
-				ck_assert_int_eq(json_integer_value(json_object_get(n, "items")), 1);
+				ck_assert_int_eq(json_integer_value(json_object_get(n, "items")),
+						 1);
 			}
 		} else {
 			reports++;
@@ -226,8 +234,10 @@ START_TEST(injection_through_msmtp)
 	char *today = nt_today(t.db);
 
 	json_decref(nt_run(&t, false, today, 200));
-	ck_assert(nt_wait_sql(t.db, "SELECT count(*) FROM notifications WHERE state = 'sent'"
-				    " AND kind = 'reminder'", "1", 30000));
+	ck_assert(nt_wait_sql(t.db,
+			      "SELECT count(*) FROM notifications WHERE state = 'sent'"
+			      " AND kind = 'reminder'",
+			      "1", 30000));
 	char *eml = nt_wait_file(&t, "smtp-0.json", 10000);
 	json_t *env = json_loads(eml, 0, NULL);
 	/* msmtp -t takes recipients from the headers: a Bcc would have added one. */
@@ -241,11 +251,12 @@ START_TEST(injection_through_msmtp)
 	json_t *m = nt_parse_file(&t, file);
 	size_t i;
 	json_t *h;
-	json_array_foreach(json_object_get(m, "headers"), i, h) {
+	json_array_foreach (json_object_get(m, "headers"), i, h) {
 		const char *name = json_string_value(json_array_get(h, 0));
 		static const char *const allowed[] = {
-		    "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type",
-		    "Content-Transfer-Encoding", "Auto-Submitted", "Received", "Return-Path", NULL};
+		    "From",           "To",           "Subject",      "Date",
+		    "Message-ID",     "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+		    "Auto-Submitted", "Received",     "Return-Path",  NULL};
 		bool ok = false;
 		for (const char *const *a = allowed; *a != NULL; a++)
 			ok = ok || strcasecmp(*a, name) == 0;
@@ -287,9 +298,10 @@ START_TEST(temporary_failure_retried)
 
 	json_decref(nt_run(&t, false, today, 200));
 	/* the first attempt fails with 75: pending again, backoff ~30 s (hook_backoff_seconds) */
-	ck_assert(nt_wait_sql(t.db, "SELECT state || ' ' || attempts || ' ' ||"
-				    " (next_attempt_at > now() + interval '20 seconds') || ' ' ||"
-				    " (last_error LIKE '%75%try later%') FROM notifications",
+	ck_assert(nt_wait_sql(t.db,
+			      "SELECT state || ' ' || attempts || ' ' ||"
+			      " (next_attempt_at > now() + interval '20 seconds') || ' ' ||"
+			      " (last_error LIKE '%75%try later%') FROM notifications",
 			      "pending 1 true true", 30000));
 	/* bring the retry forward instead of waiting for the backoff */
 	pg_exec(t.db, "UPDATE notifications SET next_attempt_at = now()", false);
@@ -319,8 +331,8 @@ START_TEST(permanent_failure_not_retried)
 	free(err);
 	json_t *page = nt_get(&t, "/v1/notifications?state=failed", 200);
 	json_t *n = json_array_get(json_object_get(page, "items"), 0);
-	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(n, "last_error")),
-				     "user unknown"));
+	ck_assert_ptr_nonnull(
+	    strstr(json_string_value(json_object_get(n, "last_error")), "user unknown"));
 	char *path = xasprintf("/v1/notifications/%lld/retry",
 			       (long long)json_integer_value(json_object_get(n, "id")));
 	json_decref(page);
@@ -339,7 +351,8 @@ START_TEST(hanging_hook_killed_at_timeout)
 {
 	struct nt t;
 	nt_start(&t, pg,
-		 &(struct nt_opts){.schedule = "", .hook_extra = "timeout = 3\n",
+		 &(struct nt_opts){.schedule = "",
+				   .hook_extra = "timeout = 3\n",
 				   .behaviour = "echo $$ > \"$d/hang.tmp\"; "
 						"mv \"$d/hang.tmp\" \"$d/hang.pid\"; "
 						"exec sleep 600"});
@@ -352,8 +365,8 @@ START_TEST(hanging_hook_killed_at_timeout)
 	ck_assert_int_gt(pid, 1);
 	/* the loop is not blocked while the hook hangs */
 	for (int i = 0; i < 5; i++) {
-		struct http_response *r = http_do(suivid_port(t.p), "GET", "/v1/health", NULL, NULL,
-						  NULL, NULL, 5000);
+		struct http_response *r =
+		    http_do(suivid_port(t.p), "GET", "/v1/health", NULL, NULL, NULL, NULL, 5000);
 		ck_assert_int_eq(r->status, 200);
 		if (harness_latency_checked("health < 500 ms while the hook hangs"))
 			ck_assert_msg(r->elapsed_ms < 500, "health took %.0f ms", r->elapsed_ms);
@@ -423,14 +436,19 @@ START_TEST(two_daemons_one_delivery_each)
 	nt_seed(t.db);
 	char *today = nt_today(t.db);
 
-	ck_assert(nt_wait_sql(t.db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-				    " AND objsubid = 2 AND classid = 21333", "2", 20000));
-	ck_assert(nt_wait_sql(t.db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-				    " AND objsubid = 1 AND objid = 1769169768", "1", 20000));
+	ck_assert(nt_wait_sql(t.db,
+			      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+			      " AND objsubid = 2 AND classid = 21333",
+			      "2", 20000));
+	ck_assert(nt_wait_sql(t.db,
+			      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+			      " AND objsubid = 1 AND objid = 1769169768",
+			      "1", 20000));
 	json_t *a = nt_run(&t, false, today, 200);
 	json_t *b = nt_run_on(&t, other, false, today, 200);
 	ck_assert_int_eq(json_array_size(json_object_get(a, "notifications")) +
-			     json_array_size(json_object_get(b, "notifications")), 3);
+			     json_array_size(json_object_get(b, "notifications")),
+			 3);
 	json_decref(a);
 	json_decref(b);
 	ck_assert(nt_wait_sql(t.db, "SELECT count(*) FROM notifications WHERE state = 'sent'", "3",
@@ -469,11 +487,13 @@ START_TEST(missed_run_at_start)
 	char *today = nt_today(t.db);
 	char *sql = xasprintf("SELECT string_agg(dedup_key || ' ' || state, ',' ORDER BY dedup_key)"
 			      " FROM notifications");
-	char *want = xasprintf("overdue-report:%s sent,reminder:ocrtis:%s sent,reminder:undp:%s sent",
-			       today, today, today);
+	char *want =
+	    xasprintf("overdue-report:%s sent,reminder:ocrtis:%s sent,reminder:undp:%s sent", today,
+		      today, today);
 	ck_assert(nt_wait_sql(t.db, sql, want, 30000));
 	ck_assert_int_eq(nt_sql_int(t.db, "SELECT count(*) FROM scheduler_runs"
-					  " WHERE scheduled_for = date_trunc('day', now())"), 2);
+					  " WHERE scheduled_for = date_trunc('day', now())"),
+			 2);
 	ck_assert(suivid_wait_log(t.p, "event=scheduler_missed_run job=reminders", 1000));
 	free(sql);
 	free(want);
@@ -508,8 +528,10 @@ START_TEST(sighup_applies_hook_settings)
 	ck_assert(suivid_wait_log(t.p, "event=reload result=ok", 10000));
 
 	json_decref(nt_run(&t, false, today, 200));
-	ck_assert(nt_wait_sql(t.db, "SELECT state || ' ' || (last_error LIKE '%reloaded hook%')"
-				    " FROM notifications", "failed true", 30000));
+	ck_assert(nt_wait_sql(t.db,
+			      "SELECT state || ' ' || (last_error LIKE '%reloaded hook%')"
+			      " FROM notifications",
+			      "failed true", 30000));
 	ck_assert_int_eq(nt_calls(&t), 0);
 	free(conf);
 	free(fresh);
@@ -527,11 +549,13 @@ static Suite *notify_suite(void)
 	} groups[] = {
 	    {"reminders", {digests_and_report, dry_run_writes_nothing, NULL}},
 	    {"mail", {injection_through_msmtp, NULL}},
-	    {"failures", {temporary_failure_retried, permanent_failure_not_retried,
-			  hanging_hook_killed_at_timeout, NULL}},
+	    {"failures",
+	     {temporary_failure_retried, permanent_failure_not_retried,
+	      hanging_hook_killed_at_timeout, NULL}},
 	    {"crashes", {kill9_during_hook_then_delivered, sigterm_lets_hook_finish, NULL}},
-	    {"daemons", {two_daemons_one_delivery_each, missed_run_at_start,
-			 sighup_applies_hook_settings, NULL}},
+	    {"daemons",
+	     {two_daemons_one_delivery_each, missed_run_at_start, sighup_applies_hook_settings,
+	      NULL}},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
 		TCase *tc = tcase_create(groups[i].name);

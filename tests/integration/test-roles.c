@@ -17,15 +17,15 @@
 
 enum who { ADMIN, SECRETARIAT, OWNER, VIEWER, NO_TOKEN, BAD_TOKEN, N_WHO };
 
-static const char *const who_names[N_WHO] = {"admin", "secretariat", "owner", "viewer",
-					     "no token", "bad token"};
+static const char *const who_names[N_WHO] = {"admin",  "secretariat", "owner",
+					     "viewer", "no token",    "bad token"};
 
 /* Who a route lets in. */
 enum need {
-	NEED_NONE,	  /* public */
-	NEED_VIEWER,	  /* every role */
-	NEED_OWN,	  /* owner-scoped, on a recommendation the owner token's owner leads */
-	NEED_OTHERS,	  /* owner-scoped, on a recommendation someone else leads */
+	NEED_NONE,        /* public */
+	NEED_VIEWER,      /* every role */
+	NEED_OWN,         /* owner-scoped, on a recommendation the owner token's owner leads */
+	NEED_OTHERS,      /* owner-scoped, on a recommendation someone else leads */
 	NEED_SECRETARIAT, /* secretariat and admin */
 	NEED_ADMIN,
 };
@@ -73,14 +73,11 @@ static const struct row rows[] = {
     {"GET", "/v1/recommendations/{OWNREF}", NULL, NULL, NEED_VIEWER},
     {"PATCH", "/v1/recommendations/{OWN}", NULL, "{\"text\":\"Edited {N}\"}", NEED_SECRETARIAT},
     {"PATCH", "/v1/recommendations/{OTHER}", NULL, "{\"priority\":\"high\"}", NEED_SECRETARIAT},
-    {"POST", "/v1/recommendations/{OWN}/transitions", NULL, "{\"to\":\"in_progress\"}",
-     NEED_OWN},
+    {"POST", "/v1/recommendations/{OWN}/transitions", NULL, "{\"to\":\"in_progress\"}", NEED_OWN},
     {"POST", "/v1/recommendations/{OWNREF}/transitions", NULL,
      "{\"to\":\"blocked\",\"comment\":\"Attente.\"}", NEED_OWN},
-    {"POST", "/v1/recommendations/{OWN}/comments", NULL, "{\"comment\":\"Mine {N}\"}",
-     NEED_OWN},
-    {"POST", "/v1/recommendations/{OWNREF}/comments", NULL, "{\"comment\":\"Mine {N}\"}",
-     NEED_OWN},
+    {"POST", "/v1/recommendations/{OWN}/comments", NULL, "{\"comment\":\"Mine {N}\"}", NEED_OWN},
+    {"POST", "/v1/recommendations/{OWNREF}/comments", NULL, "{\"comment\":\"Mine {N}\"}", NEED_OWN},
     {"POST", "/v1/recommendations/{OTHER}/transitions", NULL, "{\"to\":\"in_progress\"}",
      NEED_OTHERS},
     {"POST", "/v1/recommendations/{OTHER}/comments", NULL, "{\"comment\":\"Not mine\"}",
@@ -165,8 +162,8 @@ static char *expand(const char *template)
 	if (template == NULL)
 		return NULL;
 	char *s = xstrdup(template);
-	static const char *const names[] = {"{N}", "{OWN}", "{OTHER}", "{OWNREF}", "{TOKEN}",
-					    "{NOTIF}"};
+	static const char *const names[] = {"{N}",      "{OWN}",   "{OTHER}",
+					    "{OWNREF}", "{TOKEN}", "{NOTIF}"};
 	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
 		char *at_ = strstr(s, names[i]);
 		if (at_ == NULL)
@@ -219,8 +216,9 @@ static void roles_setup(void)
 START_TEST(role_matrix_row)
 {
 	const struct row *row = &rows[_i];
-	const char *tokens[N_WHO] = {at.admin, at.secretariat, owner_token, at.viewer, NULL,
-				     "suivi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+	const char *tokens[N_WHO] = {
+	    at.admin,  at.secretariat, owner_token,
+	    at.viewer, NULL,           "suivi_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
 	char *mismatches = xstrdup("");
 	int bad = 0;
 
@@ -230,7 +228,7 @@ START_TEST(role_matrix_row)
 		int want = expected(row->need, (enum who)w);
 		char *before = want != 200 ? state_digest() : NULL;
 		struct http_response *r =
-			http_do(at.port, row->method, path, tokens[w], row->ctype, body, NULL, 10000);
+		    http_do(at.port, row->method, path, tokens[w], row->ctype, body, NULL, 10000);
 		bool ok = want == 200 ? r->status >= 200 && r->status < 300 : r->status == want;
 		if (ok && before != NULL) {
 			char *after = state_digest();
@@ -241,10 +239,10 @@ START_TEST(role_matrix_row)
 			free(after);
 		}
 		if (!ok) {
-			char *m = xasprintf("%s  %s %s as %s: expected %s, got %d %.200s\n", mismatches,
-					    row->method, path, who_names[w],
-					    want == 200  ? "2xx"
-					    : want == -1 ? "no change (the refusal changed data)"
+			char *m = xasprintf("%s  %s %s as %s: expected %s, got %d %.200s\n",
+					    mismatches, row->method, path, who_names[w],
+					    want == 200   ? "2xx"
+					    : want == -1  ? "no change (the refusal changed data)"
 					    : want == 401 ? "401"
 							  : "403",
 					    r->status, r->body);

@@ -28,7 +28,8 @@ static void assert_ts(const char *ts)
 {
 	regex_t re;
 	ck_assert_int_eq(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$",
-				 REG_EXTENDED | REG_NOSUB), 0);
+				 REG_EXTENDED | REG_NOSUB),
+			 0);
 	ck_assert_msg(ts != NULL && regexec(&re, ts, 0, NULL, 0) == 0, "not RFC 3339 UTC: %s",
 		      ts ? ts : "(null)");
 	regfree(&re);
@@ -85,8 +86,9 @@ START_TEST(test_owners)
 
 	char *before = state_digest();
 	char *msg;
-	json_t *d = refused("SELECT suivi_owner_create('t', $1)", 1,
-			    P("{\"handle\":\"ocrtis\",\"name\":\"Again\"}"), "SU409", "duplicate", &msg);
+	json_t *d =
+	    refused("SELECT suivi_owner_create('t', $1)", 1,
+		    P("{\"handle\":\"ocrtis\",\"name\":\"Again\"}"), "SU409", "duplicate", &msg);
 	ck_assert_str_eq(msg, "there is already an owner 'ocrtis'");
 	free(msg);
 	json_decref(d);
@@ -96,7 +98,8 @@ START_TEST(test_owners)
 		    "SU422", "invalid", NULL);
 	ck_assert_str_eq(JSTR(json_array_get(json_object_get(d, "errors"), 0), "field"), "handle");
 	json_decref(d);
-	json_decref(refused("SELECT suivi_owner_get('nobody')", 0, NULL, "SU404", "not_found", NULL));
+	json_decref(
+	    refused("SELECT suivi_owner_get('nobody')", 0, NULL, "SU404", "not_found", NULL));
 	assert_same_state(before);
 	free(before);
 
@@ -110,11 +113,13 @@ START_TEST(test_owners)
 
 	json_t *page = SQJ("SELECT suivi_owner_list($1, $2::int)", NULL, "2");
 	ck_assert_int_eq(json_array_size(json_object_get(page, "items")), 2);
-	ck_assert_str_eq(JSTR(json_array_get(json_object_get(page, "items"), 0), "handle"), "alpha");
+	ck_assert_str_eq(JSTR(json_array_get(json_object_get(page, "items"), 0), "handle"),
+			 "alpha");
 	ck_assert_str_eq(JSTR(page, "next"), "ocrtis");
 	json_t *page2 = SQJ("SELECT suivi_owner_list($1, $2::int)", JSTR(page, "next"), "2");
 	ck_assert_int_eq(json_array_size(json_object_get(page2, "items")), 1);
-	ck_assert_str_eq(JSTR(json_array_get(json_object_get(page2, "items"), 0), "handle"), "unodc");
+	ck_assert_str_eq(JSTR(json_array_get(json_object_get(page2, "items"), 0), "handle"),
+			 "unodc");
 	ck_assert(json_is_null(json_object_get(page2, "next")));
 	json_decref(page);
 	json_decref(page2);
@@ -125,9 +130,10 @@ END_TEST
 
 START_TEST(test_meetings)
 {
-	json_t *m = SQJ("SELECT suivi_meeting_create('t', $1)",
-			"{\"code\":\"bamako-2019\",\"title\":\"Atelier\",\"starts_on\":\"2019-10-01\","
-			"\"organisers\":[\"OCS\",\"Ambassade\"],\"place\":\"Bamako\"}");
+	json_t *m =
+	    SQJ("SELECT suivi_meeting_create('t', $1)",
+		"{\"code\":\"bamako-2019\",\"title\":\"Atelier\",\"starts_on\":\"2019-10-01\","
+		"\"organisers\":[\"OCS\",\"Ambassade\"],\"place\":\"Bamako\"}");
 	ck_assert_str_eq(JSTR(m, "ends_on"), "2019-10-01");
 	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(m, "organisers"), 1)),
 			 "Ambassade");
@@ -139,12 +145,14 @@ START_TEST(test_meetings)
 	char *before = state_digest();
 	json_t *d = refused("SELECT suivi_meeting_create('t', $1)", 1,
 			    P("{\"code\":\"x\",\"title\":\"X\",\"starts_on\":\"2020-01-02\","
-			      "\"ends_on\":\"2020-01-01\"}"), "SU422", "invalid", NULL);
+			      "\"ends_on\":\"2020-01-01\"}"),
+			    "SU422", "invalid", NULL);
 	ck_assert_str_eq(JSTR(json_array_get(json_object_get(d, "errors"), 0), "field"), "ends_on");
 	json_decref(d);
-	json_decref(refused("SELECT suivi_meeting_create('t', $1)", 1,
-			    P("{\"code\":\"dakar-2020\",\"title\":\"X\",\"starts_on\":\"2020-01-02\"}"),
-			    "SU409", "duplicate", NULL));
+	json_decref(
+	    refused("SELECT suivi_meeting_create('t', $1)", 1,
+		    P("{\"code\":\"dakar-2020\",\"title\":\"X\",\"starts_on\":\"2020-01-02\"}"),
+		    "SU409", "duplicate", NULL));
 	/* Moving the start after the stored end: only the database can see it. */
 	json_decref(refused("SELECT suivi_meeting_patch('t', 'bamako-2019', $1)", 1,
 			    P("{\"starts_on\":\"2019-10-05\"}"), "SU422", "invalid", NULL));
@@ -232,7 +240,8 @@ START_TEST(test_create_and_represent)
 	char *agree = SQ("SELECT bool_and(f.fields = (SELECT jsonb_object_agg(e.key, e.value) "
 			 "FROM jsonb_each(suivi_rec_json(f.id, $1)::jsonb) AS e "
 			 "WHERE f.fields ? e.key)) "
-			 "FROM recommendations r, suivi_recs_fields(ARRAY[r.id]) AS f", TODAY);
+			 "FROM recommendations r, suivi_recs_fields(ARRAY[r.id]) AS f",
+			 TODAY);
 	ck_assert_str_eq(agree, "t");
 	free(agree);
 
@@ -253,13 +262,18 @@ START_TEST(test_create_and_represent)
 	ck_assert_str_eq(msg, "meeting: there is no meeting 'nope' (and 3 more problems)");
 	free(msg);
 	json_decref(d);
-	json_decref(refused(REC_CREATE, 1, P("{\"meeting\":\"bamako-2019\",\"text\":\"x\","
-					     "\"owner\":\"zz\"}"), "SU422", "unknown_owner", NULL));
-	json_decref(refused(REC_CREATE, 1, P("{\"meeting\":\"bamako-2019\",\"text\":\"x\","
-					     "\"colour\":\"red\"}"), "SU422", "invalid", NULL));
-	json_decref(refused(REC_CREATE, 1, P("{\"meeting\":\"bamako-2019\",\"text\":\"x\","
-					     "\"status\":\"done\"}"), "SU422", "unknown_status",
-			    NULL));
+	json_decref(refused(REC_CREATE, 1,
+			    P("{\"meeting\":\"bamako-2019\",\"text\":\"x\","
+			      "\"owner\":\"zz\"}"),
+			    "SU422", "unknown_owner", NULL));
+	json_decref(refused(REC_CREATE, 1,
+			    P("{\"meeting\":\"bamako-2019\",\"text\":\"x\","
+			      "\"colour\":\"red\"}"),
+			    "SU422", "invalid", NULL));
+	json_decref(refused(REC_CREATE, 1,
+			    P("{\"meeting\":\"bamako-2019\",\"text\":\"x\","
+			      "\"status\":\"done\"}"),
+			    "SU422", "unknown_status", NULL));
 	assert_same_state(before);
 	free(before);
 
@@ -289,8 +303,15 @@ START_TEST(test_resolve)
 	ck_assert_str_eq(v, id);
 	free(v);
 	free(id);
-	const char *none[] = {"bamako-2019/9", "nope/1", "bamako-2019/", "/1", "", "12a",
-			      "bamako-2019/1/1", "99999999999999999999", "bamako-2019/99999999999"};
+	const char *none[] = {"bamako-2019/9",
+			      "nope/1",
+			      "bamako-2019/",
+			      "/1",
+			      "",
+			      "12a",
+			      "bamako-2019/1/1",
+			      "99999999999999999999",
+			      "bamako-2019/99999999999"};
 	for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
 		v = SQ("SELECT suivi_rec_resolve($1)", none[i]);
 		ck_assert_msg(v == NULL, "'%s' resolved to %s", none[i], v);
@@ -311,8 +332,8 @@ START_TEST(test_patch)
 	ck_assert_int_eq(JINT(d, "current_version"), 1);
 	free(msg);
 	json_decref(d);
-	json_decref(refused(REC_PATCH, 3, P("bamako-2019/9", "{}", NULL), "SU404", "not_found",
-			    NULL));
+	json_decref(
+	    refused(REC_PATCH, 3, P("bamako-2019/9", "{}", NULL), "SU404", "not_found", NULL));
 	d = refused(REC_PATCH, 3, P("bamako-2019/1", "{\"owner\":\"nobody\"}", NULL), "SU422",
 		    "unknown_owner", NULL);
 	ck_assert_str_eq(JSTR(json_array_get(json_object_get(d, "errors"), 0), "field"), "owner");
@@ -324,15 +345,18 @@ START_TEST(test_patch)
 	/* Nothing really changes: no version, no history. */
 	json_t *r = SQJ(REC_PATCH, "bamako-2019/1",
 			"{\"text\":\"Mettre en place une base de données régionale.\","
-			"\"supporting\":[\"zeta\",\"unodc\"],\"due_on\":\"2026-03-31\"}", "1");
+			"\"supporting\":[\"zeta\",\"unodc\"],\"due_on\":\"2026-03-31\"}",
+			"1");
 	ck_assert_int_eq(JINT(r, "version"), 1);
 	json_decref(r);
 	assert_same_state(before);
 	free(before);
 
 	/* The new lead was a supporter: it leaves "supporting". */
-	r = SQJ(REC_PATCH, "bamako-2019/1", "{\"owner\":\"unodc\",\"due_on\":null,\"priority\":"
-		"\"high\"}", "1");
+	r = SQJ(REC_PATCH, "bamako-2019/1",
+		"{\"owner\":\"unodc\",\"due_on\":null,\"priority\":"
+		"\"high\"}",
+		"1");
 	ck_assert_int_eq(JINT(r, "version"), 2);
 	ck_assert_str_eq(JSTR(r, "owner"), "unodc");
 	ck_assert(json_is_null(json_object_get(r, "due_on")));
@@ -355,9 +379,10 @@ START_TEST(test_patch)
 			 "zeta");
 	json_decref(ev);
 	/* What history says is what is stored. */
-	char *same = SQ0("SELECT (SELECT h.after FROM history h ORDER BY h.id DESC LIMIT 1) <@ "
-			 "(SELECT f.fields FROM recommendations r, suivi_recs_fields(ARRAY[r.id]) f "
-			 "WHERE r.n = 1)");
+	char *same =
+	    SQ0("SELECT (SELECT h.after FROM history h ORDER BY h.id DESC LIMIT 1) <@ "
+		"(SELECT f.fields FROM recommendations r, suivi_recs_fields(ARRAY[r.id]) f "
+		"WHERE r.n = 1)");
 	ck_assert_str_eq(same, "t");
 	free(same);
 
@@ -392,8 +417,8 @@ START_TEST(test_transitions)
 			    "comment_required", NULL));
 	json_decref(refused(REC_MOVE, 4, P("bamako-2019/1", "accepted", NULL, "2"), "SU412",
 			    "stale_version", NULL));
-	json_decref(refused(REC_MOVE, 4, P("nope/1", "accepted", NULL, NULL), "SU404", "not_found",
-			    NULL));
+	json_decref(
+	    refused(REC_MOVE, 4, P("nope/1", "accepted", NULL, NULL), "SU404", "not_found", NULL));
 	assert_same_state(before);
 	free(before);
 
@@ -440,12 +465,12 @@ START_TEST(test_comments_and_history)
 {
 	seed_three();
 	char *before = state_digest();
-	json_decref(refused(REC_COMMENT, 3, P("bamako-2019/1", "  ", NULL), "SU422", "invalid",
-			    NULL));
-	json_decref(refused(REC_COMMENT, 3, P("bamako-2019/1", "x", "5"), "SU412", "stale_version",
-			    NULL));
-	json_decref(refused(REC_COMMENT, 3, P("bamako-2019/7", "x", NULL), "SU404", "not_found",
-			    NULL));
+	json_decref(
+	    refused(REC_COMMENT, 3, P("bamako-2019/1", "  ", NULL), "SU422", "invalid", NULL));
+	json_decref(
+	    refused(REC_COMMENT, 3, P("bamako-2019/1", "x", "5"), "SU412", "stale_version", NULL));
+	json_decref(
+	    refused(REC_COMMENT, 3, P("bamako-2019/7", "x", NULL), "SU404", "not_found", NULL));
 	assert_same_state(before);
 	free(before);
 	for (int i = 0; i < 3; i++)
@@ -481,11 +506,13 @@ START_TEST(test_search_and_lists)
 	struct {
 		const char *q;
 		int found;
-	} cases[] = {{"donnees", 2}, {"DONNÉES", 2}, {"Données régionale", 1}, {"séminaire", 1},
-		     {"0%", 1}, {"%", 1}, {"s_x", 1}, {"n_e", 0}, {"zzz", 0}};
+	} cases[] = {{"donnees", 2},   {"DONNÉES", 2}, {"Données régionale", 1},
+		     {"séminaire", 1}, {"0%", 1},      {"%", 1},
+		     {"s_x", 1},       {"n_e", 0},     {"zzz", 0}};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		json_t *page = list(q, 1, P(cases[i].q), false, "50");
-		ck_assert_msg((int)json_array_size(json_object_get(page, "items")) == cases[i].found,
+		ck_assert_msg((int)json_array_size(json_object_get(page, "items")) ==
+				  cases[i].found,
 			      "q=%s", cases[i].q);
 		json_decref(page);
 	}
@@ -499,7 +526,8 @@ START_TEST(test_search_and_lists)
 	char *next = xstrdup(JSTR(page, "next"));
 	json_decref(page);
 	page = list("r.is_open AND r.due_on < $1::date AND (r.due_on, r.id) > "
-		    "(suivi_cursor_due($3), suivi_cursor_due_id($3))", 1, P(next), true, "1");
+		    "(suivi_cursor_due($3), suivi_cursor_due_id($3))",
+		    1, P(next), true, "1");
 	ck_assert_str_eq(JSTR(json_array_get(json_object_get(page, "items"), 0), "ref"),
 			 "bamako-2019/1");
 	ck_assert(json_is_null(json_object_get(page, "next")));
@@ -510,14 +538,14 @@ START_TEST(test_search_and_lists)
 		const char *where, *param;
 		int found;
 	} f[] = {
-		{"r.status = ANY($3::text[])", "{accepted,blocked}", 1},
-		{"r.owner_id = (SELECT o.id FROM owners o WHERE o.handle = $3)", "ocrtis", 2},
-		{"r.owner_id = (SELECT o.id FROM owners o WHERE o.handle = $3)", "nobody", 0},
-		{"r.meeting_id = (SELECT m.id FROM meetings m WHERE m.code = $3)", "bamako-2019", 3},
-		{"r.tags @> ARRAY[$3::text]", "x", 2},
-		{"r.due_on < $3::date", "2026-03-31", 1},
-		{"r.due_on > $3::date", "2026-03-31", 1},
-		{"r.id > suivi_cursor_id($3)", "0", 4},
+	    {"r.status = ANY($3::text[])", "{accepted,blocked}", 1},
+	    {"r.owner_id = (SELECT o.id FROM owners o WHERE o.handle = $3)", "ocrtis", 2},
+	    {"r.owner_id = (SELECT o.id FROM owners o WHERE o.handle = $3)", "nobody", 0},
+	    {"r.meeting_id = (SELECT m.id FROM meetings m WHERE m.code = $3)", "bamako-2019", 3},
+	    {"r.tags @> ARRAY[$3::text]", "x", 2},
+	    {"r.due_on < $3::date", "2026-03-31", 1},
+	    {"r.due_on > $3::date", "2026-03-31", 1},
+	    {"r.id > suivi_cursor_id($3)", "0", 4},
 	};
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
 		page = list(f[i].where, 1, P(f[i].param), false, "50");
@@ -575,10 +603,11 @@ START_TEST(test_reports)
 	ck_assert_int_eq(JINT(json_object_get(sm, "counts"), "total"), 1);
 	ck_assert_int_eq(JINT(json_object_get(s, "unowned"), "open"), 2);
 	json_decref(s);
-	char *ok = SQ0("SELECT bool_and(c.n = coalesce(r.n, 0)) FROM (SELECT meeting_id, owner_key, "
-		       "status, n FROM recommendation_counts) c FULL JOIN (SELECT meeting_id, "
-		       "coalesce(owner_id, 0) AS owner_key, status, count(*) AS n FROM "
-		       "recommendations GROUP BY 1, 2, 3) r USING (meeting_id, owner_key, status)");
+	char *ok =
+	    SQ0("SELECT bool_and(c.n = coalesce(r.n, 0)) FROM (SELECT meeting_id, owner_key, "
+		"status, n FROM recommendation_counts) c FULL JOIN (SELECT meeting_id, "
+		"coalesce(owner_id, 0) AS owner_key, status, count(*) AS n FROM "
+		"recommendations GROUP BY 1, 2, 3) r USING (meeting_id, owner_key, status)");
 	ck_assert_str_eq(ok, "t");
 	free(ok);
 

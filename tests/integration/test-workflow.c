@@ -26,8 +26,7 @@ static const json_t *find_named(const json_t *array, const char *name)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(array, i, e)
-	{
+	json_array_foreach (array, i, e) {
 		if (strcmp(JSTR(e, "name"), name) == 0)
 			return e;
 	}
@@ -39,8 +38,7 @@ static bool has_transition(const json_t *wf, const char *from, const char *to)
 	size_t i;
 	json_t *t;
 
-	json_array_foreach(json_object_get(wf, "transitions"), i, t)
-	{
+	json_array_foreach (json_object_get(wf, "transitions"), i, t) {
 		if (strcmp(JSTR(t, "from"), from) == 0 && strcmp(JSTR(t, "to"), to) == 0)
 			return true;
 	}
@@ -88,9 +86,9 @@ START_TEST(status_added_with_sql_is_served_without_rebuild)
 	mk_meeting("wf-m", "2024-03-01", NULL);
 	mk_owner("wf-o");
 	char *before = state_digest();
-	json_t *p = hcall(at.secretariat, "POST", "/v1/recommendations",
-			  "{\"meeting\":\"wf-m\",\"text\":\"Reporter.\",\"status\":\"deferred\"}",
-			  422);
+	json_t *p =
+	    hcall(at.secretariat, "POST", "/v1/recommendations",
+		  "{\"meeting\":\"wf-m\",\"text\":\"Reporter.\",\"status\":\"deferred\"}", 422);
 	ck_assert(problem_names(p, "status"));
 	json_decref(p);
 	assert_same_state(before);
@@ -118,9 +116,9 @@ START_TEST(status_added_with_sql_is_served_without_rebuild)
 	ck_assert(json_is_true(json_object_get(a, "open")));
 	json_decref(a);
 
-	json_t *b = hcall(at.secretariat, "POST", "/v1/recommendations",
-			  "{\"meeting\":\"wf-m\",\"text\":\"Accepter.\",\"status\":\"accepted\"}",
-			  201);
+	json_t *b =
+	    hcall(at.secretariat, "POST", "/v1/recommendations",
+		  "{\"meeting\":\"wf-m\",\"text\":\"Accepter.\",\"status\":\"accepted\"}", 201);
 	char *path = xasprintf("/v1/recommendations/%lld/transitions", (long long)JINT(b, "id"));
 	json_t *t = hcall(at.secretariat, "POST", path, "{\"to\":\"deferred\"}", 200);
 	ck_assert_str_eq(JSTR(t, "status"), "deferred");
@@ -171,9 +169,9 @@ START_TEST(status_added_with_sql_is_served_without_rebuild)
 	expect(&c, 0);
 	ck_assert_int_eq(count_lines(c.out), 4); /* a heading and three items */
 	run_free(&c);
-	json_t *d = hcall(at.secretariat, "POST", "/v1/recommendations",
-			  "{\"meeting\":\"wf-m\",\"text\":\"Par le client.\",\"status\":\"accepted\"}",
-			  201);
+	json_t *d = hcall(
+	    at.secretariat, "POST", "/v1/recommendations",
+	    "{\"meeting\":\"wf-m\",\"text\":\"Par le client.\",\"status\":\"accepted\"}", 201);
 	c = suivi_run(at.secretariat, NULL, "status", JSTR(d, "ref"), "deferred", NULL);
 	expect(&c, 0);
 	run_free(&c);

@@ -5,32 +5,32 @@
 #include <check.h>
 
 /* Each tests/unit/test-<module>.c defines make_<module>_suite(). */
-#define UNIT_SUITES(X) \
-	X(util) \
-	X(date) \
-	X(utf8) \
-	X(base64) \
-	X(zone) \
-	X(sha256) \
-	X(config) \
-	X(log) \
-	X(migrate) \
-	X(embedded_pg) \
-	X(auth) \
-	X(http) \
-	X(schedule) \
-	X(import) \
-	X(rec_list) \
-	X(validate) \
-	X(report) \
-	X(mail) \
-	X(hook) \
-	X(digest) \
-	X(client_table) \
-	X(client_reldate) \
-	X(client_config) \
-	X(client_conn) \
-	X(client_request) \
+#define UNIT_SUITES(X)                                                                             \
+	X(util)                                                                                    \
+	X(date)                                                                                    \
+	X(utf8)                                                                                    \
+	X(base64)                                                                                  \
+	X(zone)                                                                                    \
+	X(sha256)                                                                                  \
+	X(config)                                                                                  \
+	X(log)                                                                                     \
+	X(migrate)                                                                                 \
+	X(embedded_pg)                                                                             \
+	X(auth)                                                                                    \
+	X(http)                                                                                    \
+	X(schedule)                                                                                \
+	X(import)                                                                                  \
+	X(rec_list)                                                                                \
+	X(validate)                                                                                \
+	X(report)                                                                                  \
+	X(mail)                                                                                    \
+	X(hook)                                                                                    \
+	X(digest)                                                                                  \
+	X(client_table)                                                                            \
+	X(client_reldate)                                                                          \
+	X(client_config)                                                                           \
+	X(client_conn)                                                                             \
+	X(client_request)                                                                          \
 	X(client_complete)
 
 #define DECLARE_SUITE(name) Suite *make_##name##_suite(void);

@@ -75,16 +75,16 @@ END_TEST
 
 START_TEST(test_url_bad)
 {
-	url_bad("Z");         /* one character: six bits, no whole byte */
-	url_bad("Zm9vY");     /* 4k + 1 characters */
-	url_bad("Zg==");      /* padding is not base64url */
+	url_bad("Z");     /* one character: six bits, no whole byte */
+	url_bad("Zm9vY"); /* 4k + 1 characters */
+	url_bad("Zg==");  /* padding is not base64url */
 	url_bad("Zm8=");
-	url_bad("Zm+v");      /* the standard alphabet */
+	url_bad("Zm+v"); /* the standard alphabet */
 	url_bad("Zm/v");
-	url_bad("Zm9 v");     /* white space */
+	url_bad("Zm9 v"); /* white space */
 	url_bad("Zm9v\n");
-	url_bad("Zh");        /* stray bits in the last character ("Zg" is canonical) */
-	url_bad("Zm9");       /* ("Zm8" is) */
+	url_bad("Zh");  /* stray bits in the last character ("Zg" is canonical) */
+	url_bad("Zm9"); /* ("Zm8" is) */
 	url_bad("\xc3\xa9xx");
 	/* Only len characters are read: a NUL inside them is refused too. */
 	size_t n;

@@ -22,15 +22,15 @@
 
 /* A workflow that is not the default: the client must show these, not a list of its own. */
 static const char fake_workflow[] =
-	"{\"statuses\":["
-	"{\"name\":\"draft\",\"open\":true,\"comment_required\":false,\"position\":1,"
-	"\"labels\":{\"en\":\"draft\",\"fr\":\"brouillon\"}},"
-	"{\"name\":\"done\",\"open\":false,\"comment_required\":true,\"position\":2,"
-	"\"labels\":{\"en\":\"done\",\"fr\":\"fait\"}}],"
-	"\"transitions\":[{\"from\":\"draft\",\"to\":\"done\"}],"
-	"\"priorities\":[{\"name\":\"urgent\",\"position\":2,\"labels\":{\"en\":\"urgent\"}},"
-	"{\"name\":\"later\",\"position\":1,\"labels\":{\"en\":\"later\"}}],"
-	"\"limits\":{\"text\":4000}}";
+    "{\"statuses\":["
+    "{\"name\":\"draft\",\"open\":true,\"comment_required\":false,\"position\":1,"
+    "\"labels\":{\"en\":\"draft\",\"fr\":\"brouillon\"}},"
+    "{\"name\":\"done\",\"open\":false,\"comment_required\":true,\"position\":2,"
+    "\"labels\":{\"en\":\"done\",\"fr\":\"fait\"}}],"
+    "\"transitions\":[{\"from\":\"draft\",\"to\":\"done\"}],"
+    "\"priorities\":[{\"name\":\"urgent\",\"position\":2,\"labels\":{\"en\":\"urgent\"}},"
+    "{\"name\":\"later\",\"position\":1,\"labels\":{\"en\":\"later\"}}],"
+    "\"limits\":{\"text\":4000}}";
 
 struct fake {
 	pid_t pid;
@@ -153,15 +153,15 @@ static void child_env(const struct fake *f)
 static char *complete(const struct fake *f, const char *const *words)
 {
 	static const char script[] =
-		/* bash-completion's helpers, reduced to what the script uses. */
-		"_init_completion() { words=(\"${COMP_WORDS[@]}\"); cword=$COMP_CWORD;"
-		" cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }\n"
-		"_filedir() { COMPREPLY=(\"FILES $1\"); }\n"
-		". \"$SUIVI_SRCDIR/contrib/suivi.bash-completion\" || exit 9\n"
-		"[[ $(complete -p suivi) == 'complete -F _suivi suivi' ]] || exit 8\n"
-		"COMP_WORDS=(suivi \"$@\"); COMP_CWORD=$#\n"
-		"_suivi\n"
-		"((${#COMPREPLY[@]})) && printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort\n";
+	    /* bash-completion's helpers, reduced to what the script uses. */
+	    "_init_completion() { words=(\"${COMP_WORDS[@]}\"); cword=$COMP_CWORD;"
+	    " cur=${COMP_WORDS[COMP_CWORD]}; prev=${COMP_WORDS[COMP_CWORD-1]}; }\n"
+	    "_filedir() { COMPREPLY=(\"FILES $1\"); }\n"
+	    ". \"$SUIVI_SRCDIR/contrib/suivi.bash-completion\" || exit 9\n"
+	    "[[ $(complete -p suivi) == 'complete -F _suivi suivi' ]] || exit 8\n"
+	    "COMP_WORDS=(suivi \"$@\"); COMP_CWORD=$#\n"
+	    "_suivi\n"
+	    "((${#COMPREPLY[@]})) && printf '%s\\n' \"${COMPREPLY[@]}\" | LC_ALL=C sort\n";
 	const char *suivi = getenv("SUIVI");
 	int p[2];
 
@@ -279,8 +279,9 @@ START_TEST(test_commands_and_options_agree)
 		for (size_t k = 0; k < 2 && names[k] != NULL; k++) {
 			want = table_options(*e, NULL);
 			got = complete(NULL, WORDS(names[k], "--"));
-			ck_assert_msg(strcmp(got, want) == 0, "suivi %s --: script offers\n%stable has\n%s",
-				      names[k], got, want);
+			ck_assert_msg(strcmp(got, want) == 0,
+				      "suivi %s --: script offers\n%stable has\n%s", names[k], got,
+				      want);
 			free(got);
 			free(want);
 		}
@@ -315,23 +316,25 @@ START_TEST(test_values_agree)
 			free(list);
 		}
 		/* Choices and dates of options. */
-		for (const struct cmd_option *o = (*e)->options; o != NULL && o->name != NULL; o++) {
+		for (const struct cmd_option *o = (*e)->options; o != NULL && o->name != NULL;
+		     o++) {
 			if (o->kind != CMD_WORDS && o->kind != CMD_DATE)
 				continue;
 			const char *sub = NULL;
-			for (const struct cmd_sub *s = (*e)->subs; s != NULL && s->name != NULL; s++)
+			for (const struct cmd_sub *s = (*e)->subs; s != NULL && s->name != NULL;
+			     s++)
 				sub = sub == NULL && cmd_option_goes_with(o, s) ? s->name : sub;
 			char *opt = xasprintf("--%s", o->name);
 			char *got = sub != NULL ? complete(NULL, WORDS((*e)->name, sub, opt, ""))
 						: complete(NULL, WORDS((*e)->name, opt, ""));
 			if (o->kind == CMD_WORDS) {
 				char *want = table_words(o->words);
-				ck_assert_msg(strcmp(got, want) == 0, "suivi %s %s: %s", (*e)->name, opt,
-					      got);
+				ck_assert_msg(strcmp(got, want) == 0, "suivi %s %s: %s", (*e)->name,
+					      opt, got);
 				free(want);
 			} else {
-				ck_assert_msg(strstr(got, "today\n") != NULL, "suivi %s %s", (*e)->name,
-					      opt);
+				ck_assert_msg(strstr(got, "today\n") != NULL, "suivi %s %s",
+					      (*e)->name, opt);
 			}
 			free(opt);
 			free(got);
@@ -477,16 +480,16 @@ START_TEST(test_usage_matches_arguments)
 			char *want = xstrdup((*e)->name);
 			if (sub != NULL) {
 				char *w = xasprintf(sub->implied && strstr(p, " [") != NULL &&
-								    strncmp(strstr(p, " [") + 2, sub->name,
-									    strlen(sub->name)) == 0
-							    ? "%s [%s]"
-							    : "%s %s",
+							    strncmp(strstr(p, " [") + 2, sub->name,
+								    strlen(sub->name)) == 0
+							? "%s [%s]"
+							: "%s %s",
 						    want, sub->name);
 				free(want);
 				want = w;
 			}
-			for (const struct cmd_arg *g = cmd_form_args(*e, sub); g != NULL && g->name != NULL;
-			     g++) {
+			for (const struct cmd_arg *g = cmd_form_args(*e, sub);
+			     g != NULL && g->name != NULL; g++) {
 				char *w = xasprintf(g->arity == CMD_OPTIONAL ? "%s [%s]"
 						    : g->arity == CMD_REPEAT ? "%s %s..."
 									     : "%s %s",
@@ -532,34 +535,39 @@ static int seen_exec(struct client *c, const struct cmd_args *a)
 }
 
 static const struct cmd_arg seen_args[] = {
-	{.name = "REF", .kind = CMD_REF},
-	{.name = "DATE", .kind = CMD_DATE},
-	{.name = "MORE", .kind = CMD_TEXT, .arity = CMD_OPTIONAL},
-	CMD_ARG_END,
+    {.name = "REF", .kind = CMD_REF},
+    {.name = "DATE", .kind = CMD_DATE},
+    {.name = "MORE", .kind = CMD_TEXT, .arity = CMD_OPTIONAL},
+    CMD_ARG_END,
 };
 
 static const struct cmd_sub seen_subs[] = {
-	{"put", seen_args, false, "tag"},
-	{"list", NULL, true, NULL},
-	CMD_SUB_END,
+    {"put", seen_args, false, "tag"},
+    {"list", NULL, true, NULL},
+    CMD_SUB_END,
 };
 
 static const struct cmd_option seen_options[] = {
-	{.name = "tag", .kind = CMD_TEXT, .arity = CMD_REPEAT, .value = "TAG", .key = "tags",
-	 .with = "put", .help = "a tag"},
-	{.short_name = 'o', .name = "open", .kind = CMD_FLAG, .key = "open", .help = "open"},
-	{.name = "due", .kind = CMD_DATE, .value = "DATE", .key = "due_on", .help = "due"},
-	{.name = "locale", .kind = CMD_WORDS, .words = "en fr", .value = "LANG", .help = "l"},
-	CMD_OPTION_END,
+    {.name = "tag",
+     .kind = CMD_TEXT,
+     .arity = CMD_REPEAT,
+     .value = "TAG",
+     .key = "tags",
+     .with = "put",
+     .help = "a tag"},
+    {.short_name = 'o', .name = "open", .kind = CMD_FLAG, .key = "open", .help = "open"},
+    {.name = "due", .kind = CMD_DATE, .value = "DATE", .key = "due_on", .help = "due"},
+    {.name = "locale", .kind = CMD_WORDS, .words = "en fr", .value = "LANG", .help = "l"},
+    CMD_OPTION_END,
 };
 
 static const struct cmd_entry seen_entry = {
-	.name = "seen",
-	.usage = "seen put REF DATE [MORE]\nseen [list]",
-	.summary = "a command of the test",
-	.subs = seen_subs,
-	.options = seen_options,
-	.exec = seen_exec,
+    .name = "seen",
+    .usage = "seen put REF DATE [MORE]\nseen [list]",
+    .summary = "a command of the test",
+    .subs = seen_subs,
+    .options = seen_options,
+    .exec = seen_exec,
 };
 
 static int parse(const char *const *words, char **err)
@@ -597,7 +605,8 @@ START_TEST(test_parse_by_the_table)
 	ck_assert_str_eq(err, "");
 	ck_assert_ptr_nonnull(seen);
 	ck_assert_str_eq(seen_query, "?tags=a&open=true&tags=b&due_on=2030-02-01");
-	ck_assert_str_eq(seen_body, "{\"due_on\":\"2030-02-01\",\"open\":true,\"tags\":[\"a\",\"b\"]}");
+	ck_assert_str_eq(seen_body,
+			 "{\"due_on\":\"2030-02-01\",\"open\":true,\"tags\":[\"a\",\"b\"]}");
 	free(seen_query);
 	free(seen_body);
 	free(err);
@@ -606,16 +615,16 @@ START_TEST(test_parse_by_the_table)
 		const char *const *words;
 		const char *message;
 	} bad[] = {
-		{WORDS("put", "bamako-2019/3", "+1d"), "seen put needs --tag"},
-		{WORDS("put", "bamako-2019/3", "--tag", "a"), "seen put needs REF and DATE"},
-		{WORDS("put", "r/1", "+1d", "x", "y", "--tag", "a"), "unexpected argument \"y\""},
-		{WORDS("put", "../x", "+1d", "--tag", "a"), "is not a recommendation"},
-		{WORDS("put", "r/1", "soon", "--tag", "a"), "\"soon\" is not a date"},
-		{WORDS("--tag", "a"), "--tag goes with seen put"},
-		{WORDS("--locale", "de"), "--locale is en or fr, not \"de\""},
-		{WORDS("--due"), "option --due needs a value"},
-		{WORDS("--bogus"), "unknown option --bogus"},
-		{WORDS("get"), "unknown subcommand \"get\""},
+	    {WORDS("put", "bamako-2019/3", "+1d"), "seen put needs --tag"},
+	    {WORDS("put", "bamako-2019/3", "--tag", "a"), "seen put needs REF and DATE"},
+	    {WORDS("put", "r/1", "+1d", "x", "y", "--tag", "a"), "unexpected argument \"y\""},
+	    {WORDS("put", "../x", "+1d", "--tag", "a"), "is not a recommendation"},
+	    {WORDS("put", "r/1", "soon", "--tag", "a"), "\"soon\" is not a date"},
+	    {WORDS("--tag", "a"), "--tag goes with seen put"},
+	    {WORDS("--locale", "de"), "--locale is en or fr, not \"de\""},
+	    {WORDS("--due"), "option --due needs a value"},
+	    {WORDS("--bogus"), "unknown option --bogus"},
+	    {WORDS("get"), "unknown subcommand \"get\""},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		seen = NULL;
@@ -627,7 +636,7 @@ START_TEST(test_parse_by_the_table)
 	/* The usage from the table: a needed option without brackets, choices spelled out. */
 	ck_assert_int_eq(parse(WORDS("--locale", "de"), &err), EXIT_USAGE);
 	ck_assert_ptr_nonnull(
-		strstr(err, "usage: suivi seen put REF DATE [MORE] --tag TAG... [--open] "));
+	    strstr(err, "usage: suivi seen put REF DATE [MORE] --tag TAG... [--open] "));
 	free(err);
 	char *help;
 	size_t len;

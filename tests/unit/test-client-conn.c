@@ -76,29 +76,29 @@ END_TEST
 START_TEST(test_url_bad)
 {
 	static const char *const bad[] = {
-		"",
-		"127.0.0.1:8470",
-		"ftp://host",
-		"https://host:8470",
-		"http://",
-		"http://:8470",
-		"http://host:",
-		"http://host:0",
-		"http://host:65536",
-		"http://host:80x",
-		"http://host:-1",
-		"http://user:pw@host:1",
-		"http://host:1/p?x=1",
-		"http://host:1/#frag",
-		"http://ho st:1",
-		"http://host_name:1",
-		"http://[::1:1",
-		"http://[::1]x",
-		"http://[zz::1]:1",
-		"unix:",
-		"unix:relative/sock",
-		"unix:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock",
+	    "",
+	    "127.0.0.1:8470",
+	    "ftp://host",
+	    "https://host:8470",
+	    "http://",
+	    "http://:8470",
+	    "http://host:",
+	    "http://host:0",
+	    "http://host:65536",
+	    "http://host:80x",
+	    "http://host:-1",
+	    "http://user:pw@host:1",
+	    "http://host:1/p?x=1",
+	    "http://host:1/#frag",
+	    "http://ho st:1",
+	    "http://host_name:1",
+	    "http://[::1:1",
+	    "http://[::1]x",
+	    "http://[zz::1]:1",
+	    "unix:",
+	    "unix:relative/sock",
+	    "unix:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct conn_url u;
@@ -124,7 +124,8 @@ static void parse_ok(const char *raw, int status, const char *body)
 	/* Every strict prefix (before the end of the body) is incomplete, not an error. */
 	for (size_t i = 0; i + 1 < len; i++) {
 		int p = conn_parse_response(raw, i, false, &r, &cause);
-		ck_assert_msg(p == 0 || (p == 1 && i >= len - 5), "prefix %zu of %s: %d", i, raw, p);
+		ck_assert_msg(p == 0 || (p == 1 && i >= len - 5), "prefix %zu of %s: %d", i, raw,
+			      p);
 		conn_response_free(&r);
 	}
 }
@@ -162,17 +163,17 @@ END_TEST
 START_TEST(test_parse_bad)
 {
 	static const char *const bad[] = {
-		"SSH-2.0-OpenSSH_9.2\r\n\r\n",
-		"HTTP/1.1 2000 OK\r\n\r\n",
-		"HTTP/1.1 600 Weird\r\nContent-Length: 0\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
-		"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",       /* closed early */
-		"HTTP/1.1 200 OK\r\nContent",                              /* closed in the head */
+	    "SSH-2.0-OpenSSH_9.2\r\n\r\n",
+	    "HTTP/1.1 2000 OK\r\n\r\n",
+	    "HTTP/1.1 600 Weird\r\nContent-Length: 0\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nno colon here\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort", /* closed early */
+	    "HTTP/1.1 200 OK\r\nContent",                         /* closed in the head */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct conn_response r = {0};
@@ -278,17 +279,17 @@ START_TEST(test_exchange_tcp)
 
 	ck_assert_int_eq(conn_url_parse(url, &u, &cause), 0);
 	struct conn_request req = {
-		.method = "PATCH",
-		.path = "/v1/recommendations/bamako-2019/3",
-		.token = "suivi_tok",
-		.content_type = "application/json",
-		.body = "{\"due_on\":null}",
-		.body_len = 15,
+	    .method = "PATCH",
+	    .path = "/v1/recommendations/bamako-2019/3",
+	    .token = "suivi_tok",
+	    .content_type = "application/json",
+	    .body = "{\"due_on\":null}",
+	    .body_len = 15,
 	};
 	ck_assert_msg(conn_do(&u, &req, &r, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_nonnull(
-		strstr(r.body, "PATCH /suivi/v1/recommendations/bamako-2019/3 HTTP/1.1\r\n"));
+	    strstr(r.body, "PATCH /suivi/v1/recommendations/bamako-2019/3 HTTP/1.1\r\n"));
 	char *host = xasprintf("\r\nHost: 127.0.0.1:%d\r\n", port);
 	ck_assert_ptr_nonnull(strstr(r.body, host));
 	ck_assert_ptr_nonnull(strstr(r.body, "\r\nAuthorization: Bearer suivi_tok\r\n"));

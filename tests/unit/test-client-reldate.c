@@ -85,9 +85,9 @@ END_TEST
 START_TEST(test_refused)
 {
 	static const char *const bad[] = {
-		"", "+", "+d", "+3", "3d", "-3d", "+-3d", "++3d", "+3x", "+3D", "+3dd", "+ 3d",
-		"+3 d", "+1y", "Today", "tomorow", "yesterday", "now", "+9999999d",
-		"+1234567m", "+0x10d", " today", "today ",
+	    "",          "+",   "+d",        "+3",        "3d",     "-3d",    "+-3d",   "++3d",
+	    "+3x",       "+3D", "+3dd",      "+ 3d",      "+3 d",   "+1y",    "Today",  "tomorow",
+	    "yesterday", "now", "+9999999d", "+1234567m", "+0x10d", " today", "today ",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		check("2024-05-17", bad[i], NULL);
@@ -108,10 +108,10 @@ START_TEST(test_describe)
 		const char *due;
 		const char *words;
 	} cases[] = {
-		{"2024-05-05", "overdue by 12 days"}, {"2024-05-16", "overdue by 1 day"},
-		{"2024-05-17", "due today"},	      {"2024-05-18", "due tomorrow"},
-		{"2024-05-20", "in 3 days"},	      {"2025-05-17", "in 365 days"},
-		{"2023-05-17", "overdue by 366 days"},
+	    {"2024-05-05", "overdue by 12 days"},  {"2024-05-16", "overdue by 1 day"},
+	    {"2024-05-17", "due today"},           {"2024-05-18", "due tomorrow"},
+	    {"2024-05-20", "in 3 days"},           {"2025-05-17", "in 365 days"},
+	    {"2023-05-17", "overdue by 366 days"},
 	};
 	ck_assert(date_parse("2024-05-17", &today));
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

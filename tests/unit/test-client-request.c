@@ -25,9 +25,9 @@ START_TEST(test_exit_codes)
 		int status;
 		int code;
 	} cases[] = {
-		{200, 0}, {201, 0}, {204, 0}, {400, 1}, {404, 1}, {405, 1}, {409, 1},
-		{412, 1}, {413, 1}, {415, 1}, {422, 1}, {401, 4}, {403, 4}, {500, 3},
-		{502, 3}, {503, 3}, {302, 3}, {100, 3},
+	    {200, 0}, {201, 0}, {204, 0}, {400, 1}, {404, 1}, {405, 1},
+	    {409, 1}, {412, 1}, {413, 1}, {415, 1}, {422, 1}, {401, 4},
+	    {403, 4}, {500, 3}, {502, 3}, {503, 3}, {302, 3}, {100, 3},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		ck_assert_msg(request_exit_code(cases[i].status) == cases[i].code, "HTTP %d",
@@ -67,11 +67,12 @@ END_TEST
 
 START_TEST(test_other_problems)
 {
-	char *s = sentence(422, PROBLEM,
-			   "{\"title\":\"Unprocessable Content\",\"status\":422,"
-			   "\"detail\":\"invalid fields\",\"errors\":["
-			   "{\"field\":\"due_on\",\"message\":\"2019-02-30 is not a date\"},"
-			   "{\"field\":\"priority\",\"message\":\"must be low, normal or high\"}]}");
+	char *s =
+	    sentence(422, PROBLEM,
+		     "{\"title\":\"Unprocessable Content\",\"status\":422,"
+		     "\"detail\":\"invalid fields\",\"errors\":["
+		     "{\"field\":\"due_on\",\"message\":\"2019-02-30 is not a date\"},"
+		     "{\"field\":\"priority\",\"message\":\"must be low, normal or high\"}]}");
 	ck_assert_str_eq(s, "invalid fields: due_on: 2019-02-30 is not a date; priority: must be "
 			    "low, normal or high");
 	free(s);
@@ -127,8 +128,7 @@ START_TEST(test_escape_and_paths)
 	s = client_rec_path(&c, "a b/3", "");
 	ck_assert_str_eq(s, "/v1/recommendations/a%20b/3");
 	free(s);
-	static const char *const bad[] = {"", "../tokens", "x/..", "x//3", "/3", "x/3/",
-					  "./3"};
+	static const char *const bad[] = {"", "../tokens", "x/..", "x//3", "/3", "x/3/", "./3"};
 	FILE *devnull = fopen("/dev/null", "w");
 	c.err = devnull;
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -138,8 +138,11 @@ START_TEST(test_escape_and_paths)
 	char *q = NULL;
 	client_query_add(&q, "status", "in_progress");
 	client_query_add(&q, "status", "blocked");
-	client_query_add(&q, "q", "base de donn\xc3\xa9" "es&x=1");
-	ck_assert_str_eq(q, "?status=in_progress&status=blocked&q=base%20de%20donn%C3%A9es%26x%3D1");
+	client_query_add(&q, "q",
+			 "base de donn\xc3\xa9"
+			 "es&x=1");
+	ck_assert_str_eq(q,
+			 "?status=in_progress&status=blocked&q=base%20de%20donn%C3%A9es%26x%3D1");
 	free(q);
 }
 END_TEST
@@ -147,9 +150,9 @@ END_TEST
 START_TEST(test_command_table)
 {
 	static const char *const required[] = {
-		"owner",   "meeting", "add",	 "import", "list",   "show",	       "history",
-		"status",  "assign",  "due",	 "comment", "edit",  "overdue",	       "report",
-		"remind", "notifications", "token", "workflow",
+	    "owner",   "meeting", "add",    "import",        "list",    "show",
+	    "history", "status",  "assign", "due",           "comment", "edit",
+	    "overdue", "report",  "remind", "notifications", "token",   "workflow",
 	};
 	size_t n = 0;
 	for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++, n++) {

@@ -11,10 +11,10 @@
 #include "suites.h"
 #include "utf8.h"
 
-#define E_ACUTE "\xc3\xa9"          /* é precomposed, 2 bytes, 1 column */
-#define COMBINING_ACUTE "\xcc\x81"  /* U+0301, 2 bytes, 0 columns */
+#define E_ACUTE "\xc3\xa9"               /* é precomposed, 2 bytes, 1 column */
+#define COMBINING_ACUTE "\xcc\x81"       /* U+0301, 2 bytes, 0 columns */
 #define TOKYO "\xe6\x9d\xb1\xe4\xba\xac" /* 東京, 6 bytes, 4 columns */
-#define TO "\xe9\x83\xbd"               /* 都, 3 bytes, 2 columns */
+#define TO "\xe9\x83\xbd"                /* 都, 3 bytes, 2 columns */
 #define ELLIPSIS "\xe2\x80\xa6"
 
 static void utf8_locale(void);
@@ -172,10 +172,12 @@ START_TEST(test_truncate_never_splits)
 	else
 		c_locale();
 	static const char *const texts[] = {
-		"Cr" E_ACUTE "er un r" E_ACUTE "seau r" E_ACUTE "gional " TOKYO TO,
-		TOKYO TO TOKYO TO "!",
-		"a\xf0\x9f\x99\x82" "b\xf0\x9f\x99\x82" "c" COMBINING_ACUTE "d" E_ACUTE,
-		"\xf0\xa0\x80\x80\xf0\xa0\x80\x81x", /* CJK extension B: 4 bytes, 2 columns */
+	    "Cr" E_ACUTE "er un r" E_ACUTE "seau r" E_ACUTE "gional " TOKYO TO,
+	    TOKYO TO TOKYO TO "!",
+	    "a\xf0\x9f\x99\x82"
+	    "b\xf0\x9f\x99\x82"
+	    "c" COMBINING_ACUTE "d" E_ACUTE,
+	    "\xf0\xa0\x80\x80\xf0\xa0\x80\x81x", /* CJK extension B: 4 bytes, 2 columns */
 	};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		int full = table_width(texts[i]);
@@ -210,8 +212,9 @@ START_TEST(test_shrink_to_terminal)
 	table_add_row(t, TABLE_PLAIN);
 	table_cell(t, 0, "bamako-2019/3");
 	table_cell(t, 1, "ocrtis");
-	table_cell(t, 2, "Mettre en place une base de donn" E_ACUTE "es r" E_ACUTE
-			 "gionale partag" E_ACUTE "e sur les saisies");
+	table_cell(t, 2,
+		   "Mettre en place une base de donn" E_ACUTE "es r" E_ACUTE
+		   "gionale partag" E_ACUTE "e sur les saisies");
 	char *out = print_table(t, 40);
 	int n;
 	char **lines = split_lines(out, &n);
@@ -240,7 +243,9 @@ START_TEST(test_clean)
 	ck_assert_str_eq(s, "line1\nline2 ");
 	free(s);
 	/* Invalid UTF-8 and C1 controls (U+009B is a CSI on some terminals). */
-	s = table_clean("x\xff" "y\xc2\x9bz", false);
+	s = table_clean("x\xff"
+			"y\xc2\x9bz",
+			false);
 	ck_assert_str_eq(s, "x\xef\xbf\xbdy z");
 	free(s);
 	/* Cells are cleaned: an escape sequence in server text cannot reach the terminal. */

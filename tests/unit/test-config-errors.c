@@ -16,25 +16,26 @@
 START_TEST(test_syntax_errors)
 {
 	test_config_parse_err("[serv]\n",
-	    "suivid.conf:1: unknown section [serv] (expected server, database, "
-	    "schedule, mail, hook or log)");
+			      "suivid.conf:1: unknown section [serv] (expected server, database, "
+			      "schedule, mail, hook or log)");
 	test_config_parse_err("\n\n[server\n", "suivid.conf:3: a section header is written [name]");
 	test_config_parse_err("[server] # comment\n",
-	    "suivid.conf:1: a section header is written [name]");
+			      "suivid.conf:1: a section header is written [name]");
 	test_config_parse_err("# no section yet\nlisten = 127.0.0.1:1\n",
-	    "suivid.conf:2: key 'listen' outside a section");
+			      "suivid.conf:2: key 'listen' outside a section");
 	test_config_parse_err("[server]\nlisen = 127.0.0.1:1\n",
-	    "suivid.conf:2: unknown key 'lisen' in [server]");
+			      "suivid.conf:2: unknown key 'lisen' in [server]");
 	/* Keys belong to their own section. */
 	test_config_parse_err("[database]\nlisten = 127.0.0.1:1\n",
-	    "suivid.conf:2: unknown key 'listen' in [database]");
+			      "suivid.conf:2: unknown key 'listen' in [database]");
 	/* Key names are case-sensitive. */
 	test_config_parse_err("[server]\nListen = 127.0.0.1:1\n",
-	    "suivid.conf:2: unknown key 'Listen' in [server]");
-	test_config_parse_err("[database]\npool = 2\n[server]\n[database]\npool = 3\n",
+			      "suivid.conf:2: unknown key 'Listen' in [server]");
+	test_config_parse_err(
+	    "[database]\npool = 2\n[server]\n[database]\npool = 3\n",
 	    "suivid.conf:5: duplicate key 'pool' in [database] (first set on line 2)");
 	test_config_parse_err("[server]\nlisten 127.0.0.1:1\n",
-	    "suivid.conf:2: missing '=' (expected key = value)");
+			      "suivid.conf:2: missing '=' (expected key = value)");
 	test_config_parse_err("[server]\n = 5\n", "suivid.conf:2: missing key before '='");
 }
 END_TEST
@@ -44,11 +45,11 @@ START_TEST(test_byte_errors)
 	test_config_parse_err("[server]\n# caf\xe9\n", "suivid.conf:2: invalid UTF-8");
 	test_config_parse_err("[mail]\nfrom = \xed\xa0\x80@x\n", "suivid.conf:2: invalid UTF-8");
 	test_config_parse_err("[database]\nurl = a\x01z\n",
-	    "suivid.conf:2: [database] url: control character in value");
+			      "suivid.conf:2: [database] url: control character in value");
 	test_config_parse_err("[database]\nurl = a\x7fz\n",
-	    "suivid.conf:2: [database] url: control character in value");
+			      "suivid.conf:2: [database] url: control character in value");
 	test_config_parse_err("[database]\nurl = a\rz\n",
-	    "suivid.conf:2: [database] url: control character in value");
+			      "suivid.conf:2: [database] url: control character in value");
 	/* A tab inside a value is kept. */
 	struct config *tabbed = test_config_parse_ok("[database]\nurl = host=/tmp\tdbname=x\n");
 	ck_assert_str_eq(tabbed->url, "host=/tmp\tdbname=x");
@@ -80,48 +81,58 @@ END_TEST
 START_TEST(test_number_errors)
 {
 	test_config_parse_err("[database]\npool = four\n",
-	    "suivid.conf:2: [database] pool: 'four' is not a number");
+			      "suivid.conf:2: [database] pool: 'four' is not a number");
 	test_config_parse_err("[database]\npool = 4x\n",
-	    "suivid.conf:2: [database] pool: '4x' is not a number");
+			      "suivid.conf:2: [database] pool: '4x' is not a number");
 	test_config_parse_err("[database]\npool = 0\n",
-	    "suivid.conf:2: [database] pool: 0 is out of range 1..64");
+			      "suivid.conf:2: [database] pool: 0 is out of range 1..64");
 	test_config_parse_err("[database]\npool = 65\n",
-	    "suivid.conf:2: [database] pool: 65 is out of range 1..64");
+			      "suivid.conf:2: [database] pool: 65 is out of range 1..64");
 	test_config_parse_err("[database]\npool = -1\n",
-	    "suivid.conf:2: [database] pool: -1 is out of range 1..64");
-	test_config_parse_err("[database]\npool = 99999999999999999999\n",
+			      "suivid.conf:2: [database] pool: -1 is out of range 1..64");
+	test_config_parse_err(
+	    "[database]\npool = 99999999999999999999\n",
 	    "suivid.conf:2: [database] pool: 99999999999999999999 is out of range");
 	test_config_parse_err("[database]\npool =\n",
-	    "suivid.conf:2: [database] pool: value must not be empty");
-	test_config_parse_err("[server]\nrequest_timeout = 301\n",
+			      "suivid.conf:2: [database] pool: value must not be empty");
+	test_config_parse_err(
+	    "[server]\nrequest_timeout = 301\n",
 	    "suivid.conf:2: [server] request_timeout: 301 is out of range 1..300");
 	test_config_parse_err("[server]\nidle_timeout = 0\n",
-	    "suivid.conf:2: [server] idle_timeout: 0 is out of range 1..3600");
-	test_config_parse_err("[server]\nmax_connections = 65536\n",
+			      "suivid.conf:2: [server] idle_timeout: 0 is out of range 1..3600");
+	test_config_parse_err(
+	    "[server]\nmax_connections = 65536\n",
 	    "suivid.conf:2: [server] max_connections: 65536 is out of range 1..65535");
 	test_config_parse_err("[database]\nqueue = 100001\n",
-	    "suivid.conf:2: [database] queue: 100001 is out of range 1..100000");
-	test_config_parse_err("[schedule]\nremind_overdue_every = 366\n",
+			      "suivid.conf:2: [database] queue: 100001 is out of range 1..100000");
+	test_config_parse_err(
+	    "[schedule]\nremind_overdue_every = 366\n",
 	    "suivid.conf:2: [schedule] remind_overdue_every: 366 is out of range 0..365");
 	test_config_parse_err("[hook]\ntimeout = 0\n",
-	    "suivid.conf:2: [hook] timeout: 0 is out of range 1..3600");
+			      "suivid.conf:2: [hook] timeout: 0 is out of range 1..3600");
 	test_config_parse_err("[hook]\nmax_attempts = 101\n",
-	    "suivid.conf:2: [hook] max_attempts: 101 is out of range 1..100");
+			      "suivid.conf:2: [hook] max_attempts: 101 is out of range 1..100");
 	test_config_parse_err("[hook]\nmax_running = 65\n",
-	    "suivid.conf:2: [hook] max_running: 65 is out of range 1..64");
-	test_config_parse_err("[server]\nmax_body = 1023\n",
+			      "suivid.conf:2: [hook] max_running: 65 is out of range 1..64");
+	test_config_parse_err(
+	    "[server]\nmax_body = 1023\n",
 	    "suivid.conf:2: [server] max_body: 1023 is out of range 1024..67108864 bytes");
-	test_config_parse_err("[server]\nmax_body = 65M\n",
+	test_config_parse_err(
+	    "[server]\nmax_body = 65M\n",
 	    "suivid.conf:2: [server] max_body: 65M is out of range 1024..67108864 bytes");
-	test_config_parse_err("[server]\nmax_body = 1G\n",
+	test_config_parse_err(
+	    "[server]\nmax_body = 1G\n",
 	    "suivid.conf:2: [server] max_body: 1G is out of range 1024..67108864 bytes");
-	test_config_parse_err("[server]\nmax_body = 2kb\n",
+	test_config_parse_err(
+	    "[server]\nmax_body = 2kb\n",
 	    "suivid.conf:2: [server] max_body: '2kb' is not a size in bytes (a number, optionally "
 	    "with k, M or G)");
-	test_config_parse_err("[server]\nmax_body = M\n",
+	test_config_parse_err(
+	    "[server]\nmax_body = M\n",
 	    "suivid.conf:2: [server] max_body: 'M' is not a size in bytes (a number, optionally "
 	    "with k, M or G)");
-	test_config_parse_err("[server]\nmax_body = 99999999999999999999G\n",
+	test_config_parse_err(
+	    "[server]\nmax_body = 99999999999999999999G\n",
 	    "suivid.conf:2: [server] max_body: 99999999999999999999G is out of range");
 }
 END_TEST
@@ -129,21 +140,25 @@ END_TEST
 START_TEST(test_enum_errors)
 {
 	test_config_parse_err("[hook]\nformat = xml\n",
-	    "suivid.conf:2: [hook] format: 'xml' is not one of mail, json");
-	test_config_parse_err("[log]\nlevel = verbose\n",
+			      "suivid.conf:2: [hook] format: 'xml' is not one of mail, json");
+	test_config_parse_err(
+	    "[log]\nlevel = verbose\n",
 	    "suivid.conf:2: [log] level: 'verbose' is not one of debug, info, warn, error");
-	test_config_parse_err("[log]\nlevel = INFO\n",
+	test_config_parse_err(
+	    "[log]\nlevel = INFO\n",
 	    "suivid.conf:2: [log] level: 'INFO' is not one of debug, info, warn, error");
 }
 END_TEST
 
 START_TEST(test_path_errors)
 {
-	test_config_parse_err("[database]\ndata_dir = var/lib/suivi\n",
+	test_config_parse_err(
+	    "[database]\ndata_dir = var/lib/suivi\n",
 	    "suivid.conf:2: [database] data_dir: 'var/lib/suivi' is not an absolute path");
 	test_config_parse_err("[database]\ndata_dir = \"\"\n",
-	    "suivid.conf:2: [database] data_dir: value must not be empty");
-	test_config_parse_err("[server]\nunix_socket = suivid.sock\n",
+			      "suivid.conf:2: [database] data_dir: value must not be empty");
+	test_config_parse_err(
+	    "[server]\nunix_socket = suivid.sock\n",
 	    "suivid.conf:2: [server] unix_socket: 'suivid.sock' is not an absolute path");
 	char text[256];
 	char path[109];
@@ -152,40 +167,49 @@ START_TEST(test_path_errors)
 	path[108] = '\0';
 	snprintf(text, sizeof text, "[server]\nunix_socket = %s\n", path);
 	test_config_parse_err(text,
-	    "suivid.conf:2: [server] unix_socket: path longer than 107 bytes");
+			      "suivid.conf:2: [server] unix_socket: path longer than 107 bytes");
 }
 END_TEST
 
 START_TEST(test_listen_errors)
 {
-	test_config_parse_err("[server]\nlisten = localhost:8470\n",
+	test_config_parse_err(
+	    "[server]\nlisten = localhost:8470\n",
 	    "suivid.conf:2: [server] listen: bad address 'localhost:8470': 'localhost' is not a "
 	    "numeric IPv4 address (host names are not resolved)");
-	test_config_parse_err("[server]\nlisten = 127.0.0.1\n",
+	test_config_parse_err(
+	    "[server]\nlisten = 127.0.0.1\n",
 	    "suivid.conf:2: [server] listen: bad address '127.0.0.1': expected IPv4:port or "
 	    "[IPv6]:port");
-	test_config_parse_err("[server]\nlisten = ::1:8470\n",
+	test_config_parse_err(
+	    "[server]\nlisten = ::1:8470\n",
 	    "suivid.conf:2: [server] listen: bad address '::1:8470': an IPv6 address is written "
 	    "in brackets, as in [::1]:8470");
-	test_config_parse_err("[server]\nlisten = [::1]8470\n",
+	test_config_parse_err(
+	    "[server]\nlisten = [::1]8470\n",
 	    "suivid.conf:2: [server] listen: bad address '[::1]8470': expected [IPv6]:port");
-	test_config_parse_err("[server]\nlisten = [::1\n",
+	test_config_parse_err(
+	    "[server]\nlisten = [::1\n",
 	    "suivid.conf:2: [server] listen: bad address '[::1': expected [IPv6]:port");
-	test_config_parse_err("[server]\nlisten = [fe80::zz]:80\n",
+	test_config_parse_err(
+	    "[server]\nlisten = [fe80::zz]:80\n",
 	    "suivid.conf:2: [server] listen: bad address '[fe80::zz]:80': 'fe80::zz' is not a "
 	    "numeric IPv6 address (host names are not resolved)");
-	test_config_parse_err("[server]\nlisten = [127.0.0.1]:80\n",
+	test_config_parse_err(
+	    "[server]\nlisten = [127.0.0.1]:80\n",
 	    "suivid.conf:2: [server] listen: bad address '[127.0.0.1]:80': '127.0.0.1' is not a "
 	    "numeric IPv6 address (host names are not resolved)");
-	test_config_parse_err("[server]\nlisten = 256.0.0.1:80\n",
+	test_config_parse_err(
+	    "[server]\nlisten = 256.0.0.1:80\n",
 	    "suivid.conf:2: [server] listen: bad address '256.0.0.1:80': '256.0.0.1' is not a "
 	    "numeric IPv4 address (host names are not resolved)");
 	static const char *const bad_ports[] = {"0", "65536", "", "http", "-1", "+80", "100000"};
 	for (size_t i = 0; i < ARRAY_LEN(bad_ports); i++) {
 		char *text = xasprintf("[server]\nlisten = 127.0.0.1:%s\n", bad_ports[i]);
-		char *want = xasprintf("suivid.conf:2: [server] listen: bad address '127.0.0.1:%s': "
-				       "port must be a number from 1 to 65535",
-		    bad_ports[i]);
+		char *want =
+		    xasprintf("suivid.conf:2: [server] listen: bad address '127.0.0.1:%s': "
+			      "port must be a number from 1 to 65535",
+			      bad_ports[i]);
 		test_config_parse_err(text, want);
 		free(text);
 		free(want);
@@ -195,23 +219,29 @@ END_TEST
 
 START_TEST(test_email_errors)
 {
-	test_config_parse_err("[mail]\nfrom = suivi\n",
+	test_config_parse_err(
+	    "[mail]\nfrom = suivi\n",
 	    "suivid.conf:2: [mail] from: bad address 'suivi': an address has exactly one '@'");
-	test_config_parse_err("[mail]\nfrom = a@b@c\n",
+	test_config_parse_err(
+	    "[mail]\nfrom = a@b@c\n",
 	    "suivid.conf:2: [mail] from: bad address 'a@b@c': an address has exactly one '@'");
-	test_config_parse_err("[mail]\nfrom = @example.org\n",
+	test_config_parse_err(
+	    "[mail]\nfrom = @example.org\n",
 	    "suivid.conf:2: [mail] from: bad address '@example.org': an address is written "
 	    "local@domain");
-	test_config_parse_err("[mail]\nfrom = suivi@\n",
+	test_config_parse_err(
+	    "[mail]\nfrom = suivi@\n",
 	    "suivid.conf:2: [mail] from: bad address 'suivi@': an address is written local@domain");
-	test_config_parse_err("[mail]\nfrom = Suivi <suivi@example.org>\n",
+	test_config_parse_err(
+	    "[mail]\nfrom = Suivi <suivi@example.org>\n",
 	    "suivid.conf:2: [mail] from: bad address 'Suivi <suivi@example.org>': blank or "
 	    "control character in address");
-	test_config_parse_err("[schedule]\nreport_to = a@x.org,b@x.org\n",
+	test_config_parse_err(
+	    "[schedule]\nreport_to = a@x.org,b@x.org\n",
 	    "suivid.conf:2: [schedule] report_to: bad address 'a@x.org,b@x.org': ',' is not "
 	    "allowed (write a bare address, local@domain)");
 	test_config_parse_err("[mail]\nfrom = \"\"\n",
-	    "suivid.conf:2: [mail] from: value must not be empty");
+			      "suivid.conf:2: [mail] from: value must not be empty");
 
 	/* 254 bytes is the limit. */
 	char addr[300];
@@ -226,8 +256,8 @@ START_TEST(test_email_errors)
 	addr[254] = 'd';
 	addr[255] = '\0';
 	text = xasprintf("[mail]\nfrom = %s\n", addr);
-	char *want = xasprintf("suivid.conf:2: [mail] from: bad address '%s': longer than 254 bytes",
-	    addr);
+	char *want =
+	    xasprintf("suivid.conf:2: [mail] from: bad address '%s': longer than 254 bytes", addr);
 	test_config_parse_err(text, want);
 	free(text);
 	free(want);
@@ -238,7 +268,7 @@ START_TEST(test_email_errors)
 	text = xasprintf("[mail]\nfrom = %s\n", local);
 	want = xasprintf("suivid.conf:2: [mail] from: bad address '%s': local part longer than 64 "
 			 "bytes",
-	    local);
+			 local);
 	test_config_parse_err(text, want);
 	free(text);
 	free(want);
@@ -254,15 +284,16 @@ START_TEST(test_schedule_errors)
 		char *sub = NULL;
 		ck_assert_int_eq(schedule_parse(bad[i], &s, &sub), -1);
 		char *text = xasprintf("[schedule]\n\noverdue_report = %s\n", bad[i]);
-		char *want = xasprintf("suivid.conf:3: [schedule] overdue_report: bad schedule '%s': "
-				       "%s",
-		    bad[i], sub);
+		char *want =
+		    xasprintf("suivid.conf:3: [schedule] overdue_report: bad schedule '%s': "
+			      "%s",
+			      bad[i], sub);
 		test_config_parse_err(text, want);
 		free(text);
 		free(want);
 		text = xasprintf("[schedule]\nreminders = %s\n", bad[i]);
-		want = xasprintf("suivid.conf:2: [schedule] reminders: bad schedule '%s': %s", bad[i],
-		    sub);
+		want = xasprintf("suivid.conf:2: [schedule] reminders: bad schedule '%s': %s",
+				 bad[i], sub);
 		test_config_parse_err(text, want);
 		free(text);
 		free(want);
@@ -270,28 +301,34 @@ START_TEST(test_schedule_errors)
 	}
 	/* The reminder run cannot be switched off by an empty schedule. */
 	test_config_parse_err("[schedule]\nreminders = \"\"\n",
-	    "suivid.conf:2: [schedule] reminders: value must not be empty");
-	test_config_parse_err("[schedule]\ntimezone = Mars/Olympus_Mons\n",
+			      "suivid.conf:2: [schedule] reminders: value must not be empty");
+	test_config_parse_err(
+	    "[schedule]\ntimezone = Mars/Olympus_Mons\n",
 	    "suivid.conf:2: [schedule] timezone: unknown time zone 'Mars/Olympus_Mons'");
-	test_config_parse_err("[schedule]\ntimezone = ../../etc/passwd\n",
+	test_config_parse_err(
+	    "[schedule]\ntimezone = ../../etc/passwd\n",
 	    "suivid.conf:2: [schedule] timezone: unknown time zone '../../etc/passwd'");
 	test_config_parse_err("[schedule]\ntimezone =\n",
-	    "suivid.conf:2: [schedule] timezone: value must not be empty");
+			      "suivid.conf:2: [schedule] timezone: value must not be empty");
 }
 END_TEST
 
 START_TEST(test_command_errors)
 {
-	test_config_parse_err("[hook]\ncommand = sendmail -t\n",
+	test_config_parse_err(
+	    "[hook]\ncommand = sendmail -t\n",
 	    "suivid.conf:2: [hook] command: bad command 'sendmail -t': 'sendmail' is not an "
 	    "absolute path (the hook runs without a shell)");
-	test_config_parse_err("[hook]\ncommand = \"/usr/bin/x\n",
+	test_config_parse_err(
+	    "[hook]\ncommand = \"/usr/bin/x\n",
 	    "suivid.conf:2: [hook] command: bad command '\"/usr/bin/x': unbalanced double quote");
-	test_config_parse_err("[hook]\ncommand = /usr/bin/x 'a\n",
+	test_config_parse_err(
+	    "[hook]\ncommand = /usr/bin/x 'a\n",
 	    "suivid.conf:2: [hook] command: bad command '/usr/bin/x 'a': unbalanced single quote");
 	test_config_parse_err("[hook]\ncommand = \"\"\n",
-	    "suivid.conf:2: [hook] command: value must not be empty");
-	test_config_parse_err("[hook]\ncommand = ''\n",
+			      "suivid.conf:2: [hook] command: value must not be empty");
+	test_config_parse_err(
+	    "[hook]\ncommand = ''\n",
 	    "suivid.conf:2: [hook] command: bad command '''': '' is not an absolute path (the "
 	    "hook runs without a shell)");
 }
@@ -299,10 +336,12 @@ END_TEST
 
 START_TEST(test_cross_checks)
 {
-	test_config_parse_err("[server]\n\nlisten =\n",
+	test_config_parse_err(
+	    "[server]\n\nlisten =\n",
 	    "suivid.conf:3: [server] listen is empty and unix_socket is not set, so suivid would "
 	    "accept no connection");
-	test_config_parse_err("[schedule]\noverdue_report = \"\"\nreport_to = boss@example.org\n",
+	test_config_parse_err(
+	    "[schedule]\noverdue_report = \"\"\nreport_to = boss@example.org\n",
 	    "suivid.conf:3: [schedule] report_to is set but overdue_report is empty, so no report "
 	    "would be sent");
 	/* An overdue schedule without a recipient is allowed: no report is sent. */
@@ -314,8 +353,8 @@ START_TEST(test_cross_checks)
 	char *saved = getenv("TZDIR") ? xstrdup(getenv("TZDIR")) : NULL;
 	ck_assert_int_eq(setenv("TZDIR", "/nonexistent-zoneinfo", 1), 0);
 	test_config_parse_err("[server]\n",
-	    "suivid.conf: [schedule] timezone: the default 'Europe/Brussels' is "
-	    "not a time zone known on this machine; set timezone");
+			      "suivid.conf: [schedule] timezone: the default 'Europe/Brussels' is "
+			      "not a time zone known on this machine; set timezone");
 	c = test_config_parse_ok("[schedule]\ntimezone = UTC\n");
 	ck_assert_str_eq(c->timezone, "UTC");
 	config_free(c);

@@ -23,8 +23,7 @@ struct config *test_config_parse_ok(const char *text)
 	struct config *c = NULL;
 	char *cause = NULL;
 	int rc = config_parse("suivid.conf", text, &c, &cause);
-	ck_assert_msg(rc == 0, "refused: %s\n--- text ---\n%s", cause ? cause : "(no cause)",
-	    text);
+	ck_assert_msg(rc == 0, "refused: %s\n--- text ---\n%s", cause ? cause : "(no cause)", text);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_ptr_null(cause);
 	return c;
@@ -64,7 +63,7 @@ static void assert_argv(const char *command, const char *const *expected)
 	char **argv = NULL;
 	char *cause = NULL;
 	ck_assert_msg(config_split_command(command, &argv, &cause) == 0, "refused %s: %s", command,
-	    cause);
+		      cause);
 	ck_assert_ptr_null(cause);
 	size_t i = 0;
 	for (; expected[i] != NULL; i++) {
@@ -117,39 +116,39 @@ END_TEST
 
 START_TEST(test_full_file)
 {
-	struct config *c = test_config_parse_ok(
-	    "\xEF\xBB\xBF# suivid.conf written by hand\n"
-	    "; another comment style\n"
-	    "\n"
-	    "  [ server ]  \n"
-	    "listen = [::1]:9000\n"
-	    "unix_socket = /run/suivi/suivid.sock\n"
-	    "\tmax_body\t=\t2M \n"
-	    "request_timeout=10\n"
-	    "idle_timeout = 3600\r\n"
-	    "max_connections = 65535\n"
-	    "[database]\n"
-	    "url = postgresql://suivi@db.example.org/suivi?sslmode=require\n"
-	    "pool = 64\n"
-	    "queue = 100000\n"
-	    "data_dir = /srv/suivi\n"
-	    "[schedule]\n"
-	    "timezone = America/New_York\n"
-	    "overdue_report = Tuesday 09:05\n"
-	    "report_to = secretariat@example.org\n"
-	    "remind_before = 30, 7,1\n"
-	    "remind_overdue_every = 0\n"
-	    "reminders = monthly 1 06:30\n"
-	    "[mail]\n"
-	    "from = \"suivi@example.org\"\n"
-	    "[hook]\n"
-	    "command = /usr/bin/msmtp --read-envelope-from -t\n"
-	    "format = json\n"
-	    "timeout = 1\n"
-	    "max_attempts = 100\n"
-	    "max_running = 64\n"
-	    "[log]\n"
-	    "level = debug"); /* no final newline */
+	struct config *c =
+	    test_config_parse_ok("\xEF\xBB\xBF# suivid.conf written by hand\n"
+				 "; another comment style\n"
+				 "\n"
+				 "  [ server ]  \n"
+				 "listen = [::1]:9000\n"
+				 "unix_socket = /run/suivi/suivid.sock\n"
+				 "\tmax_body\t=\t2M \n"
+				 "request_timeout=10\n"
+				 "idle_timeout = 3600\r\n"
+				 "max_connections = 65535\n"
+				 "[database]\n"
+				 "url = postgresql://suivi@db.example.org/suivi?sslmode=require\n"
+				 "pool = 64\n"
+				 "queue = 100000\n"
+				 "data_dir = /srv/suivi\n"
+				 "[schedule]\n"
+				 "timezone = America/New_York\n"
+				 "overdue_report = Tuesday 09:05\n"
+				 "report_to = secretariat@example.org\n"
+				 "remind_before = 30, 7,1\n"
+				 "remind_overdue_every = 0\n"
+				 "reminders = monthly 1 06:30\n"
+				 "[mail]\n"
+				 "from = \"suivi@example.org\"\n"
+				 "[hook]\n"
+				 "command = /usr/bin/msmtp --read-envelope-from -t\n"
+				 "format = json\n"
+				 "timeout = 1\n"
+				 "max_attempts = 100\n"
+				 "max_running = 64\n"
+				 "[log]\n"
+				 "level = debug"); /* no final newline */
 	ck_assert_str_eq(c->listen, "[::1]:9000");
 	ck_assert_str_eq(c->unix_socket, "/run/suivi/suivid.sock");
 	ck_assert_uint_eq(c->max_body, 2 * 1024 * 1024);
@@ -184,7 +183,7 @@ END_TEST
 START_TEST(test_values_accepted)
 {
 	struct config *c = test_config_parse_ok("[server]\nlisten = 0.0.0.0:1\nmax_body = 1k\n"
-				    "[log]\nlevel = error\n");
+						"[log]\nlevel = error\n");
 	ck_assert_str_eq(c->listen, "0.0.0.0:1");
 	ck_assert_uint_eq(c->max_body, 1024);
 	ck_assert_int_eq(c->log_level, LOG_LEVEL_ERROR);
@@ -233,13 +232,13 @@ END_TEST
 START_TEST(test_quoted_values)
 {
 	struct config *c = test_config_parse_ok("[database]\n"
-				    "url = \"  host=/tmp dbname=suivi  \"\n"
-				    "[schedule]\n"
-				    "overdue_report = \"\"\n"
-				    "report_to = \"\"\n"
-				    "remind_before = \"\"\n"
-				    "[hook]\n"
-				    "command = \"/opt/my hook/run\" -v 'a b'\n");
+						"url = \"  host=/tmp dbname=suivi  \"\n"
+						"[schedule]\n"
+						"overdue_report = \"\"\n"
+						"report_to = \"\"\n"
+						"remind_before = \"\"\n"
+						"[hook]\n"
+						"command = \"/opt/my hook/run\" -v 'a b'\n");
 	/* Quotes keep blanks at both ends. */
 	ck_assert_str_eq(c->url, "  host=/tmp dbname=suivi  ");
 	/* An explicit empty string: no overdue report, no advance reminders. */
@@ -270,7 +269,8 @@ START_TEST(test_quoted_values)
 	config_free(c);
 
 	/* A lone quote is not a wrapped value. */
-	test_config_parse_err("[mail]\nfrom = \"\n",
+	test_config_parse_err(
+	    "[mail]\nfrom = \"\n",
 	    "suivid.conf:2: [mail] from: bad address '\"': '\"' is not allowed (write a bare "
 	    "address, local@domain)");
 }
@@ -298,22 +298,28 @@ START_TEST(test_remind_before)
 	ck_assert_int_eq(c->remind_before[0], 5);
 	config_free(c);
 
-	test_config_parse_err("[schedule]\nremind_before = 1,2,3,4,5,6,7,8,9\n",
+	test_config_parse_err(
+	    "[schedule]\nremind_before = 1,2,3,4,5,6,7,8,9\n",
 	    "suivid.conf:2: [schedule] remind_before: bad list '1,2,3,4,5,6,7,8,9': more than 8 "
 	    "different days");
-	test_config_parse_err("[schedule]\nremind_before = 14,0\n",
+	test_config_parse_err(
+	    "[schedule]\nremind_before = 14,0\n",
 	    "suivid.conf:2: [schedule] remind_before: bad list '14,0': '0' is not a number of "
 	    "days from 1 to 365");
-	test_config_parse_err("[schedule]\nremind_before = 366\n",
+	test_config_parse_err(
+	    "[schedule]\nremind_before = 366\n",
 	    "suivid.conf:2: [schedule] remind_before: bad list '366': '366' is not a number of "
 	    "days from 1 to 365");
-	test_config_parse_err("[schedule]\nremind_before = 14;3\n",
+	test_config_parse_err(
+	    "[schedule]\nremind_before = 14;3\n",
 	    "suivid.conf:2: [schedule] remind_before: bad list '14;3': '14;3' is not a number of "
 	    "days from 1 to 365");
-	test_config_parse_err("[schedule]\nremind_before = -3\n",
+	test_config_parse_err(
+	    "[schedule]\nremind_before = -3\n",
 	    "suivid.conf:2: [schedule] remind_before: bad list '-3': '-3' is not a number of "
 	    "days from 1 to 365");
-	test_config_parse_err("[schedule]\nremind_before = 14,,3\n",
+	test_config_parse_err(
+	    "[schedule]\nremind_before = 14,,3\n",
 	    "suivid.conf:2: [schedule] remind_before: bad list '14,,3': empty item");
 }
 END_TEST
@@ -381,30 +387,31 @@ END_TEST
 START_TEST(test_split_command)
 {
 	assert_argv("/usr/sbin/sendmail -t -oi",
-	    (const char *const[]){"/usr/sbin/sendmail", "-t", "-oi", NULL});
+		    (const char *const[]){"/usr/sbin/sendmail", "-t", "-oi", NULL});
 	assert_argv("  /bin/x \t a\tb  ", (const char *const[]){"/bin/x", "a", "b", NULL});
 	assert_argv("/bin/x 'a b' \"c d\"", (const char *const[]){"/bin/x", "a b", "c d", NULL});
 	/* In double quotes \" and \\ are escapes; other backslashes stay. */
 	assert_argv("/bin/x \"say \\\"hi\\\" \\\\ \\n\"",
-	    (const char *const[]){"/bin/x", "say \"hi\" \\ \\n", NULL});
+		    (const char *const[]){"/bin/x", "say \"hi\" \\ \\n", NULL});
 	/* In single quotes nothing is special. */
 	assert_argv("/bin/x 'a\\b \"c'", (const char *const[]){"/bin/x", "a\\b \"c", NULL});
 	/* Quoted and bare parts join into one word; empty quotes make an empty word. */
 	assert_argv("/bin/x a'b c'\"d\"e '' \"\"",
-	    (const char *const[]){"/bin/x", "ab cde", "", "", NULL});
+		    (const char *const[]){"/bin/x", "ab cde", "", "", NULL});
 	assert_argv("\"/opt/my hook/run\" --to=\"a b\"",
-	    (const char *const[]){"/opt/my hook/run", "--to=a b", NULL});
+		    (const char *const[]){"/opt/my hook/run", "--to=a b", NULL});
 	assert_argv("", (const char *const[]){NULL});
 	assert_argv("   ", (const char *const[]){NULL});
 	/* Many words grow the vector. */
-	assert_argv("/bin/x 1 2 3 4 5 6 7 8 9",
+	assert_argv(
+	    "/bin/x 1 2 3 4 5 6 7 8 9",
 	    (const char *const[]){"/bin/x", "1", "2", "3", "4", "5", "6", "7", "8", "9", NULL});
 
 	static const char *const unbalanced[][2] = {
-		{"/bin/x 'abc", "unbalanced single quote"},
-		{"/bin/x \"abc", "unbalanced double quote"},
-		{"/bin/x \"abc\\\"", "unbalanced double quote"},
-		{"/bin/x a b c \"", "unbalanced double quote"},
+	    {"/bin/x 'abc", "unbalanced single quote"},
+	    {"/bin/x \"abc", "unbalanced double quote"},
+	    {"/bin/x \"abc\\\"", "unbalanced double quote"},
+	    {"/bin/x a b c \"", "unbalanced double quote"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(unbalanced); i++) {
 		char **argv = (char **)1;
@@ -426,14 +433,15 @@ START_TEST(test_restart_keys)
 	config_free(b);
 
 	/* Everything reloadable changes: still no restart. */
-	b = test_config_parse_ok("[server]\nmax_body = 2M\nrequest_timeout = 9\nidle_timeout = 9\n"
-		     "[database]\nqueue = 9\n"
-		     "[schedule]\ntimezone = UTC\noverdue_report = tue 08:00\n"
-		     "report_to = a@b.org\nremind_before = 1\nremind_overdue_every = 1\n"
-		     "reminders = daily 06:00\n"
-		     "[mail]\nfrom = x@y.org\n"
-		     "[hook]\ncommand = /bin/true\nformat = json\ntimeout = 9\nmax_attempts = 9\n"
-		     "max_running = 9\n[log]\nlevel = debug\n");
+	b = test_config_parse_ok(
+	    "[server]\nmax_body = 2M\nrequest_timeout = 9\nidle_timeout = 9\n"
+	    "[database]\nqueue = 9\n"
+	    "[schedule]\ntimezone = UTC\noverdue_report = tue 08:00\n"
+	    "report_to = a@b.org\nremind_before = 1\nremind_overdue_every = 1\n"
+	    "reminders = daily 06:00\n"
+	    "[mail]\nfrom = x@y.org\n"
+	    "[hook]\ncommand = /bin/true\nformat = json\ntimeout = 9\nmax_attempts = 9\n"
+	    "max_running = 9\n[log]\nlevel = debug\n");
 	ck_assert_ptr_null(config_restart_keys(a, b));
 	config_free(b);
 
@@ -446,7 +454,7 @@ START_TEST(test_restart_keys)
 
 	/* Unset and set differ, in both directions. */
 	b = test_config_parse_ok("[server]\nunix_socket = /run/s.sock\nmax_connections = 10\n"
-		     "[database]\nurl = dbname=suivi\ndata_dir = /srv/suivi\n");
+				 "[database]\nurl = dbname=suivi\ndata_dir = /srv/suivi\n");
 	keys = config_restart_keys(a, b);
 	ck_assert_str_eq(keys, "unix_socket,max_connections,url,data_dir");
 	free(keys);
@@ -463,7 +471,8 @@ END_TEST
 START_TEST(test_example_config)
 {
 	const char *src = getenv("SUIVI_SRCDIR");
-	ck_assert_msg(src != NULL && *src != '\0',
+	ck_assert_msg(
+	    src != NULL && *src != '\0',
 	    "SUIVI_SRCDIR is not set: run through make check, or set it to the source tree "
 	    "(the test reads $SUIVI_SRCDIR/contrib/suivid.conf)");
 	char *path = xasprintf("%s/contrib/suivid.conf", src);
@@ -525,4 +534,3 @@ Suite *make_config_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
-

@@ -18,8 +18,8 @@ static const struct digest_policy policy = {horizons, 2, 7};
 static struct digest_item sample_items[] = {
     {"eu-ca-2023/2", "Tenir un séminaire national annuel", "eu-ca-2023",
      "Dialogue UE–Asie centrale", "2026-12-06", 14},
-    {"bamako-2019/3", "Mettre en place une base de données partagée\nentre services",
-     "bamako-2019", "Atelier régional de Bamako", "2026-11-21", -1},
+    {"bamako-2019/3", "Mettre en place une base de données partagée\nentre services", "bamako-2019",
+     "Atelier régional de Bamako", "2026-11-21", -1},
     {"eu-ca-2023/1", "Instituer un cadre de concertation", "eu-ca-2023",
      "Dialogue UE–Asie centrale", "2026-11-25", 3},
     {"bamako-2019/1", "Former les agents", "bamako-2019", "Atelier régional de Bamako",
@@ -178,21 +178,25 @@ START_TEST(test_report_sections)
 	ck_assert_ptr_nonnull(changes);
 
 	char *subject = digest_report_subject(overdue, REPORT_EN);
-	ck_assert_str_eq(subject, "suivi overdue report as of 2026-11-22: 1 overdue recommendation");
+	ck_assert_str_eq(subject,
+			 "suivi overdue report as of 2026-11-22: 1 overdue recommendation");
 	free(subject);
 	char *body = digest_report_body(overdue, changes, REPORT_EN);
 	ck_assert_ptr_nonnull(body);
 	/* report.c's part first */
 	ck_assert_ptr_eq(strstr(body, "Overdue recommendations as of 2026-11-22"), body);
 	ck_assert_ptr_nonnull(strstr(body, "OCRTIS (ocrtis) — 1"));
-	ck_assert_ptr_nonnull(strstr(body, "\nOverdue since the report of 2026-11-15: 1\n"
-					   "  bamako-2019/3 — OCRTIS (ocrtis) — due 2026-11-18, 4 days "
-					   "overdue\n    Base\n"));
-	ck_assert_ptr_nonnull(strstr(body, "\nClosed since the report of 2026-11-15: 1\n"
-					   "  bamako-2019/5 — no lead owner — due 2026-11-01, closed "
-					   "on 2026-11-20 (implemented)\n"));
-	ck_assert_ptr_nonnull(strstr(body, "Owners without an email address (reminders not sent): "
-					   "1\n  Douanes (douanes) — 2 recommendations to remind\n"));
+	ck_assert_ptr_nonnull(strstr(body,
+				     "\nOverdue since the report of 2026-11-15: 1\n"
+				     "  bamako-2019/3 — OCRTIS (ocrtis) — due 2026-11-18, 4 days "
+				     "overdue\n    Base\n"));
+	ck_assert_ptr_nonnull(strstr(body,
+				     "\nClosed since the report of 2026-11-15: 1\n"
+				     "  bamako-2019/5 — no lead owner — due 2026-11-01, closed "
+				     "on 2026-11-20 (implemented)\n"));
+	ck_assert_ptr_nonnull(strstr(body,
+				     "Owners without an email address (reminders not sent): "
+				     "1\n  Douanes (douanes) — 2 recommendations to remind\n"));
 	free(body);
 
 	body = digest_report_body(overdue, changes, REPORT_FR);

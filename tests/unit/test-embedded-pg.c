@@ -63,8 +63,7 @@ static char *new_data_dir(const char *name)
 static char *query(const char *conninfo, const char *sql)
 {
 	PGconn *c = PQconnectdb(conninfo);
-	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "connect %s: %s", conninfo,
-		      PQerrorMessage(c));
+	ck_assert_msg(PQstatus(c) == CONNECTION_OK, "connect %s: %s", conninfo, PQerrorMessage(c));
 	PGresult *r = PQexec(c, sql);
 	ck_assert_msg(PQresultStatus(r) == PGRES_TUPLES_OK, "%s: %s", sql, PQerrorMessage(c));
 	ck_assert_int_ge(PQntuples(r), 1);
@@ -95,11 +94,11 @@ static char *read_first_line(const char *path)
 	return xstrdup(line);
 }
 
-#define ASSERT_QUERY(ci, sql, expected)                                                      \
-	do {                                                                                 \
-		char *v_ = query(ci, sql);                                                   \
-		ck_assert_str_eq(v_, expected);                                              \
-		free(v_);                                                                    \
+#define ASSERT_QUERY(ci, sql, expected)                                                            \
+	do {                                                                                       \
+		char *v_ = query(ci, sql);                                                         \
+		ck_assert_str_eq(v_, expected);                                                    \
+		free(v_);                                                                          \
 	} while (0)
 
 START_TEST(test_lifecycle)
@@ -156,8 +155,8 @@ START_TEST(test_lifecycle)
 	ck_assert_int_eq(embedded_pg_start(dir, &second, &ci2, &cause), -1);
 	ck_assert_ptr_null(second);
 	ck_assert_ptr_null(ci2);
-	expect = xasprintf("another suivid is already running on %s (lock %s/suivid.lock)", dir,
-			   dir);
+	expect =
+	    xasprintf("another suivid is already running on %s (lock %s/suivid.lock)", dir, dir);
 	ck_assert_str_eq(cause, expect);
 	free(cause);
 	cause = NULL;

@@ -195,9 +195,9 @@ static bool process_gone(pid_t pid)
 
 START_TEST(test_stdin_and_environment)
 {
-	static const char *const extra[] = {
-	    "SUIVI_NOTIFICATION_ID=17", "SUIVI_KIND=reminder", "SUIVI_RECIPIENT=zoe@example.org",
-	    "SUIVI_DEDUP_KEY=reminder:zoe:2026-11-22", NULL};
+	static const char *const extra[] = {"SUIVI_NOTIFICATION_ID=17", "SUIVI_KIND=reminder",
+					    "SUIVI_RECIPIENT=zoe@example.org",
+					    "SUIVI_DEDUP_KEY=reminder:zoe:2026-11-22", NULL};
 	char *path = script("hook", "cat > \"$1/in\"\n"
 				    "tr '\\000' '\\n' < /proc/$$/environ > \"$1/env\"\n"
 				    "exit 0\n");
@@ -264,7 +264,7 @@ START_TEST(test_exit_codes)
 	ck_assert(wait_all(r, (int)ARRAY_LEN(cases), 30));
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		ck_assert_msg(r[i].o.result == cases[i].result, "exit %d: result %d", cases[i].code,
-		    r[i].o.result);
+			      r[i].o.result);
 		ck_assert_int_eq(r[i].o.exit_code, cases[i].code);
 		ck_assert_int_eq(r[i].o.signal, 0);
 		ck_assert(!r[i].o.timed_out);
@@ -391,12 +391,12 @@ END_TEST
 START_TEST(test_max_running)
 {
 	char *path = script("counting-hook",
-	    "d=\"$1\"\n"
-	    "( flock 9; n=$(cat \"$d/count\"); n=$((n+1)); echo $n > \"$d/count\";"
-	    " echo \"start $n\" >> \"$d/log\" ) 9>\"$d/lock\"\n"
-	    "sleep 0.3\n"
-	    "( flock 9; n=$(cat \"$d/count\"); n=$((n-1)); echo $n > \"$d/count\";"
-	    " echo \"end $n\" >> \"$d/log\" ) 9>\"$d/lock\"\n");
+			    "d=\"$1\"\n"
+			    "( flock 9; n=$(cat \"$d/count\"); n=$((n+1)); echo $n > \"$d/count\";"
+			    " echo \"start $n\" >> \"$d/log\" ) 9>\"$d/lock\"\n"
+			    "sleep 0.3\n"
+			    "( flock 9; n=$(cat \"$d/count\"); n=$((n-1)); echo $n > \"$d/count\";"
+			    " echo \"end $n\" >> \"$d/log\" ) 9>\"$d/lock\"\n");
 	char *argv[] = {path, dir, NULL}, *file, *log, *line, *save = NULL;
 	struct hook_runner *two = hook_runner_new(base, 2), *saved = runner;
 	struct result r[5];

@@ -64,24 +64,24 @@ static void reply_free(struct reply *r);
 static json_t *reply_json(const struct reply *r);
 
 static const struct route test_routes[] = {
-	{EVHTTP_REQ_GET, "/t/items", ROLE_PUBLIC, BODY_NONE, 0, echo},
-	{EVHTTP_REQ_POST, "/t/items", ROLE_PUBLIC, BODY_JSON, 0, echo},
-	{EVHTTP_REQ_GET, "/t/items/{name}", ROLE_PUBLIC, BODY_NONE, 0, echo},
-	{EVHTTP_REQ_GET, "/t/recs/{ref}", ROLE_PUBLIC, BODY_NONE, 0, echo},
-	{EVHTTP_REQ_POST, "/t/recs/{ref}/comments", ROLE_PUBLIC, BODY_JSON, 0, echo},
-	{EVHTTP_REQ_POST, "/t/import", ROLE_PUBLIC, BODY_IMPORT, 0, echo},
-	{EVHTTP_REQ_GET, "/t/bad-header", ROLE_PUBLIC, BODY_NONE, 0, reply_bad_header},
-	{EVHTTP_REQ_POST, "/t/created", ROLE_PUBLIC, BODY_NONE, 0, reply_created},
-	{EVHTTP_REQ_GET, "/t/null", ROLE_PUBLIC, BODY_NONE, 0, reply_null},
-	{0},
+    {EVHTTP_REQ_GET, "/t/items", ROLE_PUBLIC, BODY_NONE, 0, echo},
+    {EVHTTP_REQ_POST, "/t/items", ROLE_PUBLIC, BODY_JSON, 0, echo},
+    {EVHTTP_REQ_GET, "/t/items/{name}", ROLE_PUBLIC, BODY_NONE, 0, echo},
+    {EVHTTP_REQ_GET, "/t/recs/{ref}", ROLE_PUBLIC, BODY_NONE, 0, echo},
+    {EVHTTP_REQ_POST, "/t/recs/{ref}/comments", ROLE_PUBLIC, BODY_JSON, 0, echo},
+    {EVHTTP_REQ_POST, "/t/import", ROLE_PUBLIC, BODY_IMPORT, 0, echo},
+    {EVHTTP_REQ_GET, "/t/bad-header", ROLE_PUBLIC, BODY_NONE, 0, reply_bad_header},
+    {EVHTTP_REQ_POST, "/t/created", ROLE_PUBLIC, BODY_NONE, 0, reply_created},
+    {EVHTTP_REQ_GET, "/t/null", ROLE_PUBLIC, BODY_NONE, 0, reply_null},
+    {0},
 };
 static const struct route *const test_tables[] = {test_routes, NULL};
 
 static const struct route auth_routes[] = {
-	{EVHTTP_REQ_GET, "/t/read", ROLE_VIEWER, BODY_NONE, 0, echo},
-	{EVHTTP_REQ_POST, "/t/write", ROLE_SECRETARIAT, BODY_JSON, 0, echo},
-	{EVHTTP_REQ_POST, "/t/recs/{ref}/act", ROLE_OWNER, BODY_JSON, ROUTE_OWNER_SCOPED, echo},
-	{0},
+    {EVHTTP_REQ_GET, "/t/read", ROLE_VIEWER, BODY_NONE, 0, echo},
+    {EVHTTP_REQ_POST, "/t/write", ROLE_SECRETARIAT, BODY_JSON, 0, echo},
+    {EVHTTP_REQ_POST, "/t/recs/{ref}/act", ROLE_OWNER, BODY_JSON, ROUTE_OWNER_SCOPED, echo},
+    {0},
 };
 static const struct route *const auth_tables[] = {auth_routes, NULL};
 static const struct db_stmt *const auth_stmt_tables[] = {auth_stmts, NULL};
@@ -109,8 +109,8 @@ static void setup(void)
 	char *cause = NULL;
 	ck_assert_msg(config_parse("test.conf", text, &config, &cause) == 0, "%s", cause);
 	free(text);
-	struct http_server_options opt = {.base = base, .config = config,
-					  .route_tables = test_tables};
+	struct http_server_options opt = {
+	    .base = base, .config = config, .route_tables = test_tables};
 	server = http_server_new(&opt, &cause);
 	ck_assert_msg(server != NULL, "%s", cause);
 }
@@ -151,8 +151,9 @@ static void auth_setup(void)
 	ck_assert_msg(PQstatus(conn) == CONNECTION_OK, "%s", PQerrorMessage(conn));
 	char *cause = NULL;
 	int applied;
-	ck_assert_msg(migrate_run(conn, migrate_default_dir(), sqlapi_default_dir(), &applied, &cause) == 0, "%s",
-		      cause);
+	ck_assert_msg(
+	    migrate_run(conn, migrate_default_dir(), sqlapi_default_dir(), &applied, &cause) == 0,
+	    "%s", cause);
 	pg_exec(conninfo,
 		"INSERT INTO owners (handle, name) VALUES ('alice', 'Alice'), ('bob', 'Bob');"
 		"INSERT INTO meetings (code, title, starts_on, ends_on)"
@@ -176,12 +177,18 @@ static void auth_setup(void)
 	char *text = xasprintf("[server]\nlisten = 127.0.0.1:%d\n", port);
 	ck_assert_msg(config_parse("test.conf", text, &config, &cause) == 0, "%s", cause);
 	free(text);
-	struct db_pool_options po = {.conninfo = conninfo, .size = 2, .queue_max = 16,
-				     .timeout_ms = 5000, .stmt_tables = auth_stmt_tables};
+	struct db_pool_options po = {.conninfo = conninfo,
+				     .size = 2,
+				     .queue_max = 16,
+				     .timeout_ms = 5000,
+				     .stmt_tables = auth_stmt_tables};
 	pool = db_pool_new(base, &po);
 	auth = auth_new(base, pool);
-	struct http_server_options opt = {.base = base, .pool = pool, .config = config,
-					  .route_tables = auth_tables, .auth = auth};
+	struct http_server_options opt = {.base = base,
+					  .pool = pool,
+					  .config = config,
+					  .route_tables = auth_tables,
+					  .auth = auth};
 	server = http_server_new(&opt, &cause);
 	ck_assert_msg(server != NULL, "%s", cause);
 }
@@ -323,17 +330,17 @@ static json_t *reply_json(const struct reply *r)
 }
 
 /* Checks a problem+json answer: status, code, and the RFC 9457 members. */
-#define ASSERT_PROBLEM(rep, want_status, want_code)                                             \
-	do {                                                                                    \
-		ck_assert_int_eq((rep)->status, want_status);                                   \
-		ck_assert_str_eq((rep)->type, "application/problem+json");                      \
-		json_t *p_ = reply_json(rep);                                                   \
-		ck_assert_str_eq(json_string_value(json_object_get(p_, "type")), "about:blank"); \
-		ck_assert_int_eq(json_integer_value(json_object_get(p_, "status")), want_status); \
-		ck_assert_str_eq(json_string_value(json_object_get(p_, "code")), want_code);    \
-		ck_assert_ptr_nonnull(json_string_value(json_object_get(p_, "title")));         \
-		ck_assert_ptr_nonnull(json_string_value(json_object_get(p_, "detail")));        \
-		json_decref(p_);                                                                \
+#define ASSERT_PROBLEM(rep, want_status, want_code)                                                \
+	do {                                                                                       \
+		ck_assert_int_eq((rep)->status, want_status);                                      \
+		ck_assert_str_eq((rep)->type, "application/problem+json");                         \
+		json_t *p_ = reply_json(rep);                                                      \
+		ck_assert_str_eq(json_string_value(json_object_get(p_, "type")), "about:blank");   \
+		ck_assert_int_eq(json_integer_value(json_object_get(p_, "status")), want_status);  \
+		ck_assert_str_eq(json_string_value(json_object_get(p_, "code")), want_code);       \
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(p_, "title")));            \
+		ck_assert_ptr_nonnull(json_string_value(json_object_get(p_, "detail")));           \
+		json_decref(p_);                                                                   \
 	} while (0)
 
 START_TEST(test_not_found)
@@ -454,8 +461,8 @@ START_TEST(test_json_body)
 	ck_assert_int_eq(r->status, 200);
 	ck_assert_ptr_nonnull(strstr(r->body, "\"json\":{\"k\":\"é\"}"));
 	reply_free(r);
-	static const char *const bad[] = {"{\"a\":1,\"a\":2}", "{\"a\":", "{} x", "\"str\"",
-					  "{\"a\":\"\xff\"}", ""};
+	static const char *const bad[] = {"{\"a\":1,\"a\":2}", "{\"a\":",          "{} x",
+					  "\"str\"",           "{\"a\":\"\xff\"}", ""};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		r = do_request(EVHTTP_REQ_POST, "/t/items", "application/json", bad[i],
 			       strlen(bad[i]));
@@ -606,16 +613,16 @@ START_TEST(test_owner_scope)
 	    {"/t/recs/bamako-2019/1/act", 200}, /* same by ref */
 	    {"/t/recs/2/act", 403},             /* bob's */
 	    {"/t/recs/bamako-2019/2/act", 403},
-	    {"/t/recs/3/act", 403},             /* nobody's */
-	    {"/t/recs/999/act", 200},           /* does not exist: the handler's 404 */
+	    {"/t/recs/3/act", 403},   /* nobody's */
+	    {"/t/recs/999/act", 200}, /* does not exist: the handler's 404 */
 	    {"/t/recs/bamako-2019/99/act", 200},
 	    {"/t/recs/nowhere/1/act", 200},
 	    {"/t/recs/99999999999999999999999/act", 200},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		client_token = tok_alice;
-		struct reply *r = do_request(EVHTTP_REQ_POST, cases[i].uri, "application/json",
-					     "{}", 2);
+		struct reply *r =
+		    do_request(EVHTTP_REQ_POST, cases[i].uri, "application/json", "{}", 2);
 		ck_assert_msg(r->status == cases[i].status, "%s: %d %s", cases[i].uri, r->status,
 			      r->body);
 		if (cases[i].status == 403)

@@ -31,7 +31,7 @@ struct expect_error {
 
 static char *read_data(const char *name, size_t *len);
 static int parse(const char *type, const char *data, size_t len, struct import_result *res,
-    struct import_error *err);
+		 struct import_error *err);
 static void parse_ok(const char *type, const char *data, size_t len, struct import_result *res);
 static void parse_err(const char *type, const char *data, struct import_error *err);
 static char *crlf_bom(const char *data, size_t len, bool cr_only, size_t *out_len);
@@ -40,8 +40,7 @@ static void assert_str_or_null(const char *got, const char *want);
 static char *repeat(const char *unit, size_t n);
 
 /* The default workflow and the limits of POST /v1/recommendations, as api-import.c passes them. */
-static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked",
-    NULL};
+static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked", NULL};
 static const char *const closed_statuses[] = {"implemented", "not_accepted", "obsolete", NULL};
 static const char *const priorities[] = {"low", "normal", "high", NULL};
 static const struct import_options default_opts = {
@@ -56,114 +55,125 @@ static const struct import_options default_opts = {
 };
 
 static const struct expect_minutes minutes[] = {
-    {"minutes/bamako-2019.txt", 8, {18, 20, 23, 24, 25, 27, 29, 30},
-	{"Mettre en place un cadre de concertation périodique des acteurs de la lutte contre "
-	 "les stupéfiants, au niveau national et régional.",
-	    "Élaborer un guide pratique en matière de trafic de stupéfiants à l’usage des "
-	    "enquêteurs et des magistrats.",
-	    "désigner dans chaque pays un point de contact joignable en permanence ;",
-	    "mettre en place une base de données régionale partagée sur les saisies ;",
-	    "organiser des opérations conjointes sur le terrain, en partenariat avec les acteurs "
-	    "et les gouvernements locaux.",
-	    "Assurer une surveillance accrue des flux financiers liés au trafic, avec l’appui des "
-	    "cellules de renseignement financier.",
-	    "Institutionnaliser un séminaire national annuel.",
-	    "Faire des plaidoyers pour la mise en œuvre des recommandations du séminaire national "
-	    "de 2016 sur la lutte contre les stupéfiants."}},
-    {"minutes/eu-ca-2023.txt", 7, {16, 18, 20, 22, 24, 26, 27},
-	{"Renforcer la coopération afin de mettre en place des stratégies équilibrées et "
-	 "intégrées dans le domaine de la lutte contre la drogue ;",
-	    "Partager les bonnes pratiques sur les conséquences de la consommation de drogue sur "
-	    "la santé ;",
-	    "Drogues de synthèse et précurseurs : cartographier les laboratoires et les routes "
-	    "d’approvisionnement ;",
-	    "Enquêtes transfrontalières et blanchiment d’argent provenant des drogues de "
-	    "synthèse, notamment l’application des normes du GAFI ;",
-	    "Fonctionnement des marchés du darknet et contre-mesures à prendre par les décideurs "
-	    "et les services répressifs ;",
-	    "Renforcement de l’échange de connaissances et des capacités ;",
-	    "Approche globale fondée sur les droits : mesures préventives, traitements et "
-	    "réduction des risques plutôt que criminalisation."}},
-    {"minutes/benelux-postal-2024.txt", 6, {18, 20, 22, 27, 29, 30},
-	{"Diffuser le «" NBSP "modèle de barrière" NBSP "» à l’ensemble des services "
-	 "répressifs et douaniers des États membres participants.",
-	    "Mettre en place un réseau de points de contact entre la police, les douanes et les "
-	    "opérateurs postaux et de messagerie.",
-	    "Développer des outils de détection précoce des envois de drogues de synthèse, en "
-	    "lien avec le projet de détection de l’OMD et les programmes de l’OICS.",
-	    "Renforcer le partage d’informations avec les opérateurs postaux privés, dans le "
-	    "respect du cadre de protection des données.",
-	    "Organiser une réunion de suivi en 2025" NNBSP ";",
-	    "Évaluer l’efficacité des barrières"}},
-    {"minutes/cosi-clasi-2024.txt", 6, {16, 18, 20, 23, 25, 26},
-	{"établir des procédures de travail conjointes entre le COSI et le CLASI, définissant "
-	 "le cycle des prochaines réunions ;",
-	    "favoriser les synergies entre SOCTA et IDEAL 3.0, qui soutiendra les plans d’action "
-	    "opérationnels des pays du CLASI ;",
-	    "donner suite à la déclaration commune UE-CLASI du 28 septembre 2023.",
-	    "de mobiliser l’Alliance portuaire européenne contre l’infiltration des ports par la "
-	    "criminalité organisée ;",
-	    "de renforcer la coopération contre la traite des êtres humains ;",
-	    "d’étudier l’usage criminel des plateformes de cryptographie avec l’appui "
-	    "d’EUROPOL."}},
-    {"minutes/eu-ca-ct-2015.txt", 6, {17, 19, 20, 24, 26, 28},
-	{"Cooperate more closely on countering violent extremism and radicalisation, "
-	 "including the risks posed by foreign terrorist fighters.",
-	    "Share best practices on counter-terrorism legislation.",
-	    "Draw on the practical experience of the Central Asian countries facing terrorist "
-	    "threats in the region bordering Afghanistan.",
-	    "Report on progress to the next EU–Central Asia High-Level Security Dialogue (the "
-	    "second round was held in Dushanbe on 11 March 2015).",
-	    "Identify new priorities and joint activities for the EU and Central Asia to "
-	    "counter terrorism.",
-	    "Circulate these conclusions to all participants before 30 April 2015."}},
+    {"minutes/bamako-2019.txt",
+     8,
+     {18, 20, 23, 24, 25, 27, 29, 30},
+     {"Mettre en place un cadre de concertation périodique des acteurs de la lutte contre "
+      "les stupéfiants, au niveau national et régional.",
+      "Élaborer un guide pratique en matière de trafic de stupéfiants à l’usage des "
+      "enquêteurs et des magistrats.",
+      "désigner dans chaque pays un point de contact joignable en permanence ;",
+      "mettre en place une base de données régionale partagée sur les saisies ;",
+      "organiser des opérations conjointes sur le terrain, en partenariat avec les acteurs "
+      "et les gouvernements locaux.",
+      "Assurer une surveillance accrue des flux financiers liés au trafic, avec l’appui des "
+      "cellules de renseignement financier.",
+      "Institutionnaliser un séminaire national annuel.",
+      "Faire des plaidoyers pour la mise en œuvre des recommandations du séminaire national "
+      "de 2016 sur la lutte contre les stupéfiants."}},
+    {"minutes/eu-ca-2023.txt",
+     7,
+     {16, 18, 20, 22, 24, 26, 27},
+     {"Renforcer la coopération afin de mettre en place des stratégies équilibrées et "
+      "intégrées dans le domaine de la lutte contre la drogue ;",
+      "Partager les bonnes pratiques sur les conséquences de la consommation de drogue sur "
+      "la santé ;",
+      "Drogues de synthèse et précurseurs : cartographier les laboratoires et les routes "
+      "d’approvisionnement ;",
+      "Enquêtes transfrontalières et blanchiment d’argent provenant des drogues de "
+      "synthèse, notamment l’application des normes du GAFI ;",
+      "Fonctionnement des marchés du darknet et contre-mesures à prendre par les décideurs "
+      "et les services répressifs ;",
+      "Renforcement de l’échange de connaissances et des capacités ;",
+      "Approche globale fondée sur les droits : mesures préventives, traitements et "
+      "réduction des risques plutôt que criminalisation."}},
+    {"minutes/benelux-postal-2024.txt",
+     6,
+     {18, 20, 22, 27, 29, 30},
+     {"Diffuser le «" NBSP "modèle de barrière" NBSP "» à l’ensemble des services "
+      "répressifs et douaniers des États membres participants.",
+      "Mettre en place un réseau de points de contact entre la police, les douanes et les "
+      "opérateurs postaux et de messagerie.",
+      "Développer des outils de détection précoce des envois de drogues de synthèse, en "
+      "lien avec le projet de détection de l’OMD et les programmes de l’OICS.",
+      "Renforcer le partage d’informations avec les opérateurs postaux privés, dans le "
+      "respect du cadre de protection des données.",
+      "Organiser une réunion de suivi en 2025" NNBSP ";", "Évaluer l’efficacité des barrières"}},
+    {"minutes/cosi-clasi-2024.txt",
+     6,
+     {16, 18, 20, 23, 25, 26},
+     {"établir des procédures de travail conjointes entre le COSI et le CLASI, définissant "
+      "le cycle des prochaines réunions ;",
+      "favoriser les synergies entre SOCTA et IDEAL 3.0, qui soutiendra les plans d’action "
+      "opérationnels des pays du CLASI ;",
+      "donner suite à la déclaration commune UE-CLASI du 28 septembre 2023.",
+      "de mobiliser l’Alliance portuaire européenne contre l’infiltration des ports par la "
+      "criminalité organisée ;",
+      "de renforcer la coopération contre la traite des êtres humains ;",
+      "d’étudier l’usage criminel des plateformes de cryptographie avec l’appui "
+      "d’EUROPOL."}},
+    {"minutes/eu-ca-ct-2015.txt",
+     6,
+     {17, 19, 20, 24, 26, 28},
+     {"Cooperate more closely on countering violent extremism and radicalisation, "
+      "including the risks posed by foreign terrorist fighters.",
+      "Share best practices on counter-terrorism legislation.",
+      "Draw on the practical experience of the Central Asian countries facing terrorist "
+      "threats in the region bordering Afghanistan.",
+      "Report on progress to the next EU–Central Asia High-Level Security Dialogue (the "
+      "second round was held in Dushanbe on 11 March 2015).",
+      "Identify new priorities and joint activities for the EU and Central Asia to "
+      "counter terrorism.",
+      "Circulate these conclusions to all participants before 30 April 2015."}},
     /* A real report as published, untouched: eight "- " items between prose lines. */
-    {"seeds/000_22a1b08ae9fa8f8a.txt", 8, {7, 8, 9, 10, 11, 12, 13, 14},
-	{"Renforcer la coopération afin de mettre en place des stratégies équilibrées et "
-	 "intégrées dans le domaine de la lutte contre la drogue.",
-	    "Bonnes pratiques sur les conséquences de la consommation de drogue sur la santé.",
-	    "Drogues de synthèse et précurseurs.",
-	    "Enquêtes transfrontalières et blanchiment d’argent provenant des drogues de "
-	    "synthèse ainsi que comment appliquer les normes du GAFI.",
-	    "Fonctionnement des marchés du darknet et contre-mesures que doivent prendre les "
-	    "décideurs politiques et les services répressifs.",
-	    "Renforcement de l’échange de connaissances.", "Renforcement des capacités.",
-	    "Approche globale fondée sur les droits, préconisant des mesures préventives, des "
-	    "traitements et la réduction des risques plutôt que la criminalisation."}},
+    {"seeds/000_22a1b08ae9fa8f8a.txt",
+     8,
+     {7, 8, 9, 10, 11, 12, 13, 14},
+     {"Renforcer la coopération afin de mettre en place des stratégies équilibrées et "
+      "intégrées dans le domaine de la lutte contre la drogue.",
+      "Bonnes pratiques sur les conséquences de la consommation de drogue sur la santé.",
+      "Drogues de synthèse et précurseurs.",
+      "Enquêtes transfrontalières et blanchiment d’argent provenant des drogues de "
+      "synthèse ainsi que comment appliquer les normes du GAFI.",
+      "Fonctionnement des marchés du darknet et contre-mesures que doivent prendre les "
+      "décideurs politiques et les services répressifs.",
+      "Renforcement de l’échange de connaissances.", "Renforcement des capacités.",
+      "Approche globale fondée sur les droits, préconisant des mesures préventives, des "
+      "traitements et la réduction des risques plutôt que la criminalisation."}},
 };
 
 static const struct expect_error bad_files[] = {
     {"minutes/bad-utf8.txt", "text/plain", 4, "line", NULL,
-	"is not valid UTF-8 (save the file as UTF-8)"},
+     "is not valid UTF-8 (save the file as UTF-8)"},
     {"minutes/bad-control.txt", "text/plain", 3, "line", "text",
-	"contains the control character U+0007"},
+     "contains the control character U+0007"},
     {"minutes/bad-empty.txt", "text/plain", 0, NULL, NULL,
-	"no recommendation found in the minutes"},
+     "no recommendation found in the minutes"},
     /* Prose reports without a list: nothing to import, and said so. */
     {"seeds/001_e6407ce75b95ac61.txt", "text/plain", 0, NULL, NULL,
-	"no recommendation found in the minutes"},
+     "no recommendation found in the minutes"},
     {"seeds/003_478cbb3d9346e4ba.txt", "text/plain", 0, NULL, NULL,
-	"no recommendation found in the minutes"},
+     "no recommendation found in the minutes"},
     {"minutes/bad-unbalanced.csv", "text/csv", 3, "row", "details",
-	"has a quote that is never closed"},
+     "has a quote that is never closed"},
     {"minutes/bad-column.csv", "text/csv", 1, "row", "responsable",
-	"unknown column (the columns are text, details, owner, due_on, priority, status, tags "
-	"and supporting)"},
+     "unknown column (the columns are text, details, owner, due_on, priority, status, tags "
+     "and supporting)"},
     {"minutes/bad-date.csv", "text/csv", 3, "row", "due_on",
-	"2019-02-30 is not a date (YYYY-MM-DD)"},
+     "2019-02-30 is not a date (YYYY-MM-DD)"},
     {"minutes/bad-fields.csv", "text/csv", 3, "row", NULL, "has 3 fields, the header has 2"},
     {"minutes/bad-owner.json", "application/json", 2, "element", "owner",
-	"the owner \"OCRTIS France\" is not a handle (a-z, 0-9 and '-', 1 to 63 characters, "
-	"not starting with '-')"},
+     "the owner \"OCRTIS France\" is not a handle (a-z, 0-9 and '-', 1 to 63 characters, "
+     "not starting with '-')"},
     {"minutes/bad-status.json", "application/json", 1, "element", "status",
-	"implemented is a closed status: an import creates open recommendations (proposed, "
-	"accepted, in_progress, blocked)"},
+     "implemented is a closed status: an import creates open recommendations (proposed, "
+     "accepted, in_progress, blocked)"},
     {"minutes/bad-key.json", "application/json", 2, "element", "meeting",
-	"unknown field: the meeting is the one in the URL"},
+     "unknown field: the meeting is the one in the URL"},
     {"minutes/bad-type.json", "application/json", 1, "element", "tags",
-	"must be an array of strings"},
+     "must be an array of strings"},
     {"minutes/bad-duplicate.json", "application/json", 0, NULL, NULL,
-	"not valid JSON (line 1, column 55): duplicate object key near '\"text\"'"},
+     "not valid JSON (line 1, column 55): duplicate object key near '\"text\"'"},
 };
 
 static char *read_data(const char *name, size_t *len)
@@ -186,7 +196,7 @@ static char *read_data(const char *name, size_t *len)
 }
 
 static int parse(const char *type, const char *data, size_t len, struct import_result *res,
-    struct import_error *err)
+		 struct import_error *err)
 {
 	return import_parse(type, data, len, &default_opts, res, err);
 }
@@ -354,7 +364,7 @@ START_TEST(test_csv_file)
 				 *d = &res.items[3];
 	ck_assert_int_eq(a->row, 2);
 	ck_assert_str_eq(a->text,
-	    "Mettre en place une base de données régionale partagée sur les saisies.");
+			 "Mettre en place une base de données régionale partagée sur les saisies.");
 	ck_assert_str_eq(a->details, "Hébergée par l’OCS ; accès pour les six pays.\nVoir le "
 				     "compte rendu, « Recommandations », point 3 b).");
 	ck_assert_str_eq(a->owner, "ocrtis");
@@ -395,7 +405,8 @@ START_TEST(test_csv_file)
 	data = read_data("minutes/excel-fr.csv", &len);
 	parse_ok("text/csv; charset=UTF-8", data, len, &res);
 	ck_assert_uint_eq(res.n, 2);
-	ck_assert_str_eq(res.items[0].text,
+	ck_assert_str_eq(
+	    res.items[0].text,
 	    "Diffuser le modèle de barrière aux services douaniers ; priorité aux ports.");
 	ck_assert_str_eq(res.items[0].owner, "douanes-be");
 	ck_assert_str_eq(res.items[0].due_on, "2024-09-30");
@@ -419,7 +430,7 @@ START_TEST(test_json_file)
 	const struct import_item *a = &res.items[0], *b = &res.items[1], *c = &res.items[2];
 	ck_assert_int_eq(a->row, 1);
 	ck_assert_str_eq(a->text,
-	    "Établir des procédures de travail conjointes entre le COSI et le CLASI.");
+			 "Établir des procédures de travail conjointes entre le COSI et le CLASI.");
 	ck_assert_str_eq(a->owner, "cosi");
 	ck_assert_uint_eq(a->nsupporting, 2);
 	ck_assert_str_eq(a->supporting[1], "europol");
@@ -450,36 +461,54 @@ START_TEST(test_minutes_rules)
 		int rows[4];
 	} cases[] = {
 	    /* A heading closes an unpunctuated item instead of being joined to it. */
-	    {"- Premier point sans point final\nAutres mesures :\n- Second point.\n", 2,
-		{"Premier point sans point final", "Second point."}, {1, 3}},
+	    {"- Premier point sans point final\nAutres mesures :\n- Second point.\n",
+	     2,
+	     {"Premier point sans point final", "Second point."},
+	     {1, 3}},
 	    /* Prose after a punctuated item is not part of it; after an unpunctuated one,
 	     * it is (wrapped text). */
-	    {"- Point clos.\nLa séance est levée.\n- Point ouvert\net continué ici.\n", 2,
-		{"Point clos.", "Point ouvert et continué ici."}, {1, 3}},
+	    {"- Point clos.\nLa séance est levée.\n- Point ouvert\net continué ici.\n",
+	     2,
+	     {"Point clos.", "Point ouvert et continué ici."},
+	     {1, 3}},
 	    /* ';' and '…' end a sentence too, also before closing quotes. */
-	    {"- Un ;\nProse.\n- Deux\xe2\x80\xa6\nProse.\n- \xc2\xab Trois. \xc2\xbb\nProse.\n", 3,
-		{"Un ;", "Deux\xe2\x80\xa6", "\xc2\xab Trois. \xc2\xbb"}, {1, 3, 5}},
+	    {"- Un ;\nProse.\n- Deux\xe2\x80\xa6\nProse.\n- \xc2\xab Trois. \xc2\xbb\nProse.\n",
+	     3,
+	     {"Un ;", "Deux\xe2\x80\xa6", "\xc2\xab Trois. \xc2\xbb"},
+	     {1, 3, 5}},
 	    /* Indented lines continue even after a full stop; a blank line ends the item. */
-	    {"1) Première phrase.\n   Deuxième phrase.\n\n   Paragraphe suivant.\n", 1,
-		{"Première phrase. Deuxième phrase."}, {1}},
+	    {"1) Première phrase.\n   Deuxième phrase.\n\n   Paragraphe suivant.\n",
+	     1,
+	     {"Première phrase. Deuxième phrase."},
+	     {1}},
 	    /* A lead-in ending with ':' is dropped, its sub-items kept. */
-	    {"1. Les États s’engagent à :\n  a) ratifier ;\n  b) appliquer.\n", 2,
-		{"ratifier ;", "appliquer."}, {2, 3}},
+	    {"1. Les États s’engagent à :\n  a) ratifier ;\n  b) appliquer.\n",
+	     2,
+	     {"ratifier ;", "appliquer."},
+	     {2, 3}},
 	    /* ... but a marker line ending with ':' that continues is an item. */
-	    {"- Aux États membres :\n  ratifier la convention.\n", 1,
-		{"Aux États membres : ratifier la convention."}, {1}},
+	    {"- Aux États membres :\n  ratifier la convention.\n",
+	     1,
+	     {"Aux États membres : ratifier la convention."},
+	     {1}},
 	    /* Not items: titles and honorifics, years, a dash without space, rules. */
 	    {"A. Contexte\nM. Dupont ouvre la séance.\nII. Débats\n2023. Bilan.\n-pas un "
-	     "point\n----\n* * *\n# Titre\n(b) Un point.\n", 1,
-		{"Un point."}, {9}},
+	     "point\n----\n* * *\n# Titre\n(b) Un point.\n",
+	     1,
+	     {"Un point."},
+	     {9}},
 	    /* Bullets from word processors; white space collapsed, a lone no-break space
 	     * kept, a run with one no-break space becomes one space. */
 	    {"\xe2\x80\xa2\tUn  point\t\t" NBSP " ici.\n\xe2\x80\x94 Deux" NBSP "!\n"
 	     "\xef\x82\xb7 Trois.\n\xe2\x97\xa6 Quatre" NBSP NBSP "?\n",
-		4, {"Un point ici.", "Deux" NBSP "!", "Trois.", "Quatre ?"}, {1, 2, 3, 4}},
+	     4,
+	     {"Un point ici.", "Deux" NBSP "!", "Trois.", "Quatre ?"},
+	     {1, 2, 3, 4}},
 	    /* A separator ends the item; form feeds (page breaks) are white space. */
-	    {"12. Douze\n=====\nsuite ignorée\n\f\n13.\fTreize.\n", 2, {"Douze", "Treize."},
-		{1, 5}},
+	    {"12. Douze\n=====\nsuite ignorée\n\f\n13.\fTreize.\n",
+	     2,
+	     {"Douze", "Treize."},
+	     {1, 5}},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct import_result res;
@@ -505,8 +534,8 @@ START_TEST(test_minutes_refusals)
 
 	char nul[] = "- Un.\n- Deux\0.\n";
 	struct import_result res;
-	ck_assert_int_eq(
-	    import_parse("text/plain", nul, sizeof nul - 1, &default_opts, &res, &err), -1);
+	ck_assert_int_eq(import_parse("text/plain", nul, sizeof nul - 1, &default_opts, &res, &err),
+			 -1);
 	ck_assert_int_eq(err.row, 2);
 	ck_assert_str_eq(err.message, "contains the control character U+0000");
 	import_error_clear(&err);
@@ -548,25 +577,25 @@ START_TEST(test_csv_refusals)
 	    {"text,,owner\n", 1, NULL, "column 2 of the header has no name"},
 	    {"text,owner\nUn point.,ocrtis\n,ocrtis\n", 3, "text", "is required"},
 	    {"text,owner\nUn 12\" point.,ocrtis\n", 2, "text",
-		"has a quote inside an unquoted field (enclose the field in quotes and double "
-		"the quote)"},
+	     "has a quote inside an unquoted field (enclose the field in quotes and double "
+	     "the quote)"},
 	    {"text,owner\n\"Un point\" suite,ocrtis\n", 2, "text",
-		"has text after its closing quote"},
+	     "has text after its closing quote"},
 	    {"text,owner\nUn point.,OCRTIS\n", 2, "owner",
-		"the owner \"OCRTIS\" is not a handle (a-z, 0-9 and '-', 1 to 63 characters, not "
-		"starting with '-')"},
+	     "the owner \"OCRTIS\" is not a handle (a-z, 0-9 and '-', 1 to 63 characters, not "
+	     "starting with '-')"},
 	    {"text,priority\nUn point.,urgent\n", 2, "priority",
-		"\"urgent\" is not one of low, normal, high"},
+	     "\"urgent\" is not one of low, normal, high"},
 	    {"text,status\nUn point.,obsolete\n", 2, "status",
-		"obsolete is a closed status: an import creates open recommendations (proposed, "
-		"accepted, in_progress, blocked)"},
+	     "obsolete is a closed status: an import creates open recommendations (proposed, "
+	     "accepted, in_progress, blocked)"},
 	    {"text,supporting\nUn point.,unodc;Interpol\n", 2, "supporting",
-		"a supporting owner \"Interpol\" is not a handle (a-z, 0-9 and '-', 1 to 63 "
-		"characters, not starting with '-')"},
+	     "a supporting owner \"Interpol\" is not a handle (a-z, 0-9 and '-', 1 to 63 "
+	     "characters, not starting with '-')"},
 	    {"text,details\nUn point.,\"d\xc3\"\n", 2, "details",
-		"is not valid UTF-8 (save the file as UTF-8)"},
+	     "is not valid UTF-8 (save the file as UTF-8)"},
 	    {"text,tags\nUn point.,\"a\x01\"\n", 2, "tags",
-		"tag 1 contains the control character U+0001"},
+	     "tag 1 contains the control character U+0001"},
 	    {"text\n\"Un\x1bpoint.\"\n", 2, "text", "contains the control character U+001B"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
@@ -611,16 +640,16 @@ START_TEST(test_json_refusals)
 	    {"[]", 0, NULL, "no recommendation found in the JSON array"},
 	    {"{\"text\":\"Un point.\"}", 0, NULL, "expected an array of recommendation objects"},
 	    {"[{\"text\":\"a\"}] x", 0, NULL,
-		"not valid JSON (line 1, column 16): end of file expected near 'x'"},
+	     "not valid JSON (line 1, column 16): end of file expected near 'x'"},
 	    {"[{\"text\":\"Un.\"}, \"Deux.\"]", 2, NULL, "is not an object"},
 	    {"[{\"text\":\"Un.\", \"titre\":\"x\"}]", 1, "titre", "unknown field"},
 	    {"[{\"text\":42}]", 1, "text", "must be a string"},
 	    {"[{\"details\":\"x\"}]", 1, "text", "is required"},
 	    {"[{\"text\":\" \\n \"}]", 1, "text", "is empty"},
 	    {"[{\"text\":\"Un.\", \"supporting\":[\"unodc\", 3]}]", 1, "supporting",
-		"entry 2 is not a string"},
+	     "entry 2 is not a string"},
 	    {"[{\"text\":\"Un.\", \"due_on\":\"31/12/2024\"}]", 1, "due_on",
-		"31/12/2024 is not a date (YYYY-MM-DD)"},
+	     "31/12/2024 is not a date (YYYY-MM-DD)"},
 	    {"[{\"text\":\"Un.\", \"tags\":[\"a\", \"\"]}]", 1, "tags", "tag 2 is empty"},
 	    {"[{\"text\":\"Un\\u0007.\"}]", 1, "text", "contains the control character U+0007"},
 	};
@@ -699,8 +728,8 @@ START_TEST(test_max_items)
 	free(csv);
 
 	char *lines = repeat("- Un point.\n", 10001);
-	ck_assert_int_eq(import_parse("text/plain", lines, strlen(lines), &default_opts, &res, &err),
-	    -1);
+	ck_assert_int_eq(
+	    import_parse("text/plain", lines, strlen(lines), &default_opts, &res, &err), -1);
 	ck_assert_int_eq(err.row, 10001);
 	import_error_clear(&err);
 	lines[strlen(lines) - strlen("- Un point.\n")] = '\0';
@@ -731,22 +760,23 @@ START_TEST(test_caller_workflow)
 
 	const char *bad[][2] = {
 	    {"[{\"text\":\"Un.\",\"status\":\"proposed\"}]",
-		"\"proposed\" is not one of draft, review"},
+	     "\"proposed\" is not one of draft, review"},
 	    {"[{\"text\":\"Un.\",\"status\":\"done\"}]",
-		"done is a closed status: an import creates open recommendations (draft, review)"},
+	     "done is a closed status: an import creates open recommendations (draft, review)"},
 	    {"[{\"text\":\"Un deux\"}]", "is 7 characters long, more than 5"},
 	    {"[{\"text\":\"Un.\",\"details\":\"abcd\"}]", "is 4 characters long, more than 3"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		ck_assert_int_eq(
-		    import_parse("application/json", bad[i][0], strlen(bad[i][0]), &o, &res, &err), -1);
+		    import_parse("application/json", bad[i][0], strlen(bad[i][0]), &o, &res, &err),
+		    -1);
 		ck_assert_str_eq(err.message, bad[i][1]);
 		import_error_clear(&err);
 	}
 	/* Without closed statuses, a closed one is just not an open one. */
 	o.closed_statuses = NULL;
-	ck_assert_int_eq(import_parse("application/json", bad[1][0], strlen(bad[1][0]), &o, &res,
-			     &err), -1);
+	ck_assert_int_eq(
+	    import_parse("application/json", bad[1][0], strlen(bad[1][0]), &o, &res, &err), -1);
 	ck_assert_str_eq(err.message, "\"done\" is not one of draft, review");
 	import_error_clear(&err);
 }

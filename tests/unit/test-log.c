@@ -169,12 +169,15 @@ START_TEST(test_quote)
 {
 	ck_assert_str_eq(log_quote("plain"), "\"plain\"");
 	ck_assert_str_eq(log_quote(""), "\"\"");
-	ck_assert_str_eq(log_quote("a\"b\\c\nd\te\x01" "f\x7f"),
-	    "\"a\\\"b\\\\c\\nd\\te\\x01f\\x7f\"");
+	ck_assert_str_eq(log_quote("a\"b\\c\nd\te\x01"
+				   "f\x7f"),
+			 "\"a\\\"b\\\\c\\nd\\te\\x01f\\x7f\"");
 	ck_assert_str_eq(log_quote("x\ry"), "\"x\\x0dy\"");
 	/* Valid UTF-8 stays readable; a bad byte is escaped. */
 	ck_assert_str_eq(log_quote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
-	ck_assert_str_eq(log_quote("a\xff" "b\xc3"), "\"a\\xffb\\xc3\"");
+	ck_assert_str_eq(log_quote("a\xff"
+				   "b\xc3"),
+			 "\"a\\xffb\\xc3\"");
 	/* Forging another key or line is impossible. */
 	ck_assert_str_eq(log_quote("x\" level=error\nts=1"), "\"x\\\" level=error\\nts=1\"");
 
@@ -237,7 +240,7 @@ START_TEST(test_no_interleaving)
 	const char *who = pid == 0 ? "child" : "parent";
 	for (int i = 0; i < 200; i++)
 		log_info("event=race who=%s i=%d pad=%s", who, i,
-		    "0123456789012345678901234567890123456789012345678901234567890123456789");
+			 "0123456789012345678901234567890123456789012345678901234567890123456789");
 	if (pid == 0)
 		_exit(0);
 	int status;

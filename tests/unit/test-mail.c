@@ -17,9 +17,9 @@
 #define MAX_FIELDS 32
 
 static const char *const expected_fields[] = {
-    "From",         "To",           "Subject",
-    "Date",         "Message-ID",   "MIME-Version",
-    "Content-Type", "Content-Transfer-Encoding", "Auto-Submitted",
+    "From",           "To",           "Subject",      "Date",
+    "Message-ID",     "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+    "Auto-Submitted",
 };
 
 struct parsed {
@@ -167,7 +167,8 @@ static void parse_message(const char *msg, struct parsed *out)
 		} else if (p[0] == '=') {
 			char hex[3] = {p[1], p[2], '\0'};
 
-			ck_assert(strchr("0123456789ABCDEF", p[1]) && strchr("0123456789ABCDEF", p[2]));
+			ck_assert(strchr("0123456789ABCDEF", p[1]) &&
+				  strchr("0123456789ABCDEF", p[2]));
 			*bp++ = (char)strtol(hex, NULL, 16);
 			p += 3;
 		} else {
@@ -175,7 +176,7 @@ static void parse_message(const char *msg, struct parsed *out)
 				ck_assert_msg(p[1] != '\n', "unencoded trailing white space");
 			ck_assert_msg(*p == '\n' || *p == ' ' || *p == '\t' ||
 					  ((unsigned char)*p > 32 && (unsigned char)*p < 127),
-			    "raw byte 0x%02x in body", (unsigned char)*p);
+				      "raw byte 0x%02x in body", (unsigned char)*p);
 			*bp++ = *p++;
 		}
 	}
@@ -286,12 +287,18 @@ START_TEST(test_french_round_trip)
 {
 	/* ’ typographic apostrophe, U+00A0 no-break space, U+202F narrow no-break space. */
 	const char *subject = "Rappel\xe2\x80\xaf: 3 recommandations arrivent \xc3\xa0 "
-			      "\xc3\xa9" "ch\xc3\xa9" "ance \xe2\x80\x94 l\xe2\x80\x99\xc3\xa9quipe "
+			      "\xc3\xa9"
+			      "ch\xc3\xa9"
+			      "ance \xe2\x80\x94 l\xe2\x80\x99\xc3\xa9quipe "
 			      "de Gen\xc3\xa8ve\xc2\xa0!";
 	const char *body =
-	    "Bonjour Zo\xc3\xa9,\n\nVoici l\xe2\x80\x99\xc3\xa9tat de vos recommandations\xc2\xa0:\n"
-	    "\t\xe2\x80\xa2 R-12 \xc2\xab\xc2\xa0" "Am\xc3\xa9liorer la coordination\xc2\xa0\xc2\xbb "
-	    "\xc3\xa9" "ch\xc3\xa9" "ance le 2026-12-01 \xe2\x80\x94 une tr\xc3\xa8s longue ligne qui "
+	    "Bonjour Zo\xc3\xa9,\n\nVoici l\xe2\x80\x99\xc3\xa9tat de vos "
+	    "recommandations\xc2\xa0:\n"
+	    "\t\xe2\x80\xa2 R-12 \xc2\xab\xc2\xa0"
+	    "Am\xc3\xa9liorer la coordination\xc2\xa0\xc2\xbb "
+	    "\xc3\xa9"
+	    "ch\xc3\xa9"
+	    "ance le 2026-12-01 \xe2\x80\x94 une tr\xc3\xa8s longue ligne qui "
 	    "d\xc3\xa9passe largement soixante-seize caract\xc3\xa8res pour forcer une coupure\n"
 	    "Ligne avec espaces finaux   \n"
 	    "From here, a line starting with From\n"
@@ -342,7 +349,8 @@ START_TEST(test_long_subjects)
 	const char *subjects[4];
 
 	for (int i = 0; i < 40; i++) {
-		tmp = xasprintf("%sR\xc3\xa9union n\xc2\xb0%d\xc2\xa0: l\xe2\x80\x99\xc3\xa9tat ", long_fr, i);
+		tmp = xasprintf("%sR\xc3\xa9union n\xc2\xb0%d\xc2\xa0: l\xe2\x80\x99\xc3\xa9tat ",
+				long_fr, i);
 		free(long_fr);
 		long_fr = tmp;
 		tmp = xasprintf("%sOverdue item number %d of the meeting ", long_ascii, i);
@@ -397,8 +405,10 @@ START_TEST(test_injection_inert)
 	    "x\nBcc: evil@example.org",
 	    "x\rBcc: evil@example.org",
 	    "x\r\n\r\nBody now",
-	    "x\xc2\x85" "Bcc: evil@example.org",    /* NEL */
-	    "x\xe2\x80\xa8" "Bcc: evil@example.org", /* LINE SEPARATOR */
+	    "x\xc2\x85"
+	    "Bcc: evil@example.org", /* NEL */
+	    "x\xe2\x80\xa8"
+	    "Bcc: evil@example.org", /* LINE SEPARATOR */
 	    "=?UTF-8?B?eA0KQmNjOiBldmlsQGV4YW1wbGUub3Jn?=",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(attacks); i++) {
@@ -413,7 +423,7 @@ START_TEST(test_injection_inert)
 		m.body = attacks[i];
 		out = render_ok(&m);
 		parse_message(out, &p);
-		check_fields(&p); /* no Bcc, nothing else */
+		check_fields(&p);            /* no Bcc, nothing else */
 		*strstr(out, "\n\n") = '\0'; /* the header block alone */
 		ck_assert_ptr_null(strstr(out, "\nBcc"));
 		ck_assert_ptr_null(strstr(out, "\nBody"));
@@ -509,7 +519,7 @@ START_TEST(test_headers_and_recipients)
 	    {NULL, "plain@example.org"},
 	    {"Ana", "ana@example.org"},
 	    {"Quelqu\xe2\x80\x99un avec un nom vraiment tr\xc3\xa8s long pour tester le pliage",
-		"long.address.for.folding@subdomain.example.org"},
+	     "long.address.for.folding@subdomain.example.org"},
 	};
 	struct mail_message m = sample();
 	struct parsed p;
@@ -568,8 +578,19 @@ END_TEST
 START_TEST(test_body_edge_cases)
 {
 	static const char *const bodies[] = {
-	    "", "\n", "no newline", "=", "= \n", " \t \n", "trailing tab\t", "\x01\x02\x7f\xff",
-	    "crlf\r\nline\r\n", "lone\rcr", ".\n.\n..", "From \nFrom", "\xc3\xa9\xc3\xa9",
+	    "",
+	    "\n",
+	    "no newline",
+	    "=",
+	    "= \n",
+	    " \t \n",
+	    "trailing tab\t",
+	    "\x01\x02\x7f\xff",
+	    "crlf\r\nline\r\n",
+	    "lone\rcr",
+	    ".\n.\n..",
+	    "From \nFrom",
+	    "\xc3\xa9\xc3\xa9",
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=bbbbb"
 	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
 	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 .From x",
@@ -634,9 +655,10 @@ START_TEST(test_json)
 	root = json_loads(out, JSON_REJECT_DUPLICATES, &err);
 	ck_assert_msg(root != NULL, "%s", err.text);
 	ck_assert_int_eq(json_unpack(root, "{s:I, s:s, s:s, s:s, s:[ss!], s:s, s:s, s:s !}", "id",
-			     &id, "kind", &kind, "dedup_key", &key, "from", &from, "to", &to0, &to1,
-			     "subject", &subject, "body", &body, "created_at", &created),
-	    0);
+				     &id, "kind", &kind, "dedup_key", &key, "from", &from, "to",
+				     &to0, &to1, "subject", &subject, "body", &body, "created_at",
+				     &created),
+			 0);
 	ck_assert_int_eq(id, 42);
 	ck_assert_str_eq(kind, "reminder");
 	ck_assert_str_eq(key, "reminder:zoe:2026-11-22");

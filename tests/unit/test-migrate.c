@@ -106,11 +106,11 @@ static void db_teardown(void)
 	remove_dir();
 }
 
-#define ASSERT_VALUE(sql, expected)                                                          \
-	do {                                                                                 \
-		char *v_ = value(sql);                                                       \
-		ck_assert_str_eq(v_, expected);                                              \
-		free(v_);                                                                    \
+#define ASSERT_VALUE(sql, expected)                                                                \
+	do {                                                                                       \
+		char *v_ = value(sql);                                                             \
+		ck_assert_str_eq(v_, expected);                                                    \
+		free(v_);                                                                          \
 	} while (0)
 
 /* --- scanning, no database --------------------------------------------------------------- */
@@ -150,9 +150,8 @@ END_TEST
 START_TEST(test_scan_bad_names)
 {
 	static const char *const bad[] = {
-		"001_short.sql", "00001_long.sql", "0001-dash.sql", "0001_.sql",
-		"0001_Upper.sql", "0001_sp ace.sql", "abcd_x.sql", "0001_x.SQL.sql",
-		"0001.sql", "x.sql",
+	    "001_short.sql",   "00001_long.sql", "0001-dash.sql",  "0001_.sql", "0001_Upper.sql",
+	    "0001_sp ace.sql", "abcd_x.sql",     "0001_x.SQL.sql", "0001.sql",  "x.sql",
 	};
 	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
 		struct migration *m = NULL;
@@ -227,9 +226,10 @@ START_TEST(test_apply_records_checksums)
 {
 	char *cause = NULL;
 	int applied = -1;
-	static const char two[] = "CREATE TABLE b (y int);\n"
-				  "INSERT INTO a VALUES (1), (2);\n"
-				  "CREATE TABLE IF NOT EXISTS a (x int);\n"; /* a NOTICE, silenced */
+	static const char two[] =
+	    "CREATE TABLE b (y int);\n"
+	    "INSERT INTO a VALUES (1), (2);\n"
+	    "CREATE TABLE IF NOT EXISTS a (x int);\n"; /* a NOTICE, silenced */
 	put("0001_a.sql", "CREATE TABLE a (x int);");
 	put("0002_b.sql", two);
 	put("0010_c.sql", "CREATE VIEW c AS SELECT count(*) AS n FROM a;");
@@ -272,8 +272,8 @@ START_TEST(test_rerun_applies_nothing)
 	put("0003_c.sql", "INSERT INTO a VALUES (43);");
 	ck_assert_int_eq(migrate_verify(conn, dir, 0, &cause), 0);
 	ck_assert_int_eq(migrate_verify(conn, dir, 1, &cause), -1);
-	ck_assert_msg(strstr(cause, "0003_c.sql") != NULL && strstr(cause, "pending") != NULL,
-		      "%s", cause);
+	ck_assert_msg(strstr(cause, "0003_c.sql") != NULL && strstr(cause, "pending") != NULL, "%s",
+		      cause);
 	free(cause);
 	cause = NULL;
 	ck_assert_msg(migrate_run(conn, dir, NULL, &applied, &cause) == 0, "%s", cause);
@@ -302,8 +302,7 @@ START_TEST(test_edited_migration_refused)
 	cause = NULL;
 	/* Nothing moved: no column added, the pending 0003 not applied. */
 	ASSERT_VALUE("SELECT to_regclass('c') IS NULL", "t");
-	ASSERT_VALUE("SELECT count(*) FROM information_schema.columns WHERE table_name = 'a'",
-		     "1");
+	ASSERT_VALUE("SELECT count(*) FROM information_schema.columns WHERE table_name = 'a'", "1");
 	ASSERT_VALUE("SELECT count(*) FROM schema_migrations", "2");
 	ASSERT_VALUE("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'", "0");
 
@@ -316,8 +315,8 @@ START_TEST(test_edited_migration_refused)
 	put("0001_a.sql", "CREATE TABLE a (x int);");
 	drop("0002_b.sql");
 	ck_assert_int_eq(migrate_run(conn, dir, NULL, &applied, &cause), -1);
-	ck_assert_msg(strstr(cause, "0002_b.sql") != NULL && strstr(cause, "missing") != NULL,
-		      "%s", cause);
+	ck_assert_msg(strstr(cause, "0002_b.sql") != NULL && strstr(cause, "missing") != NULL, "%s",
+		      cause);
 	free(cause);
 	cause = NULL;
 	ASSERT_VALUE("SELECT to_regclass('c') IS NULL", "t");

@@ -59,8 +59,8 @@ END_TEST
 
 START_TEST(test_due_filters_order_by_due_date)
 {
-	struct rec_filters f = {.today = "2026-11-22", .limit = 5, .open = -1, .overdue = 1,
-				.after = "2026-03-31,42"};
+	struct rec_filters f = {
+	    .today = "2026-11-22", .limit = 5, .open = -1, .overdue = 1, .after = "2026-03-31,42"};
 	struct rec_query q;
 
 	rec_list_build(&f, &q);
@@ -75,8 +75,12 @@ END_TEST
 
 START_TEST(test_status_literal_escapes_quotes)
 {
-	struct rec_filters f = {.today = "2026-11-22", .limit = 5, .open = 0, .overdue = 0,
-				.statuses = {"a\"b\\c"}, .nstatuses = 1};
+	struct rec_filters f = {.today = "2026-11-22",
+				.limit = 5,
+				.open = 0,
+				.overdue = 0,
+				.statuses = {"a\"b\\c"},
+				.nstatuses = 1};
 	struct rec_query q;
 
 	rec_list_build(&f, &q);

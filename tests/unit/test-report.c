@@ -10,8 +10,8 @@
 #include "suites.h"
 
 /* Labels travel with the documents, as PostgreSQL builds them (suivi_status_labels()). */
-#define LABELS                                                                                 \
-	"\"status_labels\":{\"in_progress\":{\"en\":\"in progress\",\"fr\":\"en cours\"},"     \
+#define LABELS                                                                                     \
+	"\"status_labels\":{\"in_progress\":{\"en\":\"in progress\",\"fr\":\"en cours\"},"         \
 	"\"blocked\":{\"en\":\"blocked\",\"fr\":\"bloquée\"}},"
 
 static const char *overdue_doc =
@@ -33,7 +33,8 @@ START_TEST(test_overdue_text_english)
 	ck_assert_ptr_nonnull(strstr(t, "Overdue recommendations as of 2026-11-22"));
 	ck_assert_ptr_nonnull(strstr(t, "2 overdue recommendations."));
 	ck_assert_ptr_nonnull(strstr(t, "OCRTIS France (ocrtis) — 1"));
-	ck_assert_ptr_nonnull(strstr(t, "bamako-2019/3 — due 2026-03-31, 236 days overdue (in progress)"));
+	ck_assert_ptr_nonnull(
+	    strstr(t, "bamako-2019/3 — due 2026-03-31, 236 days overdue (in progress)"));
 	ck_assert_ptr_nonnull(strstr(t, "Without a lead owner — 1"));
 	ck_assert_ptr_nonnull(strstr(t, "1 day overdue"));
 	free(t);
@@ -67,7 +68,8 @@ START_TEST(test_overdue_csv_quotes_and_formulas)
 					"in_progress,2026-03-31,236,\"Mettre en place une base de "
 					"données régionale, \"\"partagée\"\"\npar tous\"\r\n"));
 	/* A cell that a spreadsheet would run as a formula is neutralised. */
-	ck_assert_ptr_nonnull(strstr(c, ",,eu-ca-2023,eu-ca-2023/1,proposed,2026-11-21,1,\"'=cmd()\"\r\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(c, ",,eu-ca-2023,eu-ca-2023/1,proposed,2026-11-21,1,\"'=cmd()\"\r\n"));
 	free(c);
 	json_decref(doc);
 }
@@ -88,7 +90,8 @@ END_TEST
 START_TEST(test_brief_text)
 {
 	json_t *doc = json_loads(
-	    "{" LABELS "\"meeting\":{\"code\":\"eu-ca-2024\",\"title\":\"Dialogue UE–Asie centrale\","
+	    "{" LABELS
+	    "\"meeting\":{\"code\":\"eu-ca-2024\",\"title\":\"Dialogue UE–Asie centrale\","
 	    "\"place\":\"Bruxelles\",\"starts_on\":\"2024-06-01\"},\"series\":\"eu-ca\","
 	    "\"previous\":{\"code\":\"eu-ca-2023\",\"title\":\"Réunion EU ACT\",\"starts_on\":"
 	    "\"2023-12-11\"},\"open\":[{\"ref\":\"eu-ca-2023/1\",\"status\":\"blocked\","
@@ -100,9 +103,11 @@ START_TEST(test_brief_text)
 	char *t = report_brief_text(doc, REPORT_FR);
 
 	ck_assert_ptr_nonnull(t);
-	ck_assert_ptr_nonnull(strstr(t, "Note de suivi — Dialogue UE–Asie centrale (Bruxelles, 01/06/2024)"));
+	ck_assert_ptr_nonnull(
+	    strstr(t, "Note de suivi — Dialogue UE–Asie centrale (Bruxelles, 01/06/2024)"));
 	ck_assert_ptr_nonnull(strstr(t, "Réunion précédente : Réunion EU ACT (11/12/2023)"));
-	ck_assert_ptr_nonnull(strstr(t, "eu-ca-2023/1 [bloquée] — échéance 31/01/2024 (en retard)"));
+	ck_assert_ptr_nonnull(
+	    strstr(t, "eu-ca-2023/1 [bloquée] — échéance 31/01/2024 (en retard)"));
 	ck_assert_ptr_nonnull(strstr(t, "2024-02-01 transition (sec) → bloquée"));
 	ck_assert_ptr_nonnull(strstr(t, "Budget gelé"));
 	free(t);

@@ -116,11 +116,29 @@ END_TEST
 START_TEST(test_parse_invalid)
 {
 	static const char *const bad[] = {
-	    "",          "   ",           "daily",          "daily 24:00",      "daily 12:60",
-	    "daily 8:0", "daily 08-00",   "daily 0800",     "daily 08:00 mon",  "daily -1:00",
-	    "mo 08:00",  "funday 08:00",  "mon",            "mon 08:00 08:00",  "monthly 08:00",
-	    "monthly 0 08:00",            "monthly 29 08:00", "monthly 31 08:00", "monthly x 08:00",
-	    "monthly 100 08:00",          "weekly 08:00",   "daily 08:00:00",   "daily +8:00",
+	    "",
+	    "   ",
+	    "daily",
+	    "daily 24:00",
+	    "daily 12:60",
+	    "daily 8:0",
+	    "daily 08-00",
+	    "daily 0800",
+	    "daily 08:00 mon",
+	    "daily -1:00",
+	    "mo 08:00",
+	    "funday 08:00",
+	    "mon",
+	    "mon 08:00 08:00",
+	    "monthly 08:00",
+	    "monthly 0 08:00",
+	    "monthly 29 08:00",
+	    "monthly 31 08:00",
+	    "monthly x 08:00",
+	    "monthly 100 08:00",
+	    "weekly 08:00",
+	    "daily 08:00:00",
+	    "daily +8:00",
 	};
 	struct schedule s;
 
@@ -156,15 +174,15 @@ START_TEST(test_spring_forward)
 
 	/* prev: the gap run is found at and after its instant, not before. */
 	ck_assert_int_eq(schedule_prev(&s230, BRUSSELS, utc(2026, 3, 29, 1, 0, 0)),
-	    utc(2026, 3, 29, 1, 0, 0));
+			 utc(2026, 3, 29, 1, 0, 0));
 	ck_assert_int_eq(schedule_prev(&s230, BRUSSELS, utc(2026, 3, 29, 0, 59, 59)),
-	    utc(2026, 3, 28, 1, 30, 0));
+			 utc(2026, 3, 28, 1, 30, 0));
 	ck_assert_int_eq(schedule_prev(&s230, BRUSSELS, utc(2026, 3, 29, 23, 0, 0)),
-	    utc(2026, 3, 29, 1, 0, 0));
+			 utc(2026, 3, 29, 1, 0, 0));
 
 	/* A weekly run on that Sunday is not skipped either. */
 	ck_assert_int_eq(schedule_next(&sun, BRUSSELS, utc(2026, 3, 23, 0, 0, 0)),
-	    utc(2026, 3, 29, 1, 0, 0));
+			 utc(2026, 3, 29, 1, 0, 0));
 
 	/* 08:00: CET (07:00 UTC) the day before, CEST (06:00 UTC) on the day. */
 	t = schedule_next(&s800, BRUSSELS, utc(2026, 3, 28, 0, 0, 0));
@@ -172,7 +190,7 @@ START_TEST(test_spring_forward)
 	t = schedule_next(&s800, BRUSSELS, t);
 	ck_assert_int_eq(t, utc(2026, 3, 29, 6, 0, 0));
 	ck_assert_int_eq(schedule_prev(&s800, BRUSSELS, utc(2026, 3, 29, 5, 59, 59)),
-	    utc(2026, 3, 28, 7, 0, 0));
+			 utc(2026, 3, 28, 7, 0, 0));
 }
 END_TEST
 
@@ -191,13 +209,11 @@ START_TEST(test_fall_back)
 	ck_assert_int_eq(t, utc(2026, 10, 26, 1, 30, 0));
 	/* Also when asked from between the two occurrences, or at the second one. */
 	ck_assert_int_eq(schedule_next(&s230, BRUSSELS, first + HOUR / 2),
-	    utc(2026, 10, 26, 1, 30, 0));
-	ck_assert_int_eq(schedule_next(&s230, BRUSSELS, second),
-	    utc(2026, 10, 26, 1, 30, 0));
+			 utc(2026, 10, 26, 1, 30, 0));
+	ck_assert_int_eq(schedule_next(&s230, BRUSSELS, second), utc(2026, 10, 26, 1, 30, 0));
 	/* prev at the second occurrence is the first one: the run already happened. */
 	ck_assert_int_eq(schedule_prev(&s230, BRUSSELS, second), first);
-	ck_assert_int_eq(schedule_prev(&s230, BRUSSELS, first - 1),
-	    utc(2026, 10, 24, 0, 30, 0));
+	ck_assert_int_eq(schedule_prev(&s230, BRUSSELS, first - 1), utc(2026, 10, 24, 0, 30, 0));
 
 	t = schedule_next(&s800, BRUSSELS, utc(2026, 10, 24, 0, 0, 0));
 	ck_assert_int_eq(t, utc(2026, 10, 24, 6, 0, 0));
@@ -234,26 +250,26 @@ START_TEST(test_rollover)
 
 	/* 2026-12-31 is a Thursday. */
 	ck_assert_int_eq(schedule_next(&thu, "UTC", utc(2026, 12, 30, 0, 0, 0)),
-	    utc(2026, 12, 31, 9, 0, 0));
+			 utc(2026, 12, 31, 9, 0, 0));
 	ck_assert_int_eq(schedule_next(&thu, "UTC", utc(2026, 12, 31, 9, 0, 0)),
-	    utc(2027, 1, 7, 9, 0, 0));
+			 utc(2027, 1, 7, 9, 0, 0));
 	ck_assert_int_eq(schedule_next(&fri, "UTC", utc(2026, 12, 30, 0, 0, 0)),
-	    utc(2027, 1, 1, 9, 0, 0));
+			 utc(2027, 1, 1, 9, 0, 0));
 	ck_assert_int_eq(schedule_prev(&fri, "UTC", utc(2027, 1, 1, 8, 59, 59)),
-	    utc(2026, 12, 25, 9, 0, 0));
+			 utc(2026, 12, 25, 9, 0, 0));
 	/* Monthly in Brussels (CET in winter): Dec → Jan. */
 	ck_assert_int_eq(schedule_next(&m15, BRUSSELS, utc(2026, 12, 20, 0, 0, 0)),
-	    utc(2027, 1, 15, 9, 0, 0));
+			 utc(2027, 1, 15, 9, 0, 0));
 	ck_assert_int_eq(schedule_prev(&m15, BRUSSELS, utc(2027, 1, 15, 8, 59, 59)),
-	    utc(2026, 12, 15, 9, 0, 0));
+			 utc(2026, 12, 15, 9, 0, 0));
 	/* February 28 then March 28 2027, itself a DST day (23:59 CEST = 21:59 UTC). */
 	ck_assert_int_eq(schedule_next(&m28, BRUSSELS, utc(2027, 2, 1, 0, 0, 0)),
-	    utc(2027, 2, 28, 22, 59, 0));
+			 utc(2027, 2, 28, 22, 59, 0));
 	ck_assert_int_eq(schedule_next(&m28, BRUSSELS, utc(2027, 2, 28, 22, 59, 0)),
-	    utc(2027, 3, 28, 21, 59, 0));
+			 utc(2027, 3, 28, 21, 59, 0));
 	/* Local midnight of Jan 1 is still Dec 31 in UTC. */
 	ck_assert_int_eq(schedule_next(&m1, BRUSSELS, utc(2026, 12, 2, 0, 0, 0)),
-	    utc(2026, 12, 31, 23, 0, 0));
+			 utc(2026, 12, 31, 23, 0, 0));
 	ck_assert(is_day(utc(2026, 12, 31, 23, 0, 0), BRUSSELS, 2027, 1, 1));
 }
 END_TEST
@@ -287,14 +303,14 @@ START_TEST(test_year_consistency)
 			cal.tm_mday = prev_ymd % 100 + 1;
 			cal.tm_hour = 12;
 			timegm(&cal);
-			ck_assert_int_eq(ymd, (cal.tm_year + 1900) * 10000 + (cal.tm_mon + 1) * 100 +
-						  cal.tm_mday);
+			ck_assert_int_eq(ymd, (cal.tm_year + 1900) * 10000 +
+						  (cal.tm_mon + 1) * 100 + cal.tm_mday);
 			if (n - t != DAY) {
 				bool dst_day = ymd == 20260329 || ymd == 20260330 ||
 					       ymd == 20261025 || ymd == 20261026;
 
 				ck_assert_msg(dst_day, "%s: gap %ld before %d", texts[k],
-				    (long)(n - t), ymd);
+					      (long)(n - t), ymd);
 				ck_assert_int_ge(n - t, 23 * HOUR);
 				ck_assert_int_le(n - t, 25 * HOUR);
 				nonstandard++;

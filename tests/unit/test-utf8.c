@@ -9,7 +9,8 @@
 #include "utf8.h"
 
 #define UTF8_OK(lit) ck_assert_msg(utf8_valid(lit, sizeof(lit) - 1), "should be valid: %s", #lit)
-#define UTF8_BAD(lit) ck_assert_msg(!utf8_valid(lit, sizeof(lit) - 1), "should be invalid: %s", #lit)
+#define UTF8_BAD(lit)                                                                              \
+	ck_assert_msg(!utf8_valid(lit, sizeof(lit) - 1), "should be invalid: %s", #lit)
 
 static void decodes_to(const char *s, size_t len, size_t want_len, uint32_t want_cp);
 
@@ -27,18 +28,18 @@ START_TEST(test_valid_good)
 {
 	UTF8_OK("");
 	UTF8_OK("plain ascii");
-	UTF8_OK("caf\xc3\xa9");                 /* é */
-	UTF8_OK("\xe2\x82\xac");                /* € */
-	UTF8_OK("\xf0\x9f\x98\x80");            /* U+1F600 */
-	UTF8_OK("\xc2\x80");                    /* U+0080, smallest 2-byte */
-	UTF8_OK("\xe0\xa0\x80");                /* U+0800, smallest 3-byte */
-	UTF8_OK("\xed\x9f\xbf");                /* U+D7FF, just below surrogates */
-	UTF8_OK("\xee\x80\x80");                /* U+E000, just above surrogates */
-	UTF8_OK("\xef\xbf\xbf");                /* U+FFFF */
-	UTF8_OK("\xf0\x90\x80\x80");            /* U+10000, smallest 4-byte */
-	UTF8_OK("\xf4\x8f\xbf\xbf");            /* U+10FFFF, the largest */
+	UTF8_OK("caf\xc3\xa9");                          /* é */
+	UTF8_OK("\xe2\x82\xac");                         /* € */
+	UTF8_OK("\xf0\x9f\x98\x80");                     /* U+1F600 */
+	UTF8_OK("\xc2\x80");                             /* U+0080, smallest 2-byte */
+	UTF8_OK("\xe0\xa0\x80");                         /* U+0800, smallest 3-byte */
+	UTF8_OK("\xed\x9f\xbf");                         /* U+D7FF, just below surrogates */
+	UTF8_OK("\xee\x80\x80");                         /* U+E000, just above surrogates */
+	UTF8_OK("\xef\xbf\xbf");                         /* U+FFFF */
+	UTF8_OK("\xf0\x90\x80\x80");                     /* U+10000, smallest 4-byte */
+	UTF8_OK("\xf4\x8f\xbf\xbf");                     /* U+10FFFF, the largest */
 	UTF8_OK("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"); /* 日本語 */
-	UTF8_OK("a\0b");                        /* a NUL byte is a character */
+	UTF8_OK("a\0b");                                 /* a NUL byte is a character */
 	/* Only len bytes are looked at: a bad byte beyond them is ignored. */
 	ck_assert(utf8_valid("ab\xff", 2));
 }
@@ -46,29 +47,31 @@ END_TEST
 
 START_TEST(test_valid_bad)
 {
-	UTF8_BAD("\x80");                 /* lone continuation */
-	UTF8_BAD("a\xbf" "b");            /* continuation in the middle */
-	UTF8_BAD("\xc0\xaf");             /* overlong '/' */
-	UTF8_BAD("\xc1\xbf");             /* overlong 2-byte */
-	UTF8_BAD("\xe0\x80\xaf");         /* overlong 3-byte */
-	UTF8_BAD("\xe0\x9f\xbf");         /* overlong U+07FF */
-	UTF8_BAD("\xf0\x80\x80\xaf");     /* overlong 4-byte */
-	UTF8_BAD("\xf0\x8f\xbf\xbf");     /* overlong U+FFFF */
-	UTF8_BAD("\xed\xa0\x80");         /* U+D800, high surrogate */
-	UTF8_BAD("\xed\xbf\xbf");         /* U+DFFF, low surrogate */
+	UTF8_BAD("\x80"); /* lone continuation */
+	UTF8_BAD("a\xbf"
+		 "b");                        /* continuation in the middle */
+	UTF8_BAD("\xc0\xaf");                 /* overlong '/' */
+	UTF8_BAD("\xc1\xbf");                 /* overlong 2-byte */
+	UTF8_BAD("\xe0\x80\xaf");             /* overlong 3-byte */
+	UTF8_BAD("\xe0\x9f\xbf");             /* overlong U+07FF */
+	UTF8_BAD("\xf0\x80\x80\xaf");         /* overlong 4-byte */
+	UTF8_BAD("\xf0\x8f\xbf\xbf");         /* overlong U+FFFF */
+	UTF8_BAD("\xed\xa0\x80");             /* U+D800, high surrogate */
+	UTF8_BAD("\xed\xbf\xbf");             /* U+DFFF, low surrogate */
 	UTF8_BAD("\xed\xa0\xbd\xed\xb8\x80"); /* a CESU-8 surrogate pair */
-	UTF8_BAD("\xf4\x90\x80\x80");     /* U+110000 */
-	UTF8_BAD("\xf7\xbf\xbf\xbf");     /* U+1FFFFF */
-	UTF8_BAD("\xf5\x80\x80\x80");     /* lead byte beyond U+10FFFF */
-	UTF8_BAD("\xf8\x88\x80\x80\x80"); /* old 5-byte form */
+	UTF8_BAD("\xf4\x90\x80\x80");         /* U+110000 */
+	UTF8_BAD("\xf7\xbf\xbf\xbf");         /* U+1FFFFF */
+	UTF8_BAD("\xf5\x80\x80\x80");         /* lead byte beyond U+10FFFF */
+	UTF8_BAD("\xf8\x88\x80\x80\x80");     /* old 5-byte form */
 	UTF8_BAD("\xff");
 	UTF8_BAD("\xfe");
-	UTF8_BAD("\xc3");                 /* truncated 2-byte */
-	UTF8_BAD("\xe2\x82");             /* truncated 3-byte */
-	UTF8_BAD("\xf0\x9f\x98");         /* truncated 4-byte */
-	UTF8_BAD("\xe2\x82" "a");         /* continuation replaced by ASCII */
-	UTF8_BAD("\xc3\xc3\xa9");         /* lead byte where a continuation belongs */
-	UTF8_BAD("ok\xe2\x82");           /* truncated at the very end */
+	UTF8_BAD("\xc3");         /* truncated 2-byte */
+	UTF8_BAD("\xe2\x82");     /* truncated 3-byte */
+	UTF8_BAD("\xf0\x9f\x98"); /* truncated 4-byte */
+	UTF8_BAD("\xe2\x82"
+		 "a");            /* continuation replaced by ASCII */
+	UTF8_BAD("\xc3\xc3\xa9"); /* lead byte where a continuation belongs */
+	UTF8_BAD("ok\xe2\x82");   /* truncated at the very end */
 	/* A valid sequence cut by len is truncated too. */
 	ck_assert(!utf8_valid("\xe2\x82\xac", 2));
 }
@@ -98,7 +101,8 @@ END_TEST
 /* utf8_next resynchronises one byte after an invalid one. */
 START_TEST(test_next)
 {
-	const char *s = "a\xff\xe2\x82\xac\xe2\x82" "b";
+	const char *s = "a\xff\xe2\x82\xac\xe2\x82"
+			"b";
 	uint32_t cps[8];
 	size_t n = 0;
 
@@ -128,7 +132,8 @@ START_TEST(test_encode_round_trip)
 			continue;
 		size_t n = utf8_encode(cp, buf);
 		size_t want = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-		if (n != want || utf8_decode(buf, n, &back) != n || back != cp || !utf8_valid(buf, n)) {
+		if (n != want || utf8_decode(buf, n, &back) != n || back != cp ||
+		    !utf8_valid(buf, n)) {
 			if (nbad++ == 0)
 				bad = cp;
 		}
@@ -141,11 +146,16 @@ START_TEST(test_count)
 {
 	ck_assert_uint_eq(utf8_count(""), 0);
 	ck_assert_uint_eq(utf8_count("abc"), 3);
-	ck_assert_uint_eq(utf8_count("donn\xc3\xa9" "es"), 7);
-	ck_assert_uint_eq(utf8_count("\xe6\x9d\xb1\xe4\xba\xac"), 2);   /* 東京 */
-	ck_assert_uint_eq(utf8_count("\xf0\x9f\x98\x80!"), 2);          /* 😀! */
+	ck_assert_uint_eq(utf8_count("donn\xc3\xa9"
+				     "es"),
+			  7);
+	ck_assert_uint_eq(utf8_count("\xe6\x9d\xb1\xe4\xba\xac"), 2); /* 東京 */
+	ck_assert_uint_eq(utf8_count("\xf0\x9f\x98\x80!"), 2);        /* 😀! */
 	ck_assert_uint_eq(utf8_count("e\xcc\x81"), 2); /* a combining mark is a code point */
-	ck_assert_uint_eq(utf8_count_n("donn\xc3\xa9" "es", 6), 5); /* "donné" */
+	ck_assert_uint_eq(utf8_count_n("donn\xc3\xa9"
+				       "es",
+				       6),
+			  5); /* "donné" */
 	ck_assert_uint_eq(utf8_count_n("abc", 0), 0);
 	ck_assert_uint_eq(utf8_count_n("a\0b", 3), 3);
 }
@@ -169,10 +179,10 @@ END_TEST
 START_TEST(test_width)
 {
 	ck_assert_int_eq(utf8_width('a'), 1);
-	ck_assert_int_eq(utf8_width(0xE9), 1);    /* é */
-	ck_assert_int_eq(utf8_width(0x2026), 1);  /* … */
+	ck_assert_int_eq(utf8_width(0xE9), 1);   /* é */
+	ck_assert_int_eq(utf8_width(0x2026), 1); /* … */
 	/* Combining and format characters take no column. */
-	ck_assert_int_eq(utf8_width(0x0301), 0);  /* combining acute */
+	ck_assert_int_eq(utf8_width(0x0301), 0); /* combining acute */
 	ck_assert_int_eq(utf8_width(0x036F), 0);
 	ck_assert_int_eq(utf8_width(0x0370), 1);  /* just after the block */
 	ck_assert_int_eq(utf8_width(0x200B), 0);  /* zero width space */
@@ -199,9 +209,9 @@ START_TEST(test_cut)
 
 	ck_assert_uint_eq(utf8_cut(s, 0), 0);
 	ck_assert_uint_eq(utf8_cut(s, 2), 2);
-	ck_assert_uint_eq(utf8_cut(s, 3), 2);   /* not half of é */
+	ck_assert_uint_eq(utf8_cut(s, 3), 2); /* not half of é */
 	ck_assert_uint_eq(utf8_cut(s, 4), 4);
-	ck_assert_uint_eq(utf8_cut(s, 6), 4);   /* not two thirds of € */
+	ck_assert_uint_eq(utf8_cut(s, 6), 4); /* not two thirds of € */
 	ck_assert_uint_eq(utf8_cut(s, 7), 7);
 	ck_assert_uint_eq(utf8_cut(s, 10), 7);
 	ck_assert_uint_eq(utf8_cut(s, 11), 11);

@@ -28,8 +28,7 @@ static const char *message_for(json_t *errors, const char *field)
 	size_t i;
 	json_t *e;
 
-	json_array_foreach(errors, i, e)
-	{
+	json_array_foreach (errors, i, e) {
 		if (strcmp(json_string_value(json_object_get(e, "field")), field) == 0)
 			return json_string_value(json_object_get(e, "message"));
 	}

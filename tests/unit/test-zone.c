@@ -62,7 +62,7 @@ START_TEST(test_valid_names)
 	ck_assert(!zone_valid(NULL));
 	ck_assert(!zone_valid(""));
 	ck_assert(!zone_valid("Europe/Nowhere"));
-	ck_assert(!zone_valid("Europe"));             /* a directory */
+	ck_assert(!zone_valid("Europe")); /* a directory */
 	ck_assert(!zone_valid("/usr/share/zoneinfo/UTC"));
 	ck_assert(!zone_valid("../zoneinfo/UTC"));
 	ck_assert(!zone_valid("Europe/../UTC"));
@@ -141,7 +141,8 @@ START_TEST(test_unknown_refused)
 			unsetenv("TZ");
 		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 			ck_assert_msg(zone_enter(bad[i], &saved) == -1, "entered \"%s\"", bad[i]);
-			ck_assert_msg(!zone_localtime(bad[i], 0, &tm), "\"%s\" read as a zone", bad[i]);
+			ck_assert_msg(!zone_localtime(bad[i], 0, &tm), "\"%s\" read as a zone",
+				      bad[i]);
 			ck_assert(!date_in_zone(bad[i], 0, &d));
 			ck_assert(!date_today(bad[i], &d));
 			if (round == 0)
