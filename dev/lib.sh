@@ -9,7 +9,7 @@ SUIVI_DEPS=(
 	build-essential autoconf automake libtool pkg-config
 	libevent-dev libjansson-dev libpq-dev check libsubunit-dev libsystemd-dev
 	postgresql postgresql-contrib curl ca-certificates
-	msmtp python3-aiosmtpd valgrind
+	msmtp python3-aiosmtpd valgrind clang-format
 )
 
 say() {

@@ -23,13 +23,11 @@
 	" 'recipient', " n ".recipient, 'subject', " n ".subject, 'state', " n ".state,"           \
 	" 'attempts', " n ".attempts, 'last_error', " n ".last_error,"                             \
 	" 'created_at', " SQL_TS(n ".created_at") ", 'updated_at', " SQL_TS(                       \
-	    n                                                                                      \
-	    ".updated_at") ", 'next_attempt_at', " SQL_TS(n                                        \
-							  ".next_attempt_at") ", "                 \
-									      "'sent_at',"         \
-									      " " SQL_TS(n         \
-											 ".sent_"  \
-											 "at") ")"
+	    n ".updated_at") ", 'next_attempt_at', " SQL_TS(n ".next_attempt_at") ", "             \
+										  "'sent_at',"     \
+										  " " SQL_TS(      \
+										      n ".sent_"   \
+											"at") ")"
 
 static void reminders_run(struct api_request *r);
 static void reminders_run_done(json_t *answer, const struct db_error *err, void *arg);
