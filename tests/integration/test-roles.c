@@ -93,6 +93,8 @@ static const struct row rows[] = {
      NEED_SECRETARIAT},
     {"GET", "/v1/notifications", NULL, NULL, NEED_SECRETARIAT},
     {"POST", "/v1/notifications/{NOTIF}/retry", NULL, NULL, NEED_SECRETARIAT},
+    /* api-workflow */
+    {"GET", "/v1/workflow", NULL, NULL, NEED_VIEWER},
 };
 
 static char *owner_token;
