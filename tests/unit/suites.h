@@ -20,6 +20,7 @@
 	X(http)                                                                                    \
 	X(schedule)                                                                                \
 	X(import)                                                                                  \
+	X(import_items)                                                                            \
 	X(rec_list)                                                                                \
 	X(validate)                                                                                \
 	X(report)                                                                                  \

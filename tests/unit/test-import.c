@@ -8,6 +8,7 @@
 
 #include "import/import.h"
 #include "suites.h"
+#include "test-import.h"
 #include "util.h"
 
 #define NBSP "\xc2\xa0"
@@ -30,20 +31,15 @@ struct expect_error {
 };
 
 static char *read_data(const char *name, size_t *len);
-static int parse(const char *type, const char *data, size_t len, struct import_result *res,
-		 struct import_error *err);
-static void parse_ok(const char *type, const char *data, size_t len, struct import_result *res);
-static void parse_err(const char *type, const char *data, struct import_error *err);
 static char *crlf_bom(const char *data, size_t len, bool cr_only, size_t *out_len);
 static void assert_same_items(const struct import_result *a, const struct import_result *b);
 static void assert_str_or_null(const char *got, const char *want);
-static char *repeat(const char *unit, size_t n);
 
 /* The default workflow and the limits of POST /v1/recommendations, as api-import.c passes them. */
 static const char *const open_statuses[] = {"proposed", "accepted", "in_progress", "blocked", NULL};
 static const char *const closed_statuses[] = {"implemented", "not_accepted", "obsolete", NULL};
 static const char *const priorities[] = {"low", "normal", "high", NULL};
-static const struct import_options default_opts = {
+const struct import_options import_test_opts = {
     .open_statuses = open_statuses,
     .closed_statuses = closed_statuses,
     .priorities = priorities,
@@ -195,25 +191,25 @@ static char *read_data(const char *name, size_t *len)
 	return buf;
 }
 
-static int parse(const char *type, const char *data, size_t len, struct import_result *res,
-		 struct import_error *err)
+int import_test_parse(const char *type, const char *data, size_t len, struct import_result *res,
+		      struct import_error *err)
 {
-	return import_parse(type, data, len, &default_opts, res, err);
+	return import_parse(type, data, len, &import_test_opts, res, err);
 }
 
-static void parse_ok(const char *type, const char *data, size_t len, struct import_result *res)
+void import_test_ok(const char *type, const char *data, size_t len, struct import_result *res)
 {
 	struct import_error err;
-	if (parse(type, data, len, res, &err) == -1) {
+	if (import_test_parse(type, data, len, res, &err) == -1) {
 		char *s = import_error_string(&err);
 		ck_abort_msg("refused: %s", s);
 	}
 }
 
-static void parse_err(const char *type, const char *data, struct import_error *err)
+void import_test_err(const char *type, const char *data, struct import_error *err)
 {
 	struct import_result res = {(void *)1, 7};
-	ck_assert_int_eq(parse(type, data, strlen(data), &res, err), -1);
+	ck_assert_int_eq(import_test_parse(type, data, strlen(data), &res, err), -1);
 	ck_assert_ptr_null(res.items);
 	ck_assert_uint_eq(res.n, 0);
 	ck_assert_ptr_nonnull(err->message);
@@ -269,7 +265,7 @@ static void assert_same_items(const struct import_result *a, const struct import
 	}
 }
 
-static char *repeat(const char *unit, size_t n)
+char *import_test_repeat(const char *unit, size_t n)
 {
 	size_t len = strlen(unit);
 	char *s = xmalloc(len * n + 1);
@@ -285,7 +281,7 @@ START_TEST(test_minutes_files)
 	struct import_result res;
 	size_t len;
 	char *data = read_data(m->file, &len);
-	parse_ok("text/plain", data, len, &res);
+	import_test_ok("text/plain", data, len, &res);
 	ck_assert_msg(res.n == m->n, "%s: %zu items, expected %zu", m->file, res.n, m->n);
 	for (size_t i = 0; i < m->n; i++) {
 		ck_assert_int_eq(res.items[i].row, m->rows[i]);
@@ -318,11 +314,11 @@ START_TEST(test_line_end_variants)
 	char *data = read_data(file, &len);
 	char *v2 = crlf_bom(data, len, false, &len2);
 	char *v3 = crlf_bom(data, len, true, &len3);
-	parse_ok(type, data, len, &lf);
-	parse_ok(type, v2, len2, &crlf);
+	import_test_ok(type, data, len, &lf);
+	import_test_ok(type, v2, len2, &crlf);
 	assert_same_items(&lf, &crlf);
 	if (strcmp(type, "application/json") != 0) { /* a lone CR is not JSON white space */
-		parse_ok(type, v3, len3, &cr);
+		import_test_ok(type, v3, len3, &cr);
 		assert_same_items(&lf, &cr);
 		import_result_free(&cr);
 	}
@@ -342,7 +338,7 @@ START_TEST(test_bad_files)
 	struct import_error err;
 	size_t len;
 	char *data = read_data(x->file, &len);
-	ck_assert_int_eq(import_parse(x->media_type, data, len, &default_opts, &res, &err), -1);
+	ck_assert_int_eq(import_parse(x->media_type, data, len, &import_test_opts, &res, &err), -1);
 	ck_assert_ptr_null(res.items);
 	ck_assert_int_eq(err.row, x->row);
 	assert_str_or_null(err.unit, x->unit);
@@ -358,7 +354,7 @@ START_TEST(test_csv_file)
 	struct import_result res;
 	size_t len;
 	char *data = read_data("minutes/recommendations.csv", &len);
-	parse_ok("text/csv", data, len, &res);
+	import_test_ok("text/csv", data, len, &res);
 	ck_assert_uint_eq(res.n, 4);
 	const struct import_item *a = &res.items[0], *b = &res.items[1], *c = &res.items[2],
 				 *d = &res.items[3];
@@ -403,7 +399,7 @@ START_TEST(test_csv_file)
 
 	/* A French spreadsheet: BOM, CR LF, ';' between fields, header in any case. */
 	data = read_data("minutes/excel-fr.csv", &len);
-	parse_ok("text/csv; charset=UTF-8", data, len, &res);
+	import_test_ok("text/csv; charset=UTF-8", data, len, &res);
 	ck_assert_uint_eq(res.n, 2);
 	ck_assert_str_eq(
 	    res.items[0].text,
@@ -425,7 +421,7 @@ START_TEST(test_json_file)
 	struct import_result res;
 	size_t len;
 	char *data = read_data("minutes/recommendations.json", &len);
-	parse_ok("application/json", data, len, &res);
+	import_test_ok("application/json", data, len, &res);
 	ck_assert_uint_eq(res.n, 3);
 	const struct import_item *a = &res.items[0], *b = &res.items[1], *c = &res.items[2];
 	ck_assert_int_eq(a->row, 1);
@@ -512,7 +508,7 @@ START_TEST(test_minutes_rules)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct import_result res;
-		parse_ok("text/plain", cases[i].in, strlen(cases[i].in), &res);
+		import_test_ok("text/plain", cases[i].in, strlen(cases[i].in), &res);
 		ck_assert_msg(res.n == cases[i].n, "case %zu: %zu items", i, res.n);
 		for (size_t j = 0; j < res.n; j++) {
 			ck_assert_str_eq(res.items[j].text, cases[i].texts[j]);
@@ -527,28 +523,28 @@ START_TEST(test_minutes_refusals)
 {
 	struct import_error err;
 	/* Invalid UTF-8 is refused even on a prose line, naming it. */
-	parse_err("text/plain", "Titre\n\nPr\xe9sents : tous.\n- Point.\n", &err);
+	import_test_err("text/plain", "Titre\n\nPr\xe9sents : tous.\n- Point.\n", &err);
 	ck_assert_int_eq(err.row, 3);
 	ck_assert_str_eq(err.unit, "line");
 	import_error_clear(&err);
 
 	char nul[] = "- Un.\n- Deux\0.\n";
 	struct import_result res;
-	ck_assert_int_eq(import_parse("text/plain", nul, sizeof nul - 1, &default_opts, &res, &err),
-			 -1);
+	ck_assert_int_eq(
+	    import_parse("text/plain", nul, sizeof nul - 1, &import_test_opts, &res, &err), -1);
 	ck_assert_int_eq(err.row, 2);
 	ck_assert_str_eq(err.message, "contains the control character U+0000");
 	import_error_clear(&err);
 
 	/* 4000 characters (8000 bytes) pass, 4001 do not. */
-	char *text = repeat("é", 4000);
+	char *text = import_test_repeat("é", 4000);
 	char *doc = xasprintf("- %s\n", text);
-	parse_ok("text/plain", doc, strlen(doc), &res);
+	import_test_ok("text/plain", doc, strlen(doc), &res);
 	ck_assert_str_eq(res.items[0].text, text);
 	import_result_free(&res);
 	free(doc);
 	doc = xasprintf("Intro.\n- %sé\n", text);
-	parse_err("text/plain", doc, &err);
+	import_test_err("text/plain", doc, &err);
 	ck_assert_int_eq(err.row, 2);
 	ck_assert_str_eq(err.field, "text");
 	ck_assert_str_eq(err.message, "is 4001 characters long, more than 4000");
@@ -556,7 +552,7 @@ START_TEST(test_minutes_refusals)
 	free(doc);
 	free(text);
 
-	parse_err("text/plain", "", &err);
+	import_test_err("text/plain", "", &err);
 	ck_assert_str_eq(err.message, "no recommendation found in the minutes");
 	import_error_clear(&err);
 }
@@ -600,7 +596,7 @@ START_TEST(test_csv_refusals)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct import_error err;
-		parse_err("text/csv", cases[i].in, &err);
+		import_test_err("text/csv", cases[i].in, &err);
 		ck_assert_msg(err.row == cases[i].row, "case %zu: row %d", i, err.row);
 		assert_str_or_null(err.field, cases[i].field);
 		ck_assert_str_eq(err.message, cases[i].message);
@@ -614,14 +610,14 @@ START_TEST(test_csv_dialect)
 	struct import_result res;
 	/* Tab-separated, padded quotes, CR line ends, a single-column file. */
 	const char *tsv = "text\towner\r \"Un point.\" \tocrtis\rDeux points.\t\r";
-	parse_ok("text/csv", tsv, strlen(tsv), &res);
+	import_test_ok("text/csv", tsv, strlen(tsv), &res);
 	ck_assert_uint_eq(res.n, 2);
 	ck_assert_str_eq(res.items[0].text, "Un point.");
 	ck_assert_str_eq(res.items[0].owner, "ocrtis");
 	ck_assert_ptr_null(res.items[1].owner);
 	import_result_free(&res);
 	const char *one = "Text\n\"Un, deux.\"\n\nTrois.";
-	parse_ok("text/csv", one, strlen(one), &res);
+	import_test_ok("text/csv", one, strlen(one), &res);
 	ck_assert_uint_eq(res.n, 2);
 	ck_assert_str_eq(res.items[0].text, "Un, deux.");
 	ck_assert_int_eq(res.items[1].row, 4);
@@ -655,176 +651,12 @@ START_TEST(test_json_refusals)
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		struct import_error err;
-		parse_err("application/json", cases[i].in, &err);
+		import_test_err("application/json", cases[i].in, &err);
 		ck_assert_msg(err.row == cases[i].row, "case %zu: row %d", i, err.row);
 		assert_str_or_null(err.field, cases[i].field);
 		ck_assert_str_eq(err.message, cases[i].message);
 		import_error_clear(&err);
 	}
-}
-END_TEST
-
-START_TEST(test_tags_limits)
-{
-	struct import_result res;
-	struct import_error err;
-	/* 20 tags and a 50-character tag pass; a 21st tag or a 51st character do not. */
-	char *doc;
-	char *tags = repeat("t;", 19);
-	char *tag50 = repeat("é", 50);
-	doc = xasprintf("text,tags\nUn.,\"%s%s\"\n", tags, tag50);
-	for (size_t i = 0, k = 0; doc[i] != '\0'; i++) /* t;t;… must differ */
-		if (doc[i] == 't' && doc[i + 1] == ';')
-			doc[i] = (char)('a' + k++);
-	parse_ok("text/csv", doc, strlen(doc), &res);
-	ck_assert_uint_eq(res.items[0].ntags, 20);
-	ck_assert_str_eq(res.items[0].tags[19], tag50);
-	import_result_free(&res);
-	free(doc);
-
-	doc = xasprintf("text,tags\nUn.,\"%sx;%s\"\n", tags, tag50);
-	for (size_t i = 0, k = 0; doc[i] != '\0'; i++)
-		if (doc[i] == 't' && doc[i + 1] == ';')
-			doc[i] = (char)('a' + k++);
-	parse_err("text/csv", doc, &err);
-	ck_assert_str_eq(err.field, "tags");
-	ck_assert_str_eq(err.message, "has 21 entries, more than 20");
-	import_error_clear(&err);
-	free(doc);
-
-	doc = xasprintf("[{\"text\":\"Un.\",\"tags\":[\"ok\",\"%sé\"]}]", tag50);
-	parse_err("application/json", doc, &err);
-	ck_assert_str_eq(err.message, "tag 2 is 51 characters long, more than 50");
-	import_error_clear(&err);
-	free(doc);
-	free(tags);
-	free(tag50);
-}
-END_TEST
-
-/* 10,000 items per import: the 10,000th passes, the 10,001st fails the whole import. */
-START_TEST(test_max_items)
-{
-	struct import_result res;
-	struct import_error err;
-	char *csv;
-	size_t cap = 64 + 40 * 10001;
-	csv = xmalloc(cap);
-	size_t len = (size_t)snprintf(csv, cap, "text,owner\r\n");
-	for (int i = 1; i <= 10000; i++)
-		len += (size_t)snprintf(csv + len, cap - len, "\"Point n° %d.\",ocrtis\r\n", i);
-	parse_ok("text/csv", csv, len, &res);
-	ck_assert_uint_eq(res.n, 10000);
-	ck_assert_int_eq(res.items[9999].row, 10001);
-	ck_assert_str_eq(res.items[9999].text, "Point n° 10000.");
-	import_result_free(&res);
-	len += (size_t)snprintf(csv + len, cap - len, "\"Point n° 10001.\",ocrtis\r\n");
-	ck_assert_int_eq(import_parse("text/csv", csv, len, &default_opts, &res, &err), -1);
-	ck_assert_int_eq(err.row, 10002);
-	ck_assert_ptr_null(err.field);
-	ck_assert_str_eq(err.message, "more than 10000 recommendations in one import");
-	ck_assert_ptr_null(res.items);
-	import_error_clear(&err);
-	free(csv);
-
-	char *lines = repeat("- Un point.\n", 10001);
-	ck_assert_int_eq(
-	    import_parse("text/plain", lines, strlen(lines), &default_opts, &res, &err), -1);
-	ck_assert_int_eq(err.row, 10001);
-	import_error_clear(&err);
-	lines[strlen(lines) - strlen("- Un point.\n")] = '\0';
-	parse_ok("text/plain", lines, strlen(lines), &res);
-	ck_assert_uint_eq(res.n, 10000);
-	import_result_free(&res);
-	free(lines);
-}
-END_TEST
-
-/* Statuses and limits are the caller's: nothing of the default workflow is built in. */
-START_TEST(test_caller_workflow)
-{
-	static const char *const open[] = {"draft", "review", NULL};
-	static const char *const closed[] = {"done", NULL};
-	struct import_options o = {
-	    .open_statuses = open,
-	    .closed_statuses = closed,
-	    .text_max = 5,
-	    .details_max = 3,
-	};
-	struct import_result res;
-	struct import_error err;
-	const char *ok = "[{\"text\":\"Un.\",\"status\":\"review\",\"details\":\"\u00e9t\u00e9\"}]";
-	ck_assert_int_eq(import_parse("application/json", ok, strlen(ok), &o, &res, &err), 0);
-	ck_assert_str_eq(res.items[0].status, "review");
-	import_result_free(&res);
-
-	const char *bad[][2] = {
-	    {"[{\"text\":\"Un.\",\"status\":\"proposed\"}]",
-	     "\"proposed\" is not one of draft, review"},
-	    {"[{\"text\":\"Un.\",\"status\":\"done\"}]",
-	     "done is a closed status: an import creates open recommendations (draft, review)"},
-	    {"[{\"text\":\"Un deux\"}]", "is 7 characters long, more than 5"},
-	    {"[{\"text\":\"Un.\",\"details\":\"abcd\"}]", "is 4 characters long, more than 3"},
-	};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ck_assert_int_eq(
-		    import_parse("application/json", bad[i][0], strlen(bad[i][0]), &o, &res, &err),
-		    -1);
-		ck_assert_str_eq(err.message, bad[i][1]);
-		import_error_clear(&err);
-	}
-	/* Without closed statuses, a closed one is just not an open one. */
-	o.closed_statuses = NULL;
-	ck_assert_int_eq(
-	    import_parse("application/json", bad[1][0], strlen(bad[1][0]), &o, &res, &err), -1);
-	ck_assert_str_eq(err.message, "\"done\" is not one of draft, review");
-	import_error_clear(&err);
-}
-END_TEST
-
-START_TEST(test_defaults_and_types)
-{
-	struct import_options d = default_opts;
-	d.owner = "ocrtis";
-	d.due_on = "2025-06-30";
-	struct import_result res;
-	struct import_error err;
-	const char *csv = "text,owner,due_on\nUn.,,\nDeux.,unodc,2024-01-31\n";
-	ck_assert_int_eq(import_parse("text/csv", csv, strlen(csv), &d, &res, &err), 0);
-	ck_assert_str_eq(res.items[0].owner, "ocrtis");
-	ck_assert_str_eq(res.items[0].due_on, "2025-06-30");
-	ck_assert_str_eq(res.items[1].owner, "unodc");
-	ck_assert_str_eq(res.items[1].due_on, "2024-01-31");
-	import_result_free(&res);
-
-	d.due_on = "2025-02-29";
-	ck_assert_int_eq(import_parse("text/csv", csv, strlen(csv), &d, &res, &err), -1);
-	ck_assert_int_eq(err.row, 0);
-	ck_assert_str_eq(err.field, "due_on");
-	ck_assert_str_eq(err.message, "2025-02-29 is not a date (YYYY-MM-DD)");
-	char *s = import_error_string(&err);
-	ck_assert_str_eq(s, "due_on: 2025-02-29 is not a date (YYYY-MM-DD)");
-	free(s);
-	import_error_clear(&err);
-
-	ck_assert(import_media_type_supported("text/plain"));
-	ck_assert(import_media_type_supported("Text/CSV; header=present; charset=\"utf-8\""));
-	ck_assert(import_media_type_supported("application/json;charset=UTF-8"));
-	ck_assert(!import_media_type_supported("text/plain; charset=iso-8859-1"));
-	ck_assert(!import_media_type_supported("text/plainx"));
-	ck_assert(!import_media_type_supported("application/xml"));
-	ck_assert(!import_media_type_supported(NULL));
-	ck_assert_int_eq(import_parse("text/html", "- a", 3, &default_opts, &res, &err), -1);
-	ck_assert_str_eq(err.field, "Content-Type");
-	import_error_clear(&err);
-
-	/* The message the handler logs or shows: unit, row and field. */
-	parse_err("application/json", "[{\"text\":\"a\"},{\"text\":\"b\",\"owner\":\"-x\"}]", &err);
-	s = import_error_string(&err);
-	ck_assert_str_eq(s, "element 2, owner: the owner \"-x\" is not a handle (a-z, 0-9 and "
-			    "'-', 1 to 63 characters, not starting with '-')");
-	free(s);
-	import_error_clear(&err);
 }
 END_TEST
 
@@ -845,14 +677,6 @@ Suite *make_import_suite(void)
 	tcase_add_test(tc, test_csv_refusals);
 	tcase_add_test(tc, test_csv_dialect);
 	tcase_add_test(tc, test_json_refusals);
-	tcase_add_test(tc, test_tags_limits);
-	tcase_add_test(tc, test_caller_workflow);
-	tcase_add_test(tc, test_defaults_and_types);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("limits");
-	tcase_set_timeout(tc, 60); /* sanitizer builds are slow */
-	tcase_add_test(tc, test_max_items);
 	suite_add_tcase(s, tc);
 	return s;
 }
