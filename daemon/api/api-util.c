@@ -15,8 +15,6 @@
 #include "api/validate.h"
 #include "utf8.h"
 
-static const char *status_title(int status);
-
 void api_reply_json_text(struct api_request *r, int status, const char *json, size_t len)
 {
 	api_reply_bytes(r, status, "application/json", json, len);
@@ -46,37 +44,13 @@ void api_reply_page(struct api_request *r, const char *items, const char *next_k
 	free(cursor);
 }
 
-static const char *status_title(int status)
-{
-	switch (status) {
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 403:
-		return "Forbidden";
-	case 404:
-		return "Not Found";
-	case 409:
-		return "Conflict";
-	case 412:
-		return "Precondition Failed";
-	case 422:
-		return "Unprocessable Content";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return "Error";
-	}
-}
-
 void api_problem_ext(struct api_request *r, int status, const char *code, json_t *ext,
 		     const char *detail)
 {
 	json_t *p = json_object();
 
 	json_object_set_new(p, "type", json_string("about:blank"));
-	json_object_set_new(p, "title", json_string(status_title(status)));
+	json_object_set_new(p, "title", json_string(http_status_phrase(status)));
 	json_object_set_new(p, "status", json_integer(status));
 	json_t *d = json_string(detail != NULL ? detail : "");
 	json_object_set_new(p, "detail", d != NULL ? d : json_string("(detail not UTF-8)"));

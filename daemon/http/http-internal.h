@@ -67,7 +67,5 @@ struct api_request {
 /* Send the reply, log the request line, and free r. */
 void http_request_send(struct api_request *r, int status, const char *type, const char *data,
 		       size_t len);
-/* Reason phrase of a status, also the problem's title. */
-const char *http_status_phrase(int status);
 
 #endif

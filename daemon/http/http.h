@@ -129,6 +129,8 @@ void api_reply_empty(struct api_request *r, int status);
  * ("invalid_transition"); errors (stolen, may be NULL) is an array of {field, message}. */
 void api_problem(struct api_request *r, int status, const char *code, json_t *errors,
 		 const char *detail_fmt, ...) PRINTFLIKE(5, 6);
+/* Reason phrase of a status, also a problem's title. */
+const char *http_status_phrase(int status);
 /* Answer for a failed database call: 503 when unavailable, 409/422 by SQLSTATE, otherwise
  * 500 with the cause logged and not shown. */
 void api_problem_db(struct api_request *r, const struct db_error *err);
