@@ -18,6 +18,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/http/auth.c daemon/http/auth.h \
 	daemon/http/http.c daemon/http/http.h \
 	daemon/http/http-internal.h \
+	daemon/http/http-path.c \
 	daemon/http/http-reply.c \
 	daemon/render/digest.c daemon/render/digest.h \
 	daemon/render/mail.c daemon/render/mail.h \

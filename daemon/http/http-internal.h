@@ -15,6 +15,7 @@
 #include "http/http.h"
 
 #define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_SEGMENTS 32
 #define HTTP_MAX_LISTENERS 2
 
 struct http_server {
@@ -63,6 +64,20 @@ struct api_request {
 	struct identity identity;
 	struct timespec started;
 };
+
+/* Path parameters matched by a pattern: segs[first .. first + count - 1]. */
+struct http_span {
+	size_t first, count;
+};
+
+/* Split "/a/b%20c" into decoded segments (caller frees each); -1 on bad encoding, 1 when
+ * too deep (or not absolute) to match any route. */
+int http_path_split(const char *path, char **segs, size_t *nsegs);
+/* Whether segs match pattern pat; spans get the {param} segments. */
+bool http_path_match(const char *pat, char *const *segs, size_t nsegs, struct http_span *spans,
+		     unsigned *nspans);
+/* Only ASCII digits (true for ""). */
+bool http_all_digits(const char *s);
 
 /* Send the reply, log the request line, and free r. */
 void http_request_send(struct api_request *r, int status, const char *type, const char *data,

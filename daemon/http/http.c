@@ -30,16 +30,11 @@
 #include "utf8.h"
 
 #define HTTP_MAX_HEADERS_SIZE (16 * 1024)
-#define HTTP_MAX_SEGMENTS 32
 #define HTTP_METHODS                                                                               \
 	(EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |                 \
 	 EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_OPTIONS)
 
 /* A path parameter: count segments from first ("{ref}" may take two). */
-struct span {
-	size_t first, count;
-};
-
 static int listen_tcp(struct http_server *s, const char *spec, char **cause);
 static int listen_unix(struct http_server *s, const char *path, char **cause);
 static int bind_listener(struct http_server *s, const struct sockaddr *sa, socklen_t len,
@@ -49,12 +44,6 @@ static struct http_conn *connection_find(struct http_server *s, struct evhttp_re
 static bool connection_admit(struct http_server *s, struct evhttp_request *req);
 static void reply_written(struct evhttp_request *req, void *arg);
 static void http_dispatch(struct evhttp_request *req, void *arg);
-static int path_split(const char *path, char **segs, size_t *nsegs);
-static int segment_decode(const char *s, size_t len, char **out);
-static bool all_digits(const char *s);
-static bool ref_segment(const char *s);
-static bool pattern_match(const char *pat, char *const *segs, size_t nsegs, struct span *spans,
-			  unsigned *nspans);
 static bool method_matches(enum evhttp_cmd_type route, enum evhttp_cmd_type req);
 static char *allow_header(unsigned mask);
 static const char *bearer_token(const char *header, char *buf, size_t size);
@@ -162,9 +151,10 @@ static int listen_tcp(struct http_server *s, const char *spec, char **cause)
 	size_t hlen = colon == NULL ? 0 : (size_t)(colon - spec);
 	char *end;
 	unsigned long port = 0;
-	if (colon != NULL && all_digits(colon + 1) && colon[1] != '\0' && strlen(colon + 1) <= 5)
+	if (colon != NULL && http_all_digits(colon + 1) && colon[1] != '\0' &&
+	    strlen(colon + 1) <= 5)
 		port = strtoul(colon + 1, &end, 10);
-	if (colon == NULL || colon[1] == '\0' || !all_digits(colon + 1) || port > 65535 ||
+	if (colon == NULL || colon[1] == '\0' || !http_all_digits(colon + 1) || port > 65535 ||
 	    hlen == 0 || hlen >= sizeof host + 2)
 		goto bad;
 	if (spec[0] == '[') {
@@ -374,7 +364,7 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 
 	char *segs[HTTP_MAX_SEGMENTS];
 	size_t nsegs = 0;
-	int rc = path_split(r->path, segs, &nsegs);
+	int rc = http_path_split(r->path, segs, &nsegs);
 	if (rc == -1) {
 		for (size_t i = 0; i < nsegs; i++)
 			free(segs[i]);
@@ -384,12 +374,12 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 	}
 
 	unsigned allowed = 0;
-	struct span spans[HTTP_MAX_PARAMS], tmp[HTTP_MAX_PARAMS];
+	struct http_span spans[HTTP_MAX_PARAMS], tmp[HTTP_MAX_PARAMS];
 	unsigned nspans = 0;
 	for (const struct route *const *t = s->route_tables; rc == 0 && *t != NULL; t++) {
 		for (const struct route *rt = *t; rt->pattern != NULL; rt++) {
 			unsigned n = 0;
-			if (!pattern_match(rt->pattern, segs, nsegs, tmp, &n))
+			if (!http_path_match(rt->pattern, segs, nsegs, tmp, &n))
 				continue;
 			allowed |= rt->method;
 			if (r->route == NULL && method_matches(rt->method, r->method)) {
@@ -455,128 +445,6 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 		return;
 	}
 	auth_lookup(s->auth, token, on_identity, r);
-}
-
-/* Split "/a/b%20c" into decoded segments; -1 on bad encoding, 1 when too deep to match. */
-static int path_split(const char *path, char **segs, size_t *nsegs)
-{
-	*nsegs = 0;
-	if (path[0] != '/')
-		return 1;
-	const char *p = path + 1;
-	for (;;) {
-		const char *end = strchr(p, '/');
-		size_t len = end == NULL ? strlen(p) : (size_t)(end - p);
-		if (*nsegs == HTTP_MAX_SEGMENTS)
-			return 1;
-		if (segment_decode(p, len, &segs[*nsegs]) != 0)
-			return -1;
-		(*nsegs)++;
-		if (end == NULL)
-			return 0;
-		p = end + 1;
-	}
-}
-
-static int segment_decode(const char *s, size_t len, char **out)
-{
-	char *d = xmalloc(len + 1);
-	size_t o = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] != '%') {
-			d[o++] = s[i];
-			continue;
-		}
-		unsigned v = 0;
-		for (size_t k = 1; k <= 2; k++) {
-			char c = i + k < len ? s[i + k] : '\0';
-			if (c >= '0' && c <= '9')
-				v = v * 16 + (unsigned)(c - '0');
-			else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-				v = v * 16 + (unsigned)((c | 0x20) - 'a' + 10);
-			else
-				goto bad;
-		}
-		if (v == 0)
-			goto bad;
-		d[o++] = (char)v;
-		i += 2;
-	}
-	d[o] = '\0';
-	if (!utf8_valid(d, o))
-		goto bad;
-	*out = d;
-	return 0;
-bad:
-	free(d);
-	return -1;
-}
-
-static bool all_digits(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
-/* One segment naming a recommendation: "42" or, with an encoded slash, "code/3". */
-static bool ref_segment(const char *s)
-{
-	if (*s == '\0')
-		return false;
-	const char *slash = strrchr(s, '/');
-	if (slash == NULL)
-		return all_digits(s);
-	return slash != s && slash[1] != '\0' && all_digits(slash + 1) &&
-	       memchr(s, '/', (size_t)(slash - s)) == NULL;
-}
-
-/* Match pattern segments from pat (at a '/' or the end) against segs; {ref} backtracks. */
-static bool pattern_match(const char *pat, char *const *segs, size_t nsegs, struct span *spans,
-			  unsigned *nspans)
-{
-	size_t i = 0;
-	while (*pat == '/') {
-		pat++;
-		const char *end = strchr(pat, '/');
-		size_t plen = end == NULL ? strlen(pat) : (size_t)(end - pat);
-		const char *rest = pat + plen;
-		if (i == nsegs)
-			return false;
-		if (plen == 5 && memcmp(pat, "{ref}", 5) == 0) {
-			if (*nspans == HTTP_MAX_PARAMS)
-				return false;
-			unsigned k = (*nspans)++;
-			spans[k].first = i;
-			spans[k].count = 1;
-			unsigned saved = *nspans;
-			if (ref_segment(segs[i]) &&
-			    pattern_match(rest, segs + i + 1, nsegs - i - 1, spans, nspans))
-				return true;
-			*nspans = saved;
-			spans[k].count = 2;
-			if (i + 1 < nsegs && segs[i][0] != '\0' && strchr(segs[i], '/') == NULL &&
-			    segs[i + 1][0] != '\0' && all_digits(segs[i + 1]) &&
-			    pattern_match(rest, segs + i + 2, nsegs - i - 2, spans, nspans)) {
-				return true;
-			}
-			*nspans = k;
-			return false;
-		}
-		if (plen > 2 && pat[0] == '{' && pat[plen - 1] == '}') {
-			if (segs[i][0] == '\0' || *nspans == HTTP_MAX_PARAMS)
-				return false;
-			spans[*nspans].first = i;
-			spans[*nspans].count = 1;
-			(*nspans)++;
-		} else if (strlen(segs[i]) != plen || memcmp(segs[i], pat, plen) != 0) {
-			return false;
-		}
-		i++;
-		pat = rest;
-	}
-	return *pat == '\0' && i == nsegs;
 }
 
 static bool method_matches(enum evhttp_cmd_type route, enum evhttp_cmd_type req)
