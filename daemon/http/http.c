@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdarg.h>
@@ -30,9 +31,25 @@
 #include "utf8.h"
 
 #define HTTP_MAX_HEADERS_SIZE (16 * 1024)
+/* The methods routes may use; the others reach http_dispatch only to get our 501. */
 #define HTTP_METHODS                                                                               \
 	(EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE |                 \
 	 EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_OPTIONS)
+/* libevent 2.1 gives a method it does not know this type (EVHTTP_REQ_UNKNOWN_, private in
+ * http-internal.h) and answers it with its own HTML 501 unless it is "allowed": allowing it
+ * lets the gencb answer problem+json. 2.2 changed method handling: not relied on there. */
+#if defined(EVENT__NUMERIC_VERSION) && EVENT__NUMERIC_VERSION < 0x02020000
+#define HTTP_REQ_UNKNOWN (1u << 15)
+#else
+#define HTTP_REQ_UNKNOWN 0u
+#endif
+/* Not CONNECT: evhttp 2.1 writes any answer to it without a length and keeps the
+ * connection open (a tunnel), so libevent's own 501 is no worse. */
+#define HTTP_METHODS_SEEN (HTTP_METHODS | EVHTTP_REQ_TRACE | HTTP_REQ_UNKNOWN)
+/* libevent's own body limit, far enough above max_body that bodies a little over it reach
+ * http_dispatch and get our 413 problem+json; beyond it evhttp answers 413 in HTML. */
+#define HTTP_BODY_CAP_FACTOR 4
+#define HTTP_BODY_CAP_MARGIN ((size_t)1 << 20)
 
 /* A path parameter: count segments from first ("{ref}" may take two). */
 static int listen_tcp(struct http_server *s, const char *spec, char **cause);
@@ -70,7 +87,7 @@ struct http_server *http_server_new(const struct http_server_options *opt, char 
 		free(s);
 		return NULL;
 	}
-	evhttp_set_allowed_methods(s->http, HTTP_METHODS);
+	evhttp_set_allowed_methods(s->http, (ev_uint16_t)HTTP_METHODS_SEEN);
 	evhttp_set_max_headers_size(s->http, HTTP_MAX_HEADERS_SIZE);
 	/* Every reply of ours sets its own type anyway; libevent's own error pages (400, 413 …)
 	 * are HTML and say so themselves. */
@@ -100,7 +117,10 @@ fail:
 void http_server_set_config(struct http_server *s, const struct config *config)
 {
 	s->config = config;
-	evhttp_set_max_body_size(s->http, (ev_ssize_t)config->max_body);
+	/* max_body itself is checked in http_dispatch: libevent 2.1 has no hook before it reads
+	 * a server request's body, and over its own limit it answers in HTML. The cap is
+	 * copied into each connection at accept: a reload changes it for new connections. */
+	evhttp_set_max_body_size(s->http, (ev_ssize_t)http_body_hard_cap(config->max_body));
 	evhttp_set_timeout(s->http, config->idle_timeout);
 }
 
@@ -286,6 +306,17 @@ static int bind_listener(struct http_server *s, const struct sockaddr *sa, sockl
 	return 0;
 }
 
+/* libevent's limit for a body limit of max_body: 4 × max_body, at least max_body + 1 MiB,
+ * never past what ev_ssize_t holds. */
+size_t http_body_hard_cap(size_t max_body)
+{
+	const size_t top = (size_t)SSIZE_MAX;
+	size_t cap = max_body > top / HTTP_BODY_CAP_FACTOR ? top : max_body * HTTP_BODY_CAP_FACTOR;
+	if (cap - max_body < HTTP_BODY_CAP_MARGIN)
+		cap = max_body > top - HTTP_BODY_CAP_MARGIN ? top : max_body + HTTP_BODY_CAP_MARGIN;
+	return cap;
+}
+
 /* A connection gone with replies unwritten: evhttp will not call reply_written for them. */
 static void connection_closed(struct evhttp_connection *evcon, void *arg)
 {
@@ -359,6 +390,22 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 		api_set_header(r, "Connection", "close");
 		api_problem(r, 503, "too_many_connections", NULL,
 			    "the server has too many open connections; try again later");
+		return;
+	}
+	if ((r->method & HTTP_METHODS) == 0) {
+		/* evhttp read no body for an unknown method: what follows on the connection
+		 * cannot be trusted to start a request. */
+		api_set_header(r, "Connection", "close");
+		api_problem(r, 501, "method_not_implemented", NULL,
+			    "implemented: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+		return;
+	}
+	/* evhttp has read the whole body (up to http_body_hard_cap): max_body is ours. */
+	size_t body_len = evbuffer_get_length(evhttp_request_get_input_buffer(req));
+	if (body_len > s->config->max_body) {
+		api_problem(r, 413, "body_too_large", NULL,
+			    "the body has %zu bytes; this server takes at most %zu (max_body)",
+			    body_len, s->config->max_body);
 		return;
 	}
 

@@ -78,6 +78,9 @@ struct http_server_options {
 struct http_server *http_server_new(const struct http_server_options *opt, char **cause) WUR;
 /* Apply a reloaded configuration (timeouts, body limit); listeners stay as they are. */
 void http_server_set_config(struct http_server *s, const struct config *config);
+/* libevent's own body limit for max_body (4 × max_body, at least max_body + 1 MiB): bodies
+ * up to it get suivid's 413 problem+json, longer ones libevent's HTML 413. */
+size_t http_body_hard_cap(size_t max_body);
 /* Stop accepting new connections; requests in flight go on. */
 void http_server_stop_accepting(struct http_server *s);
 /* Requests received and not yet answered. */

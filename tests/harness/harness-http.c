@@ -22,6 +22,8 @@
 
 static int connect_bounded(int port, double deadline);
 static bool send_all(int fd, const char *data, size_t len, double deadline);
+static void exchange(int port, const void *request, size_t len, double deadline,
+		     struct http_response *r);
 static bool parse_reply(const char *buf, size_t len, bool complete_only, struct http_response *r);
 static bool dechunk(const char *p, size_t len, struct harness_buf *out);
 static const char *find_header(const char *headers, const char *name, size_t *vlen);
@@ -91,7 +93,7 @@ struct http_response *http_do(int port, const char *method, const char *path, co
 	double start = now_ms();
 	double deadline = start + timeout_ms;
 	struct http_response *r = xcalloc(1, sizeof *r);
-	struct harness_buf req = {0}, in = {0};
+	struct harness_buf req = {0};
 	harness_drain_all();
 
 	char *head = xasprintf("%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
@@ -120,11 +122,35 @@ struct http_response *http_do(int port, const char *method, const char *path, co
 	if (body != NULL)
 		harness_buf_add(&req, body, strlen(body));
 
+	exchange(port, req.data, req.len, deadline, r);
+	r->elapsed_ms = now_ms() - start;
+	free(req.data);
+	harness_drain_all();
+	return r;
+}
+
+struct http_response *http_raw(int port, const void *request, size_t len, int timeout_ms)
+{
+	double start = now_ms();
+	struct http_response *r = xcalloc(1, sizeof *r);
+	harness_drain_all();
+	exchange(port, request, len, start + timeout_ms, r);
+	r->elapsed_ms = now_ms() - start;
+	harness_drain_all();
+	return r;
+}
+
+/* Send request on a fresh connection and read the first reply into r (status 0 when none
+ * came whole before deadline or the close). */
+static void exchange(int port, const void *request, size_t len, double deadline,
+		     struct http_response *r)
+{
+	struct harness_buf in = {0};
 	int fd = connect_bounded(port, deadline);
 	if (fd < 0)
 		goto done;
 	/* A server refusing the body (413) may stop reading: still try to read its answer. */
-	(void)send_all(fd, req.data, req.len, deadline);
+	(void)send_all(fd, request, len, deadline);
 	for (;;) {
 		if (in.len > 0 && parse_reply(in.data, in.len, true, r))
 			break;
@@ -158,11 +184,7 @@ done:
 		r->body = xstrdup("");
 		r->body_len = 0;
 	}
-	r->elapsed_ms = now_ms() - start;
-	free(req.data);
 	free(in.data);
-	harness_drain_all();
-	return r;
 }
 
 /* Fill r from buf when it holds a whole reply (complete_only) or whatever a closed

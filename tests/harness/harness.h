@@ -86,6 +86,9 @@ struct http_response {
 struct http_response *http_do(int port, const char *method, const char *path, const char *token,
 			      const char *content_type, const char *body, const char *extra_headers,
 			      int timeout_ms);
+/* Raw bytes (a request as written, however malformed) on a fresh connection; the first
+ * reply, or status 0 when none came whole within timeout_ms or before the close. */
+struct http_response *http_raw(int port, const void *request, size_t len, int timeout_ms);
 /* Case-insensitive header lookup (caller frees), NULL when absent. */
 char *http_header(const struct http_response *r, const char *name);
 /* The body parsed as JSON (caller decrefs), NULL when it is not JSON. */

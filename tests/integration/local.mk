@@ -77,3 +77,10 @@ tests_integration_test_workflow_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_workflow_SOURCES = tests/integration/test-workflow.c $(APITEST_SOURCES) \
 	tests/harness/client-run.c tests/harness/client-run.h
 tests_integration_test_workflow_LDADD = $(INTEGRATION_LDADD)
+# Every status suivid sends, errors as problem+json (413, 501 included), and the cases
+# libevent 2.1 still answers itself.
+check_PROGRAMS += tests/integration/test-problem
+TESTS += tests/integration/test-problem
+tests_integration_test_problem_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_problem_SOURCES = tests/integration/test-problem.c $(APITEST_SOURCES)
+tests_integration_test_problem_LDADD = $(INTEGRATION_LDADD)

@@ -508,7 +508,13 @@ START_TEST(test_body_too_large)
 	big[0] = '{';
 	big[4095] = '}';
 	struct reply *r = do_request(EVHTTP_REQ_POST, "/t/items", "application/json", big, 4096);
-	ck_assert_int_eq(r->status, 413);
+	/* Ours, not libevent's HTML page: 4096 is under libevent's cap for max_body 2048. */
+	ASSERT_PROBLEM(r, 413, "body_too_large");
+	reply_free(r);
+	/* Exactly max_body is taken. */
+	big[2047] = '}';
+	r = do_request(EVHTTP_REQ_POST, "/t/items", "application/json", big, 2048);
+	ck_assert_int_eq(r->status, 200);
 	reply_free(r);
 	free(big);
 }
