@@ -31,7 +31,8 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/import/import-minutes.c daemon/import/import-minutes.h \
 	daemon/notify/hook.c daemon/notify/hook.h \
 	daemon/notify/outbox.c daemon/notify/outbox.h \
-	daemon/notify/remind.c daemon/notify/remind.h \
+	daemon/notify/remind.c daemon/notify/remind.h daemon/notify/remind-internal.h \
+	daemon/notify/remind-decide.c \
 	daemon/notify/scheduler.c daemon/notify/scheduler.h \
 	daemon/api/api-health.c daemon/api/api-health.h \
 	daemon/api/api-import.c daemon/api/api-import.h \

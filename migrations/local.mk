@@ -1,3 +1,3 @@
 # Migrations are installed where the installed suivid looks for them.
 migrationsdir = $(pkgdatadir)/migrations
-dist_migrations_DATA = migrations/0001_baseline.sql
+dist_migrations_DATA = migrations/0001_baseline.sql migrations/0002_reminders.sql

@@ -35,6 +35,8 @@ static const struct field_spec owner_create_fields[] = {
     {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0, NULL, NULL, 0},
     {"locale", FIELD_ENUM, 0, 0, 0, locales, 0, NULL, NULL, 0},
     {"active", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"cc", FIELD_EMAIL_LIST, FIELD_NULLABLE, 0, 254, NULL, 10, NULL, NULL, 0},
+    {"reminders", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
     {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
@@ -43,6 +45,8 @@ static const struct field_spec owner_patch_fields[] = {
     {"email", FIELD_EMAIL, 0, 0, 254, NULL, 0, NULL, NULL, 0},
     {"locale", FIELD_ENUM, 0, 0, 0, locales, 0, NULL, NULL, 0},
     {"active", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"cc", FIELD_EMAIL_LIST, FIELD_NULLABLE, 0, 254, NULL, 10, NULL, NULL, 0},
+    {"reminders", FIELD_BOOL, 0, 0, 0, NULL, 0, NULL, NULL, 0},
     {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 

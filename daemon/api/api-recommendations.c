@@ -24,6 +24,7 @@ static void recs_patch(struct api_request *r);
 static void recs_transition(struct api_request *r);
 static void recs_comment(struct api_request *r);
 static void recs_history(struct api_request *r);
+static void recs_reminders(struct api_request *r);
 static void rec_done(PGresult *res, const struct db_error *err, void *arg);
 static void rec_created(PGresult *res, const struct db_error *err, void *arg);
 static void json_done(PGresult *res, const struct db_error *err, void *arg);
@@ -35,6 +36,7 @@ const struct db_stmt api_recommendations_stmts[] = {
     {"recs_transition", "SELECT suivi_rec_transition($1, $2, $3, $4, $5::int, $6::date)::text"},
     {"recs_comment", "SELECT suivi_rec_comment($1, $2, $3, $4::int, $5::date)::text"},
     {"recs_history", "SELECT suivi_rec_history($1, $2, $3::int)::text"},
+    {"recs_reminders", "SELECT suivi_rec_reminders($1)::text"},
     {NULL, NULL},
 };
 
@@ -86,6 +88,8 @@ const struct route api_recommendations_routes[] = {
     {EVHTTP_REQ_POST, "/v1/recommendations/{ref}/comments", ROLE_OWNER, BODY_JSON,
      ROUTE_OWNER_SCOPED, recs_comment},
     {EVHTTP_REQ_GET, "/v1/recommendations/{ref}/history", ROLE_VIEWER, BODY_NONE, 0, recs_history},
+    {EVHTTP_REQ_GET, "/v1/recommendations/{ref}/reminders", ROLE_VIEWER, BODY_NONE, 0,
+     recs_reminders},
     {0, NULL, 0, 0, 0, NULL},
 };
 
@@ -294,4 +298,18 @@ static void json_done(PGresult *res, const struct db_error *err, void *arg)
 		api_fail_db(r, err);
 	else
 		api_reply_row(r, 200, res, "recommendation", NULL);
+}
+
+/* The reminder ledger of one item (sql/api/60-notify.sql), newest first. */
+static void recs_reminders(struct api_request *r)
+{
+	static const char *const allowed[] = {NULL};
+	json_t *errors = NULL;
+
+	if (!api_check_query(r, allowed, &errors)) {
+		api_problem(r, 422, "invalid_parameters", errors, "invalid query parameters");
+		return;
+	}
+	const char *params[] = {api_param(r, 0)};
+	submit(r, "recs_reminders", 1, params, json_done);
 }

@@ -11,6 +11,7 @@
 #include "util.h"
 #include "api/validate.h"
 #include "db/workflow.h"
+#include "render/mail.h"
 
 static bool check_string(const char *s, bool multiline, long min, long max, char *msg, size_t len);
 static bool is_slug(const char *s);
@@ -204,7 +205,8 @@ bool validate_value(const json_t *v, const struct field_spec *raw, char *msg, si
 		}
 		return true;
 	case FIELD_STRING_LIST:
-	case FIELD_SLUG_LIST: {
+	case FIELD_SLUG_LIST:
+	case FIELD_EMAIL_LIST: {
 		size_t i;
 		json_t *item;
 		if (!json_is_array(v)) {
@@ -219,10 +221,19 @@ bool validate_value(const json_t *v, const struct field_spec *raw, char *msg, si
 			char sub[160];
 			struct field_spec one = {
 			    .name = spec->name,
-			    .type = spec->type == FIELD_SLUG_LIST ? FIELD_SLUG : FIELD_STRING,
+			    .type = spec->type == FIELD_SLUG_LIST    ? FIELD_SLUG
+				    : spec->type == FIELD_EMAIL_LIST ? FIELD_EMAIL
+								     : FIELD_STRING,
 			    .min = spec->min,
 			    .max = spec->max,
 			};
+			/* An address list is mailed to: each item must be an address the
+			 * mailer puts in a header as it is (no display name, no comment). */
+			if (spec->type == FIELD_EMAIL_LIST && json_is_string(item) &&
+			    !mail_address_valid(json_string_value(item))) {
+				snprintf(msg, len, "item %zu is not an email address", i + 1);
+				return false;
+			}
 			if (!validate_value(item, &one, sub, sizeof sub)) {
 				snprintf(msg, len, "item %zu %s", i + 1, sub);
 				return false;

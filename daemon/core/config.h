@@ -44,6 +44,10 @@ struct config {
 	int remind_before[CONFIG_MAX_REMIND_BEFORE]; /* days, descending */
 	int n_remind_before;
 	int remind_overdue_every; /* days; 0: remind only once */
+	bool remind_supporting;   /* supporting owners get digests of what they support */
+	int escalate_after;       /* days overdue without an answer; 0: no escalation */
+	char *escalate_to;        /* address; empty: report_to */
+	int stale_after;          /* days without activity; 0: no "Stale" section */
 	char *reminders;          /* schedule text for the reminder run, default "daily 07:00" */
 
 	/* [mail] */

@@ -18,48 +18,13 @@
 #include "core/log.h"
 #include "render/mail.h"
 #include "notify/outbox.h"
+#include "notify/remind-internal.h"
 #include "notify/remind.h"
 #include "util.h"
 
 /* "suivirun" in ASCII: serialises runs (two daemons, or the API and the scheduler). Distinct
  * from the migration ("suivimig") and scheduler leader ("suivisch") keys. */
 #define REMIND_LOCK_KEY "8319671843933025646"
-
-enum step {
-	STEP_BEGIN,
-	STEP_LOCK,
-	STEP_CLAIM,
-	STEP_CANDIDATES,
-	STEP_SKIPS,
-	STEP_REPORT,
-	STEP_INSERT,
-	STEP_END,
-};
-
-struct run {
-	struct db_pool *pool;
-	struct db_conn *conn;
-	struct outbox *outbox;
-	remind_done_cb cb;
-	void *arg;
-	enum step step;
-
-	/* copied from the request and the configuration */
-	char as_of[11];
-	bool dry_run, reminders, report;
-	char *job;
-	char scheduled_for[24];
-	char *timezone;
-	char *report_to;
-	int before[CONFIG_MAX_REMIND_BEFORE];
-	int n_before;
-	int overdue_every;
-
-	bool already_run;
-	json_t *notifications; /* what would be written: the outbox rows */
-	json_t *skipped;       /* owners without a usable email: {owner_id, handle, name, items} */
-	json_t *created;       /* the answer's list */
-};
 
 static void run_send(struct run *run, enum step step, const char *stmt, int n,
 		     const char *const *values);
@@ -69,22 +34,23 @@ static void run_step_done(PGresult *res, const struct db_error *err, void *arg);
 static void run_next_after_claim(struct run *run);
 static void run_after_candidates(struct run *run);
 static void run_after_skips(struct run *run);
+static void run_after_escalations(struct run *run);
+static void run_report(struct run *run);
 static void run_insert(struct run *run);
 static void run_finish(struct run *run, PGresult *res);
 static void run_fail(struct run *run, const struct db_error *err);
 static void run_free(struct run *run);
-static void decide_reminders(struct run *run, PGresult *res);
-static void add_digest(struct run *run, PGresult *res, int first, struct digest_item *items,
-		       size_t n);
-static void decide_report(struct run *run, PGresult *res);
-static json_t *summary_of(const json_t *notification);
 
 /* The SQL lives in sql/api/60-notify.sql and 50-reports.sql. */
 const struct db_stmt remind_stmts[] = {
     {"remind_lock", "SELECT pg_advisory_xact_lock(" REMIND_LOCK_KEY ")"},
     /* Zero rows: this scheduled time (or a later one) already ran. */
     {"remind_claim_run", "SELECT suivi_remind_claim_run($1, $2::bigint)"},
-    {"remind_candidates", "SELECT * FROM suivi_remind_candidates($1::date, $2::integer)"},
+    {"remind_candidates",
+     "SELECT * FROM suivi_remind_candidates($1::date, $2::integer, $3::boolean)"},
+    {"remind_escalations", "SELECT * FROM suivi_remind_escalations($1::date, $2::integer)"},
+    /* The report lists at most 50 stale items, and how many there are. */
+    {"remind_stale", "SELECT suivi_remind_stale($1::date, $2::integer, 50)::text"},
     {"remind_skips", "SELECT suivi_remind_skips($1::date, $2::jsonb)"},
     {"remind_report", "SELECT suivi_report_overdue($1::date, NULL, NULL, $2)::text,"
 		      " suivi_report_changes($1::date, $2)::text"},
@@ -114,6 +80,12 @@ void remind_run(struct db_pool *pool, const struct config *config, struct outbox
 	run->n_before = config->n_remind_before;
 	memcpy(run->before, config->remind_before, sizeof run->before);
 	run->overdue_every = config->remind_overdue_every;
+	run->supporting = config->remind_supporting;
+	run->escalate_after = config->escalate_after;
+	run->stale_after = config->stale_after;
+	run->escalate_to = xstrdup(config->escalate_to != NULL && config->escalate_to[0] != '\0'
+				       ? config->escalate_to
+				       : run->report_to);
 	run->notifications = json_array();
 	run->skipped = json_array();
 	run->created = json_array();
@@ -185,14 +157,23 @@ static void run_step_done(PGresult *res, const struct db_error *err, void *arg)
 		}
 		break;
 	case STEP_CANDIDATES:
-		decide_reminders(run, res);
+		remind_decide_reminders(run, res);
 		run_after_candidates(run);
 		break;
 	case STEP_SKIPS:
 		run_after_skips(run);
 		break;
+	case STEP_ESCALATIONS:
+		remind_decide_escalations(run, res);
+		run_after_escalations(run);
+		break;
+	case STEP_STALE:
+		json_decref(run->stale);
+		run->stale = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+		run_report(run);
+		break;
 	case STEP_REPORT:
-		decide_report(run, res);
+		remind_decide_report(run, res);
 		run_insert(run);
 		break;
 	case STEP_INSERT:
@@ -213,8 +194,8 @@ static void run_next_after_claim(struct run *run)
 				longest = run->before[i];
 		char horizon[16];
 		snprintf(horizon, sizeof horizon, "%d", longest);
-		const char *v[] = {run->as_of, horizon};
-		run_send(run, STEP_CANDIDATES, "remind_candidates", 2, v);
+		const char *v[] = {run->as_of, horizon, run->supporting ? "true" : "false"};
+		run_send(run, STEP_CANDIDATES, "remind_candidates", 3, v);
 		return;
 	}
 	run_after_skips(run);
@@ -232,7 +213,32 @@ static void run_after_candidates(struct run *run)
 	run_after_skips(run);
 }
 
+/* Escalations when configured and someone reads them (the report, or an escalation mail). */
 static void run_after_skips(struct run *run)
+{
+	if (run->escalate_after > 0 && (run->report || run->escalate_to[0] != '\0')) {
+		char days[16];
+		snprintf(days, sizeof days, "%d", run->escalate_after);
+		const char *v[] = {run->as_of, days};
+		run_send(run, STEP_ESCALATIONS, "remind_escalations", 2, v);
+		return;
+	}
+	run_after_escalations(run);
+}
+
+static void run_after_escalations(struct run *run)
+{
+	if (run->report && run->stale_after > 0) {
+		char days[16];
+		snprintf(days, sizeof days, "%d", run->stale_after);
+		const char *v[] = {run->as_of, days};
+		run_send(run, STEP_STALE, "remind_stale", 2, v);
+		return;
+	}
+	run_report(run);
+}
+
+static void run_report(struct run *run)
 {
 	if (run->report) {
 		const char *v[] = {run->as_of, run->timezone};
@@ -271,7 +277,7 @@ static void run_finish(struct run *run, PGresult *res)
 			n = json_object_get(by_key, PQgetvalue(res, i, 0));
 			if (n == NULL)
 				continue;
-			json_t *s = summary_of(n);
+			json_t *s = remind_summary_of(n);
 			if (!PQgetisnull(res, i, 1))
 				json_object_set_new(
 				    s, "id",
@@ -322,138 +328,11 @@ static void run_free(struct run *run)
 	free(run->job);
 	free(run->timezone);
 	free(run->report_to);
+	free(run->escalate_to);
+	json_decref(run->escalated);
+	json_decref(run->stale);
 	json_decref(run->notifications);
 	json_decref(run->skipped);
 	json_decref(run->created);
 	free(run);
-}
-
-/* Rows: 0 owner id, 1 handle, 2 name, 3 email, 4 locale, 5 ref, 6 text, 7 meeting code,
- * 8 meeting title, 9 due_on, 10 due_on − as_of; ordered by owner handle. */
-static void decide_reminders(struct run *run, PGresult *res)
-{
-	struct digest_policy policy = {run->before, run->n_before, run->overdue_every};
-	int rows = PQntuples(res);
-	struct digest_item *items = xcalloc((size_t)rows + 1, sizeof *items);
-	size_t n = 0;
-	int first = 0;
-
-	for (int i = 0; i <= rows; i++) {
-		if (i == rows || strcmp(PQgetvalue(res, i, 1), PQgetvalue(res, first, 1)) != 0) {
-			if (n > 0)
-				add_digest(run, res, first, items, n);
-			n = 0;
-			first = i;
-			if (i == rows)
-				break;
-		}
-		int days = (int)strtol(PQgetvalue(res, i, 10), NULL, 10);
-		if (digest_decide(days, &policy) == DIGEST_NONE)
-			continue;
-		items[n++] = (struct digest_item){
-		    .ref = PQgetvalue(res, i, 5),
-		    .text = PQgetvalue(res, i, 6),
-		    .meeting_code = PQgetvalue(res, i, 7),
-		    .meeting_title = PQgetvalue(res, i, 8),
-		    .due_on = PQgetvalue(res, i, 9),
-		    .days = days,
-		};
-	}
-	free(items);
-}
-
-/* One owner's digest, or its entry among the owners without a usable email. */
-static void add_digest(struct run *run, PGresult *res, int first, struct digest_item *items,
-		       size_t n)
-{
-	const char *handle = PQgetvalue(res, first, 1);
-	const char *name = PQgetvalue(res, first, 2);
-	const char *email = PQgetvalue(res, first, 3);
-	const char *locale = PQgetvalue(res, first, 4);
-
-	if (email[0] == '\0' || !mail_address_valid(email)) {
-		json_array_append_new(
-		    run->skipped,
-		    json_pack("{s:I,s:s,s:s,s:i}", "owner_id",
-			      (json_int_t)strtoll(PQgetvalue(res, first, 0), NULL, 10), "handle",
-			      handle, "name", name, "items", (int)n));
-		return;
-	}
-	digest_sort(items, n);
-	struct digest d = {
-	    .owner_name = name,
-	    .lang = report_lang_parse(locale),
-	    .as_of = run->as_of,
-	    .items = items,
-	    .n = n,
-	};
-	char *subject = digest_subject(&d);
-	char *body = digest_body(&d);
-	char *key = xasprintf("reminder:%s:%s", handle, run->as_of);
-	json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:i}}", "dedup_key", key,
-				"kind", "reminder", "recipient", email, "subject", subject, "body",
-				body, "payload", "as_of", run->as_of, "owner", handle, "to_name",
-				name, "lang", locale, "items", (int)n);
-	if (row != NULL)
-		json_array_append_new(run->notifications, row);
-	else
-		log_warnx("event=remind_skipped owner=%s cause=\"not valid UTF-8\"", handle);
-	free(key);
-	free(subject);
-	free(body);
-}
-
-/* Columns: 0 suivi_report_overdue, 1 suivi_report_changes. */
-static void decide_report(struct run *run, PGresult *res)
-{
-	json_t *overdue = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	json_t *changes = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
-
-	/* This run's owners without email are not in reminder_skips yet on a dry run. */
-	json_t *listed = json_object_get(changes, "owners_without_email");
-	size_t i, k;
-	json_t *s, *l;
-	json_array_foreach (run->skipped, i, s) {
-		bool found = false;
-		json_array_foreach (listed, k, l) {
-			if (json_equal(json_object_get(l, "handle"), json_object_get(s, "handle")))
-				found = true;
-		}
-		if (!found && json_is_array(listed))
-			json_array_append_new(listed,
-					      json_pack("{s:O,s:O,s:O}", "handle",
-							json_object_get(s, "handle"), "name",
-							json_object_get(s, "name"), "items",
-							json_object_get(s, "items")));
-	}
-	char *subject = overdue != NULL ? digest_report_subject(overdue, REPORT_EN) : NULL;
-	char *body = overdue != NULL && changes != NULL
-			 ? digest_report_body(overdue, changes, REPORT_EN)
-			 : NULL;
-	if (subject == NULL || body == NULL) {
-		log_warnx("event=report_skipped as_of=%s cause=\"unexpected report document\"",
-			  run->as_of);
-	} else {
-		char *key = xasprintf("overdue-report:%s", run->as_of);
-		json_t *row =
-		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I}}", "dedup_key", key, "kind",
-			      "overdue_report", "recipient", run->report_to, "subject", subject,
-			      "body", body, "payload", "as_of", run->as_of, "to_name", "", "items",
-			      json_integer_value(json_object_get(overdue, "total")));
-		if (row != NULL)
-			json_array_append_new(run->notifications, row);
-		free(key);
-	}
-	free(subject);
-	free(body);
-	json_decref(overdue);
-	json_decref(changes);
-}
-
-static json_t *summary_of(const json_t *n)
-{
-	return json_pack("{s:O,s:O,s:O,s:O,s:O}", "kind", json_object_get(n, "kind"), "recipient",
-			 json_object_get(n, "recipient"), "subject", json_object_get(n, "subject"),
-			 "dedup_key", json_object_get(n, "dedup_key"), "items",
-			 json_object_get(json_object_get(n, "payload"), "items"));
 }

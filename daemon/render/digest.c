@@ -30,6 +30,9 @@ static int item_cmp(const void *a, const void *b);
 static size_t count_overdue(const struct digest *d);
 static const char *str(const json_t *o, const char *key);
 static void put_change_item(struct out *o, const json_t *it, bool closed, enum report_lang lang);
+static void put_paused(struct out *o, const json_t *paused, enum report_lang lang);
+static void put_escalated(struct out *o, const json_t *items, enum report_lang lang);
+static void put_stale(struct out *o, const json_t *stale, enum report_lang lang);
 
 static void put_raw(struct out *o, const char *s, size_t n)
 {
@@ -69,20 +72,24 @@ static const char *str(const json_t *o, const char *key)
 	return s != NULL ? s : "";
 }
 
-enum digest_reason digest_decide(int days, const struct digest_policy *p)
+enum digest_reason digest_decide(const struct digest_state *s, const struct digest_policy *p,
+				 int *horizon)
 {
-	if (days >= 0) {
-		for (int i = 0; i < p->n_before; i++)
-			if (p->before[i] == days)
-				return DIGEST_DUE_SOON;
+	if (s->days < 0) {
+		if (s->overdue_sent_ago < 0)
+			return DIGEST_OVERDUE;
+		if (p->overdue_every > 0 && s->overdue_sent_ago >= p->overdue_every)
+			return DIGEST_OVERDUE;
 		return DIGEST_NONE;
 	}
-	int late = -days; /* 1 on the first day overdue */
-	if (late == 1)
-		return DIGEST_OVERDUE;
-	if (p->overdue_every > 0 && (late - 1) % p->overdue_every == 0)
-		return DIGEST_OVERDUE;
-	return DIGEST_NONE;
+	int h = -1;
+	for (int i = 0; i < p->n_before; i++)
+		if (s->days <= p->before[i] && (h < 0 || p->before[i] < h))
+			h = p->before[i];
+	if (h < 0 || (s->horizon_sent >= 0 && s->horizon_sent <= h))
+		return DIGEST_NONE;
+	*horizon = h;
+	return DIGEST_DUE_SOON;
 }
 
 static int item_cmp(const void *a, const void *b)
@@ -184,6 +191,11 @@ char *digest_body(const struct digest *d)
 				put(&o, "due %s, %s overdue\n", due, days);
 			else
 				put(&o, "due %s, in %s\n", due, days);
+			if (it->supporting)
+				put(&o, fr ? "    (vous êtes en appui" NBSP
+					     "; un autre responsable "
+					     "la conduit)\n"
+					   : "    (you support it; another owner leads it)\n");
 			put(&o, fr ? "    " LAQUO : "    “");
 			put_line_text(&o, it->text);
 			put(&o, fr ? RAQUO "\n" : "”\n");
@@ -296,7 +308,152 @@ char *digest_report_body(const json_t *overdue, const json_t *changes, enum repo
 				    str(it, "handle"), n, n == 1 ? "" : "s");
 		}
 	}
+	put_paused(&o, json_object_get(changes, "owners_paused"), lang);
+	put_escalated(&o, json_object_get(changes, "escalated"), lang);
+	put_stale(&o, json_object_get(changes, "stale"), lang);
 	put(&o, fr ? "\n-- \nsuivi — rapport envoyé automatiquement\n"
 		   : "\n-- \nsuivi — this report was sent automatically\n");
+	return o.s;
+}
+
+/* Owners whose reminders are paused and who lead overdue items: the secretariat must know
+ * that nobody chases those. */
+static void put_paused(struct out *o, const json_t *paused, enum report_lang lang)
+{
+	bool fr = lang == REPORT_FR;
+	size_t i;
+	json_t *it;
+
+	if (json_array_size(paused) == 0)
+		return;
+	put(o,
+	    fr ? "\nResponsables dont les rappels sont suspendus" NBSP ": %zu\n"
+	       : "\nOwners whose reminders are paused: %zu\n",
+	    json_array_size(paused));
+	json_array_foreach (paused, i, it) {
+		long n = (long)json_integer_value(json_object_get(it, "overdue"));
+		put(o, "  ");
+		put_line_text(o, str(it, "name"));
+		if (fr)
+			put(o, " (%s) — %ld recommandation%s en retard\n", str(it, "handle"), n,
+			    n > 1 ? "s" : "");
+		else
+			put(o, " (%s) — %ld overdue recommendation%s\n", str(it, "handle"), n,
+			    n == 1 ? "" : "s");
+	}
+}
+
+/* Items overdue for [schedule] escalate_after days or more with no status change or comment
+ * since their first overdue reminder. */
+static void put_escalated(struct out *o, const json_t *items, enum report_lang lang)
+{
+	bool fr = lang == REPORT_FR;
+	char due[16], days[32], last[16];
+	size_t i;
+	json_t *it;
+
+	if (!json_is_array(items))
+		return;
+	put(o,
+	    fr ? "\nEscaladées (sans réponse aux rappels)" NBSP ": %zu\n"
+	       : "\nEscalated (no answer to the reminders): %zu\n",
+	    json_array_size(items));
+	json_array_foreach (items, i, it) {
+		long sent = (long)json_integer_value(json_object_get(it, "reminders"));
+		report_date(str(it, "due_on"), lang, due, sizeof due);
+		report_days((int)json_integer_value(json_object_get(it, "days_overdue")), lang,
+			    days, sizeof days);
+		report_date(str(it, "last_activity"), lang, last, sizeof last);
+		put(o, "  %s — ", str(it, "ref"));
+		put_line_text(o, str(it, "owner_name"));
+		if (fr)
+			put(o,
+			    " (%s) — échéance %s, en retard de %s, %ld rappel%s, dernière activité "
+			    "le %s\n",
+			    str(it, "owner"), due, days, sent, sent > 1 ? "s" : "", last);
+		else
+			put(o, " (%s) — due %s, %s overdue, %ld reminder%s, last activity %s\n",
+			    str(it, "owner"), due, days, sent, sent == 1 ? "" : "s", last);
+		put(o, "    ");
+		put_line_text(o, str(it, "text"));
+		put(o, "\n");
+	}
+}
+
+/* Open items nothing has moved for [schedule] stale_after days and that no reminder chases
+ * (no deadline, or one still ahead). */
+static void put_stale(struct out *o, const json_t *stale, enum report_lang lang)
+{
+	bool fr = lang == REPORT_FR;
+	const json_t *items = json_object_get(stale, "items");
+	long total = (long)json_integer_value(json_object_get(stale, "total"));
+	char last[16];
+	size_t i;
+	json_t *it;
+
+	if (!json_is_array(items))
+		return;
+	put(o,
+	    fr ? "\nEn sommeil (sans activité depuis %ld jours ou plus)" NBSP ": %ld\n"
+	       : "\nStale (no activity for %ld days or more): %ld\n",
+	    (long)json_integer_value(json_object_get(stale, "after_days")), total);
+	json_array_foreach (items, i, it) {
+		const char *owner = str(it, "owner");
+		report_date(str(it, "last_activity"), lang, last, sizeof last);
+		put(o, "  %s — ", str(it, "ref"));
+		if (owner[0] != '\0') {
+			put_line_text(o, str(it, "owner_name"));
+			put(o, " (%s)", owner);
+		} else {
+			put(o, fr ? "sans responsable" : "no lead owner");
+		}
+		if (str(it, "due_on")[0] == '\0')
+			put(o, fr ? " — sans échéance" : " — no deadline");
+		put(o, fr ? ", dernière activité le %s\n" : ", last activity %s\n", last);
+		put(o, "    ");
+		put_line_text(o, str(it, "text"));
+		put(o, "\n");
+	}
+	if (total > (long)json_array_size(items))
+		put(o, fr ? "  … et %ld autres\n" : "  … and %ld more\n",
+		    total - (long)json_array_size(items));
+}
+
+char *digest_escalation_subject(const json_t *items, const char *as_of, enum report_lang lang)
+{
+	char date[16];
+	size_t n = json_array_size(items);
+
+	report_date(as_of, lang, date, sizeof date);
+	if (lang == REPORT_FR)
+		return xasprintf("Escalade suivi au %s" NBSP ": %zu recommandation%s sans réponse",
+				 date, n, n > 1 ? "s" : "");
+	return xasprintf("suivi escalation as of %s: %zu recommendation%s without an answer", date,
+			 n, n == 1 ? "" : "s");
+}
+
+char *digest_escalation_body(const json_t *items, const char *as_of, enum report_lang lang)
+{
+	bool fr = lang == REPORT_FR;
+	struct out o = {0};
+	char date[16];
+
+	report_date(as_of, lang, date, sizeof date);
+	if (fr)
+		put(&o,
+		    "Au %s, ces recommandations sont en retard et leurs responsables n’ont "
+		    "répondu à aucun rappel (ni changement d’état ni commentaire).\n",
+		    date);
+	else
+		put(&o,
+		    "As of %s, these recommendations are overdue and their owners have not "
+		    "answered any reminder (no status change, no comment).\n",
+		    date);
+	put_escalated(&o, items, lang);
+	put(&o,
+	    fr ? "\nChaque recommandation figure au plus une fois par semaine dans ce message.\n"
+		 "\n-- \nsuivi — message envoyé automatiquement\n"
+	       : "\nEach recommendation appears in this message at most once a week.\n"
+		 "\n-- \nsuivi — this message was sent automatically\n");
 	return o.s;
 }

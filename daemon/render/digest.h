@@ -5,6 +5,7 @@
 #ifndef SUIVI_DIGEST_H
 #define SUIVI_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -13,18 +14,31 @@
 
 enum digest_reason {
 	DIGEST_NONE = 0,
-	DIGEST_DUE_SOON, /* due_on − as_of is one of the remind_before horizons */
-	DIGEST_OVERDUE,  /* first day overdue, then every overdue_every days */
+	DIGEST_DUE_SOON, /* within a remind_before horizon not yet reminded for this deadline */
+	DIGEST_OVERDUE,  /* overdue, and not reminded as such for overdue_every days */
 };
 
 struct digest_policy {
 	const int *before; /* remind_before horizons, days */
 	int n_before;
-	int overdue_every; /* 0: remind once, on the first day overdue */
+	int overdue_every; /* 0: remind once when overdue */
 };
 
-/* Whether an open item due `days` days after as_of (negative: overdue) is mentioned. */
-enum digest_reason digest_decide(int days, const struct digest_policy *p);
+/* What the reminder ledger says of one open item and one recipient owner. */
+struct digest_state {
+	int days;             /* due_on − as_of; negative: overdue */
+	int horizon_sent;     /* smallest horizon reminded for this deadline and owner, -1: none */
+	int overdue_sent_ago; /* days since the last overdue reminder to this owner, -1: none */
+};
+
+/* Whether an item is mentioned today, and why. An item within a horizon (days ≤ h, not
+ * overdue) is reminded once for the smallest such h, unless that horizon or a smaller one
+ * was already reminded for this deadline; an overdue item when no overdue reminder went out
+ * in the last overdue_every days (with 0: when none ever did). So a late entry (an item
+ * recorded already overdue, a deadline set two days ahead, a daemon down on the day a
+ * horizon was crossed) is reminded at the next run. *horizon gets h for DIGEST_DUE_SOON. */
+enum digest_reason digest_decide(const struct digest_state *s, const struct digest_policy *p,
+				 int *horizon);
 
 struct digest_item {
 	const char *ref;
@@ -33,6 +47,7 @@ struct digest_item {
 	const char *meeting_title;
 	const char *due_on; /* YYYY-MM-DD */
 	int days;           /* due_on − as_of */
+	bool supporting;    /* the recipient supports the item; another owner leads it */
 };
 
 struct digest {
@@ -50,9 +65,16 @@ char *digest_subject(const struct digest *d);
 char *digest_body(const struct digest *d);
 
 /* The overdue report: overdue is suivi_report_overdue()'s document, changes
- * suivi_report_changes()'s (became_overdue, closed, owners_without_email, since). Returns
+ * suivi_report_changes()'s (became_overdue, closed, owners_without_email, owners_paused,
+ * since), to which the remind job adds "escalated" and "stale" when they are configured. Returns
  * NULL when overdue is not of the expected shape; caller frees. */
 char *digest_report_subject(const json_t *overdue, enum report_lang lang);
 char *digest_report_body(const json_t *overdue, const json_t *changes, enum report_lang lang);
+
+/* The escalation mailed to the secretariat ([schedule] escalate_to): items overdue for
+ * escalate_after days or more without an answer, as the overdue report's "escalated"
+ * entries. */
+char *digest_escalation_subject(const json_t *items, const char *as_of, enum report_lang lang);
+char *digest_escalation_body(const json_t *items, const char *as_of, enum report_lang lang);
 
 #endif

@@ -5,9 +5,20 @@
 CREATE FUNCTION suivi_owner_json(o owners) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('handle', o.handle, 'name', o.name, 'email', o.email,
+				  'cc', to_jsonb(o.cc), 'reminders', o.reminders,
 				  'locale', o.locale, 'active', o.active,
 				  'created_at', suivi_ts(o.created_at),
 				  'updated_at', suivi_ts(o.updated_at))
+$$;
+
+-- The cc addresses of a body (null: none), each once, in the order given.
+CREATE FUNCTION suivi_cc(cc jsonb) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT coalesce(array_agg(a ORDER BY first), '{}')
+	FROM (SELECT e AS a, min(n) AS first
+	      FROM jsonb_array_elements_text(CASE WHEN jsonb_typeof(cc) = 'array' THEN cc
+						  ELSE '[]' END) WITH ORDINALITY AS x (e, n)
+	      GROUP BY e) AS d
 $$;
 
 -- --- reads -----------------------------------------------------------------------------------
@@ -50,9 +61,10 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	o owners;
 BEGIN
-	PERFORM suivi_check_keys(body, '{handle,name,email,locale,active}');
-	INSERT INTO owners (handle, name, email, locale, active)
+	PERFORM suivi_check_keys(body, '{handle,name,email,cc,reminders,locale,active}');
+	INSERT INTO owners (handle, name, email, cc, reminders, locale, active)
 	VALUES (body->>'handle', body->>'name', coalesce(body->>'email', ''),
+		suivi_cc(body->'cc'), coalesce((body->>'reminders')::boolean, true),
 		coalesce(body->>'locale', 'en'), coalesce((body->>'active')::boolean, true))
 	ON CONFLICT (handle) DO NOTHING
 	RETURNING * INTO o;
@@ -70,7 +82,7 @@ DECLARE
 	o owners;
 	n owners;
 BEGIN
-	PERFORM suivi_check_keys(body, '{name,email,locale,active}');
+	PERFORM suivi_check_keys(body, '{name,email,cc,reminders,locale,active}');
 	SELECT * INTO o FROM owners WHERE owners.handle = suivi_owner_patch.handle FOR UPDATE;
 	IF NOT FOUND THEN
 		PERFORM suivi_raise(404, 'not_found', format('there is no owner ''%s''', handle));
@@ -80,12 +92,14 @@ BEGIN
 	IF body ? 'email' THEN n.email := coalesce(body->>'email', ''); END IF;
 	IF body ? 'locale' THEN n.locale := body->>'locale'; END IF;
 	IF body ? 'active' THEN n.active := (body->>'active')::boolean; END IF;
-	IF (n.name, n.email, n.locale, n.active) IS NOT DISTINCT FROM
-	   (o.name, o.email, o.locale, o.active) THEN
+	IF body ? 'cc' THEN n.cc := suivi_cc(body->'cc'); END IF;
+	IF body ? 'reminders' THEN n.reminders := coalesce((body->>'reminders')::boolean, true); END IF;
+	IF (n.name, n.email, n.locale, n.active, n.cc, n.reminders) IS NOT DISTINCT FROM
+	   (o.name, o.email, o.locale, o.active, o.cc, o.reminders) THEN
 		RETURN suivi_owner_json(o);
 	END IF;
 	UPDATE owners SET name = n.name, email = n.email, locale = n.locale, active = n.active,
-			  updated_at = now()
+			  cc = n.cc, reminders = n.reminders, updated_at = now()
 	WHERE id = o.id RETURNING * INTO o;
 	RETURN suivi_owner_json(o);
 END;

@@ -210,6 +210,15 @@ BEGIN
 			FROM (SELECT o.handle, o.name, max(k.items) AS items
 			      FROM reminder_skips k JOIN owners o ON o.id = k.owner_id
 			      WHERE k.as_of > since AND k.as_of <= as_of
-			      GROUP BY o.id) s), '[]'));
+			      GROUP BY o.id) s), '[]'),
+		-- Owners whose reminders are paused and who lead overdue items.
+		'owners_paused', coalesce((
+			SELECT jsonb_agg(jsonb_build_object('handle', p.handle, 'name', p.name,
+							    'overdue', p.n) ORDER BY p.handle)
+			FROM (SELECT o.handle, o.name,
+				     (SELECT count(*) FROM recommendations r
+				      WHERE r.owner_id = o.id AND r.is_open AND r.due_on < as_of) AS n
+			      FROM owners o WHERE NOT o.reminders AND o.active) p
+			WHERE p.n > 0), '[]'));
 END;
 $$;

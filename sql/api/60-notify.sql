@@ -32,19 +32,100 @@ $$;
 
 -- --- reminders -------------------------------------------------------------------------------
 
--- Open items of active lead owners due within horizon days of as_of, or overdue, by owner
--- then deadline; daemon/render/digest.c decides which of them a reminder mentions.
-CREATE FUNCTION suivi_remind_candidates(as_of date, horizon integer)
-RETURNS TABLE (owner_id bigint, handle text, name text, email text, locale text, ref text,
-	       text text, meeting text, meeting_title text, due_on text, days integer)
+-- What the reminders of as_of may mention: every open item with a deadline due within
+-- horizon days or overdue, once for its lead owner and, with supporting, once for each
+-- supporting owner; owners inactive or with reminders paused get nothing. With each row, what
+-- the reminder ledger says of that item and that owner: the smallest horizon already
+-- reminded for the current deadline, and how many days ago the last overdue reminder went.
+-- daemon/render/digest.c decides from that. Ordered by owner, then deadline.
+CREATE FUNCTION suivi_remind_candidates(as_of date, horizon integer, supporting boolean)
+RETURNS TABLE (owner_id bigint, handle text, name text, email text, cc jsonb, locale text,
+	       role text, rec_id bigint, ref text, text text, meeting text, meeting_title text,
+	       due_on text, days integer, horizon_sent integer, overdue_sent_ago integer)
 LANGUAGE sql STABLE AS $$
-	SELECT o.id, o.handle, o.name, o.email, o.locale, m.code || '/' || r.n, r.text, m.code,
-	       m.title, to_char(r.due_on, 'YYYY-MM-DD'), r.due_on - as_of
+	WITH c AS (
+		SELECT r.owner_id AS oid, 'lead' AS role, r.id, r.n, r.meeting_id, r.text, r.due_on
+		FROM recommendations r
+		WHERE r.is_open AND r.due_on IS NOT NULL AND r.owner_id IS NOT NULL
+		  AND r.due_on <= as_of + horizon
+		UNION ALL
+		SELECT s.owner_id, 'supporting', r.id, r.n, r.meeting_id, r.text, r.due_on
+		FROM recommendations r JOIN recommendation_supporters s ON s.rec_id = r.id
+		WHERE supporting AND r.is_open AND r.due_on IS NOT NULL
+		  AND r.due_on <= as_of + horizon AND s.owner_id IS DISTINCT FROM r.owner_id
+	)
+	SELECT o.id, o.handle, o.name, o.email, to_jsonb(o.cc), o.locale, c.role, c.id,
+	       m.code || '/' || c.n,
+	       c.text, m.code, m.title, to_char(c.due_on, 'YYYY-MM-DD'), c.due_on - as_of,
+	       (SELECT min(l.horizon) FROM reminder_ledger l
+		WHERE l.rec_id = c.id AND l.owner_id = o.id AND l.reason = 'horizon'
+		  AND l.due_on = c.due_on),
+	       (SELECT as_of - max(l.sent_on) FROM reminder_ledger l
+		WHERE l.rec_id = c.id AND l.owner_id = o.id AND l.reason = 'overdue')
+	FROM c
+	JOIN owners o ON o.id = c.oid
+	JOIN meetings m ON m.id = c.meeting_id
+	WHERE o.active AND o.reminders
+	ORDER BY o.handle, c.due_on, c.id
+$$;
+
+-- Items to escalate as of as_of: open, overdue for escalate_after days or more, reminded as
+-- overdue at least once, and without a status change or a comment since the first such
+-- reminder. With the number of reminders sent, the last activity and how many days ago the
+-- item was last escalated (NULL: never).
+CREATE FUNCTION suivi_remind_escalations(as_of date, escalate_after integer)
+RETURNS TABLE (owner_id bigint, owner text, owner_name text, rec_id bigint, ref text,
+	       text text, due_on text, days_overdue integer, reminders bigint,
+	       last_activity text, escalated_ago integer)
+LANGUAGE sql STABLE AS $$
+	SELECT o.id, o.handle, o.name, r.id, m.code || '/' || r.n, r.text,
+	       to_char(r.due_on, 'YYYY-MM-DD'), as_of - r.due_on, l.reminders,
+	       to_char(a.last_at, 'YYYY-MM-DD'), as_of - l.escalated_on
 	FROM recommendations r
 	JOIN owners o ON o.id = r.owner_id
 	JOIN meetings m ON m.id = r.meeting_id
-	WHERE r.is_open AND r.due_on IS NOT NULL AND o.active AND r.due_on <= as_of + horizon
-	ORDER BY o.handle, r.due_on, r.id
+	CROSS JOIN LATERAL (
+		SELECT min(x.sent_on) FILTER (WHERE x.reason = 'overdue') AS first_overdue,
+		       count(*) FILTER (WHERE x.reason <> 'escalation') AS reminders,
+		       max(x.sent_on) FILTER (WHERE x.reason = 'escalation') AS escalated_on
+		FROM reminder_ledger x WHERE x.rec_id = r.id) AS l
+	CROSS JOIN LATERAL (
+		SELECT max(h.at) AS last_at FROM history h WHERE h.rec_id = r.id) AS a
+	WHERE r.is_open AND r.due_on <= as_of - escalate_after
+	  AND l.first_overdue IS NOT NULL
+	  AND NOT EXISTS (SELECT 1 FROM history h
+			  WHERE h.rec_id = r.id AND h.kind IN ('transition', 'comment')
+			    AND h.at >= l.first_overdue::timestamptz)
+	ORDER BY r.due_on, r.id
+$$;
+
+-- Open items without activity (no history event) for stale_after days or more that no
+-- reminder chases: no deadline, or a deadline still ahead. The lim least recently active,
+-- and the count.
+CREATE FUNCTION suivi_remind_stale(as_of date, stale_after integer, lim integer)
+RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	WITH s AS (
+		SELECT r.id, m.code || '/' || r.n AS ref, r.text, o.handle, o.name, r.due_on,
+		       coalesce(a.last_at, r.created_at) AS last_at
+		FROM recommendations r
+		JOIN meetings m ON m.id = r.meeting_id
+		LEFT JOIN owners o ON o.id = r.owner_id
+		CROSS JOIN LATERAL (SELECT max(h.at) AS last_at FROM history h
+				    WHERE h.rec_id = r.id) AS a
+		WHERE r.is_open AND (r.due_on IS NULL OR r.due_on >= as_of)
+		  AND coalesce(a.last_at, r.created_at) < (as_of - stale_after + 1)::timestamptz
+	)
+	SELECT jsonb_build_object(
+		'after_days', stale_after,
+		'total', (SELECT count(*) FROM s),
+		'items', coalesce((SELECT jsonb_agg(jsonb_build_object(
+				'ref', x.ref, 'text', x.text, 'owner', coalesce(x.handle, ''),
+				'owner_name', coalesce(x.name, ''),
+				'due_on', coalesce(to_char(x.due_on, 'YYYY-MM-DD'), ''),
+				'last_activity', to_char(x.last_at, 'YYYY-MM-DD'))
+				ORDER BY x.last_at, x.id)
+			   FROM (SELECT * FROM s ORDER BY last_at, id LIMIT lim) x), '[]'))
 $$;
 
 -- Owners who had reminders due on as_of but no email address: [{"owner_id":…,"items":…}].
@@ -57,17 +138,54 @@ LANGUAGE sql AS $$
 $$;
 
 -- Write the decided notifications to the outbox, [{"dedup_key","kind","recipient","subject",
--- "body","payload"}]; a key already there is skipped (never sent twice). Returns the keys
--- written, with their ids.
+-- "body","payload","ledger"}]; a key already there is skipped (never sent twice). With each
+-- notification written, its "ledger" entries [{"rec_id","owner_id","reason","horizon",
+-- "due_on","sent_on"}] go into the reminder ledger in the same statement, so a decision and
+-- its record commit together. Returns the keys written, with their ids.
 CREATE FUNCTION suivi_notifications_insert(items jsonb)
 RETURNS TABLE (dedup_key text, id bigint)
 LANGUAGE sql AS $$
-	INSERT INTO notifications AS n (dedup_key, kind, recipient, subject, body, payload)
-	SELECT e->>'dedup_key', e->>'kind', e->>'recipient', e->>'subject', e->>'body',
-	       e->'payload'
-	FROM jsonb_array_elements(items) e
-	ON CONFLICT (dedup_key) DO NOTHING
-	RETURNING n.dedup_key, n.id
+	WITH ins AS (
+		INSERT INTO notifications AS n (dedup_key, kind, recipient, subject, body, payload)
+		SELECT e->>'dedup_key', e->>'kind', e->>'recipient', e->>'subject', e->>'body',
+		       e->'payload'
+		FROM jsonb_array_elements(items) e
+		ON CONFLICT (dedup_key) DO NOTHING
+		RETURNING n.dedup_key, n.id
+	), led AS (
+		INSERT INTO reminder_ledger AS l (rec_id, owner_id, reason, horizon, due_on, sent_on,
+						  notification_id)
+		SELECT (x->>'rec_id')::bigint, (x->>'owner_id')::bigint, x->>'reason',
+		       (x->>'horizon')::integer, (x->>'due_on')::date, (x->>'sent_on')::date, ins.id
+		FROM jsonb_array_elements(items) e
+		JOIN ins ON ins.dedup_key = e->>'dedup_key'
+		CROSS JOIN LATERAL jsonb_array_elements(coalesce(e->'ledger', '[]')) x
+		ON CONFLICT (rec_id, owner_id, reason, sent_on) DO NOTHING
+	)
+	SELECT ins.dedup_key, ins.id FROM ins
+$$;
+
+-- The reminders sent for one recommendation (key: id or ref), newest first: GET
+-- /v1/recommendations/{ref}/reminders and suivi show.
+CREATE FUNCTION suivi_rec_reminders(key text) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	rid bigint := suivi_rec_resolve(key);
+BEGIN
+	IF rid IS NULL THEN
+		PERFORM suivi_raise(404, 'not_found', format('there is no recommendation ''%s''', key));
+	END IF;
+	RETURN jsonb_build_object('items', coalesce((
+		SELECT jsonb_agg(jsonb_build_object(
+			'sent_on', suivi_date(l.sent_on), 'reason', l.reason, 'horizon', l.horizon,
+			'due_on', suivi_date(l.due_on), 'owner', o.handle,
+			'notification', l.notification_id, 'state', n.state,
+			'recipient', n.recipient) ORDER BY l.sent_on DESC, l.id DESC)
+		FROM reminder_ledger l
+		JOIN owners o ON o.id = l.owner_id
+		JOIN notifications n ON n.id = l.notification_id
+		WHERE l.rec_id = rid), '[]'), 'next', NULL);
+END;
 $$;
 
 -- The dry run of suivi_notifications_insert: the keys it would write (id NULL).

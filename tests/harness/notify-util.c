@@ -188,7 +188,7 @@ void nt_seed(const char *db)
 	    "'in_progress'),"
 	    "  ('bamako-2019', 3, 'Instituer un cadre de concertation périodique', 'ocrtis', 3,"
 	    "   'accepted'),"
-	    "  ('bamako-2019', 4, 'Hors horizon', 'ocrtis', 5, 'accepted'),"
+	    "  ('bamako-2019', 4, 'Hors horizon', 'ocrtis', 20, 'accepted'),"
 	    "  ('eu-ca-2023', 1, 'Renforcer les échanges d’information', 'ocrtis', 14, 'proposed'),"
 	    "  ('eu-ca-2023', 2, 'Map the laboratories', 'undp', 3, 'accepted'),"
 	    "  ('eu-ca-2023', 3, 'Share statistics every quarter', 'undp', -3, 'accepted'),"

@@ -61,7 +61,7 @@ START_TEST(digests_and_report)
 	    strstr(body, "Réunion\u00a0: Atelier régional de Bamako (bamako-2019)"));
 	ck_assert_ptr_nonnull(strstr(body, "en retard de 8 jours"));
 	ck_assert_ptr_nonnull(strstr(body, "dans 14 jours"));
-	ck_assert_ptr_null(strstr(body, "Hors horizon")); /* due in 5 days: not mentioned */
+	ck_assert_ptr_null(strstr(body, "Hors horizon")); /* due in 20 days: beyond every horizon */
 	ck_assert_ptr_nonnull(strstr(body, "Une question\u202f?"));
 	ck_assert_int_eq(json_integer_value(json_object_get(m, "defects")), 0);
 	json_decref(m);
@@ -77,11 +77,15 @@ START_TEST(digests_and_report)
 	free(env);
 	free(id);
 
-	/* The English digest: only the item due in 3 days. */
+	/* The English digest: the item due in 3 days, and the one 3 days overdue, which no
+	 * reminder mentioned yet (the first run after an item is overdue includes it). */
 	id = nt_id_of(t.db, "reminder:undp:", today);
 	m = nt_parse_mail(&t, id);
-	ck_assert_str_eq(nt_header(m, "Subject"), "suivi reminder: 1 recommendation due soon");
+	ck_assert_str_eq(nt_header(m, "Subject"),
+			 "suivi reminder: 1 overdue recommendation, 1 due soon");
 	ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(m, "body")), "in 3 days"));
+	ck_assert_ptr_nonnull(
+	    strstr(json_string_value(json_object_get(m, "body")), "3 days overdue"));
 	json_decref(m);
 	free(id);
 
@@ -179,8 +183,8 @@ START_TEST(dry_run_writes_nothing)
 		if (strcmp(kind, "reminder") == 0) {
 			reminders++;
 			/* The two owners with an address and something due: OCRTIS's four items
-			 * (2 overdue, 2 due soon), UNDP's one due in 3 days (as the real run
-			 * sends). */
+			 * (2 overdue, 2 due soon), UNDP's two (due in 3 days, 3 days overdue), as
+			 * the real run sends. */
 			if (strncmp(key, "reminder:ocrtis:", 16) == 0) {
 				ocrtis++;
 				ck_assert_int_eq(json_integer_value(json_object_get(n, "items")),
@@ -190,7 +194,7 @@ START_TEST(dry_run_writes_nothing)
 					      "unexpected reminder %s", key);
 				undp++;
 				ck_assert_int_eq(json_integer_value(json_object_get(n, "items")),
-						 1);
+						 2);
 			}
 		} else {
 			reports++;

@@ -21,6 +21,7 @@
 	X(schedule)                                                                                \
 	X(import)                                                                                  \
 	X(import_items)                                                                            \
+	X(remind_sim)                                                                              \
 	X(rec_list)                                                                                \
 	X(validate)                                                                                \
 	X(report)                                                                                  \

@@ -17,45 +17,69 @@ static const struct digest_policy policy = {horizons, 2, 7};
 
 static struct digest_item sample_items[] = {
     {"eu-ca-2023/2", "Tenir un séminaire national annuel", "eu-ca-2023",
-     "Dialogue UE–Asie centrale", "2026-12-06", 14},
+     "Dialogue UE–Asie centrale", "2026-12-06", 14, false},
     {"bamako-2019/3", "Mettre en place une base de données partagée\nentre services", "bamako-2019",
-     "Atelier régional de Bamako", "2026-11-21", -1},
+     "Atelier régional de Bamako", "2026-11-21", -1, false},
     {"eu-ca-2023/1", "Instituer un cadre de concertation", "eu-ca-2023",
-     "Dialogue UE–Asie centrale", "2026-11-25", 3},
+     "Dialogue UE–Asie centrale", "2026-11-25", 3, false},
     {"bamako-2019/1", "Former les agents", "bamako-2019", "Atelier régional de Bamako",
-     "2026-11-07", -15},
+     "2026-11-07", -15, false},
 };
+
+/* decide with no ledger entry (n: never), or with one. */
+static enum digest_reason decide(int days, int horizon_sent, int overdue_ago,
+				 const struct digest_policy *p, int *h)
+{
+	struct digest_state st = {days, horizon_sent, overdue_ago};
+	*h = -1;
+	return digest_decide(&st, p, h);
+}
 
 START_TEST(test_decide_horizons)
 {
-	ck_assert_int_eq(digest_decide(14, &policy), DIGEST_DUE_SOON);
-	ck_assert_int_eq(digest_decide(3, &policy), DIGEST_DUE_SOON);
-	ck_assert_int_eq(digest_decide(13, &policy), DIGEST_NONE);
-	ck_assert_int_eq(digest_decide(4, &policy), DIGEST_NONE);
-	ck_assert_int_eq(digest_decide(15, &policy), DIGEST_NONE);
-	/* due today is not overdue and not a horizon */
-	ck_assert_int_eq(digest_decide(0, &policy), DIGEST_NONE);
+	int h;
+	/* Within a horizon and never reminded for it: the smallest horizon that holds. */
+	ck_assert_int_eq(decide(14, -1, -1, &policy, &h), DIGEST_DUE_SOON);
+	ck_assert_int_eq(h, 14);
+	ck_assert_int_eq(decide(13, -1, -1, &policy, &h), DIGEST_DUE_SOON);
+	ck_assert_int_eq(h, 14);
+	/* A deadline two days away was never "exactly 3": it is reminded at 3 all the same. */
+	ck_assert_int_eq(decide(2, -1, -1, &policy, &h), DIGEST_DUE_SOON);
+	ck_assert_int_eq(h, 3);
+	ck_assert_int_eq(decide(0, -1, -1, &policy, &h), DIGEST_DUE_SOON);
+	ck_assert_int_eq(h, 3);
+	/* Outside every horizon. */
+	ck_assert_int_eq(decide(15, -1, -1, &policy, &h), DIGEST_NONE);
+	/* Reminded at 14: not again at 13..4, again once within 3. */
+	ck_assert_int_eq(decide(10, 14, -1, &policy, &h), DIGEST_NONE);
+	ck_assert_int_eq(decide(4, 14, -1, &policy, &h), DIGEST_NONE);
+	ck_assert_int_eq(decide(3, 14, -1, &policy, &h), DIGEST_DUE_SOON);
+	ck_assert_int_eq(h, 3);
+	/* Reminded at 3 (or skipped straight to 3): nothing more before the deadline. */
+	ck_assert_int_eq(decide(1, 3, -1, &policy, &h), DIGEST_NONE);
+	ck_assert_int_eq(decide(10, 3, -1, &policy, &h), DIGEST_NONE);
 }
 END_TEST
 
 START_TEST(test_decide_overdue_every)
 {
-	/* first day overdue, then every 7 days: 1, 8, 15, 22 … */
-	ck_assert_int_eq(digest_decide(-1, &policy), DIGEST_OVERDUE);
-	for (int late = 2; late <= 7; late++)
-		ck_assert_int_eq(digest_decide(-late, &policy), DIGEST_NONE);
-	ck_assert_int_eq(digest_decide(-8, &policy), DIGEST_OVERDUE);
-	ck_assert_int_eq(digest_decide(-15, &policy), DIGEST_OVERDUE);
-	ck_assert_int_eq(digest_decide(-16, &policy), DIGEST_NONE);
+	int h;
+	/* Overdue and never reminded as such (a backfilled item, late by years): now. */
+	ck_assert_int_eq(decide(-1, -1, -1, &policy, &h), DIGEST_OVERDUE);
+	ck_assert_int_eq(decide(-2400, 3, -1, &policy, &h), DIGEST_OVERDUE);
+	/* Then every 7 days. */
+	for (int ago = 0; ago < 7; ago++)
+		ck_assert_int_eq(decide(-10, -1, ago, &policy, &h), DIGEST_NONE);
+	ck_assert_int_eq(decide(-10, -1, 7, &policy, &h), DIGEST_OVERDUE);
+	ck_assert_int_eq(decide(-10, -1, 30, &policy, &h), DIGEST_OVERDUE);
 
 	struct digest_policy once = {horizons, 2, 0};
-	ck_assert_int_eq(digest_decide(-1, &once), DIGEST_OVERDUE);
-	ck_assert_int_eq(digest_decide(-8, &once), DIGEST_NONE);
-	ck_assert_int_eq(digest_decide(-365, &once), DIGEST_NONE);
+	ck_assert_int_eq(decide(-1, -1, -1, &once, &h), DIGEST_OVERDUE);
+	ck_assert_int_eq(decide(-365, -1, 364, &once, &h), DIGEST_NONE);
 
 	struct digest_policy daily = {horizons, 2, 1};
-	for (int late = 1; late <= 30; late++)
-		ck_assert_int_eq(digest_decide(-late, &daily), DIGEST_OVERDUE);
+	ck_assert_int_eq(decide(-5, -1, 1, &daily, &h), DIGEST_OVERDUE);
+	ck_assert_int_eq(decide(-5, -1, 0, &daily, &h), DIGEST_NONE); /* never twice a day */
 }
 END_TEST
 

@@ -1,0 +1,334 @@
+/* remind-decide.c — the rows of a reminder run turned into notifications: an owner's digest
+ * (and a copy for each of its cc addresses), the ledger rows that record each item's reminder
+ * with the notification, the week's escalation to the secretariat, and the overdue report.
+ * The decisions themselves are digest_decide's (render/digest.c), pure and unit-tested. */
+#include "suivi-config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "notify/remind-internal.h"
+#include "render/digest.h"
+#include "render/mail.h"
+#include "util.h"
+
+/* An item of an escalation goes again to the secretariat after this many days. */
+#define ESCALATE_AGAIN_DAYS 7
+
+/* Columns of suivi_remind_candidates. */
+enum {
+	C_OWNER_ID,
+	C_HANDLE,
+	C_NAME,
+	C_EMAIL,
+	C_CC,
+	C_LOCALE,
+	C_ROLE,
+	C_REC_ID,
+	C_REF,
+	C_TEXT,
+	C_MEETING,
+	C_MEETING_TITLE,
+	C_DUE_ON,
+	C_DAYS,
+	C_HORIZON_SENT,
+	C_OVERDUE_SENT_AGO,
+};
+
+/* Columns of suivi_remind_escalations. */
+enum {
+	E_OWNER_ID,
+	E_OWNER,
+	E_OWNER_NAME,
+	E_REC_ID,
+	E_REF,
+	E_TEXT,
+	E_DUE_ON,
+	E_DAYS_OVERDUE,
+	E_REMINDERS,
+	E_LAST_ACTIVITY,
+	E_ESCALATED_AGO,
+};
+
+/* What one owner's digest collects. */
+struct owner_digest {
+	struct digest_item *items;
+	size_t n;
+	json_t *ledger; /* [{rec_id, owner_id, reason, horizon, due_on, sent_on}] */
+	json_t *lines;  /* [{ref, reason}] for the dry run's answer */
+};
+
+static void add_digest(struct run *run, PGresult *res, int first, struct owner_digest *od);
+static int int_or(PGresult *res, int row, int col, int none);
+static char *reason_text(enum digest_reason why, int days, int horizon, bool supporting);
+
+static int int_or(PGresult *res, int row, int col, int none)
+{
+	return PQgetisnull(res, row, col) ? none : (int)strtol(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* "due in 3 days (3-day notice)", "overdue 12 days": what suivi remind --dry-run shows. */
+static char *reason_text(enum digest_reason why, int days, int horizon, bool supporting)
+{
+	const char *who = supporting ? "supporting: " : "";
+
+	if (why == DIGEST_OVERDUE)
+		return xasprintf("%soverdue %d day%s", who, -days, days == -1 ? "" : "s");
+	if (days == 0)
+		return xasprintf("%sdue today (%d-day notice)", who, horizon);
+	return xasprintf("%sdue in %d day%s (%d-day notice)", who, days, days == 1 ? "" : "s",
+			 horizon);
+}
+
+void remind_decide_reminders(struct run *run, PGresult *res)
+{
+	struct digest_policy policy = {run->before, run->n_before, run->overdue_every};
+	int rows = PQntuples(res);
+	struct owner_digest od = {.items = xcalloc((size_t)rows + 1, sizeof *od.items)};
+	int first = 0;
+
+	od.ledger = json_array();
+	od.lines = json_array();
+	for (int i = 0; i <= rows; i++) {
+		if (i == rows ||
+		    strcmp(PQgetvalue(res, i, C_HANDLE), PQgetvalue(res, first, C_HANDLE)) != 0) {
+			if (od.n > 0)
+				add_digest(run, res, first, &od);
+			od.n = 0;
+			json_array_clear(od.ledger);
+			json_array_clear(od.lines);
+			first = i;
+			if (i == rows)
+				break;
+		}
+		struct digest_state st = {
+		    .days = int_or(res, i, C_DAYS, 0),
+		    .horizon_sent = int_or(res, i, C_HORIZON_SENT, -1),
+		    .overdue_sent_ago = int_or(res, i, C_OVERDUE_SENT_AGO, -1),
+		};
+		int horizon = 0;
+		enum digest_reason why = digest_decide(&st, &policy, &horizon);
+		if (why == DIGEST_NONE)
+			continue;
+		bool supporting = strcmp(PQgetvalue(res, i, C_ROLE), "supporting") == 0;
+		od.items[od.n++] = (struct digest_item){
+		    .ref = PQgetvalue(res, i, C_REF),
+		    .text = PQgetvalue(res, i, C_TEXT),
+		    .meeting_code = PQgetvalue(res, i, C_MEETING),
+		    .meeting_title = PQgetvalue(res, i, C_MEETING_TITLE),
+		    .due_on = PQgetvalue(res, i, C_DUE_ON),
+		    .days = st.days,
+		    .supporting = supporting,
+		};
+		json_t *entry = json_pack(
+		    "{s:I,s:I,s:s,s:s,s:s}", "rec_id",
+		    (json_int_t)strtoll(PQgetvalue(res, i, C_REC_ID), NULL, 10), "owner_id",
+		    (json_int_t)strtoll(PQgetvalue(res, i, C_OWNER_ID), NULL, 10), "reason",
+		    why == DIGEST_OVERDUE ? "overdue" : "horizon", "due_on",
+		    PQgetvalue(res, i, C_DUE_ON), "sent_on", run->as_of);
+		if (why == DIGEST_DUE_SOON)
+			json_object_set_new(entry, "horizon", json_integer(horizon));
+		json_array_append_new(od.ledger, entry);
+		char *why_text = reason_text(why, st.days, horizon, supporting);
+		json_t *line =
+		    json_pack("{s:s,s:s}", "ref", PQgetvalue(res, i, C_REF), "reason", why_text);
+		if (line != NULL)
+			json_array_append_new(od.lines, line);
+		free(why_text);
+	}
+	free(od.items);
+	json_decref(od.ledger);
+	json_decref(od.lines);
+}
+
+/* One owner's digest to its address and to each cc address, each a notification of its own
+ * (one envelope recipient each, delivered and retried apart); the ledger rides with the
+ * first, so that the decision is recorded exactly when a digest is written. An owner with no
+ * usable address at all is listed for the overdue report instead. */
+static void add_digest(struct run *run, PGresult *res, int first, struct owner_digest *od)
+{
+	const char *handle = PQgetvalue(res, first, C_HANDLE);
+	const char *name = PQgetvalue(res, first, C_NAME);
+	const char *email = PQgetvalue(res, first, C_EMAIL);
+	const char *locale = PQgetvalue(res, first, C_LOCALE);
+	json_t *cc = json_loads(PQgetvalue(res, first, C_CC), 0, NULL);
+	json_t *to = json_array();
+	size_t i;
+	json_t *a;
+
+	if (mail_address_valid(email))
+		json_array_append_new(to, json_string(email));
+	json_array_foreach (cc, i, a) {
+		const char *addr = json_string_value(a);
+		if (addr != NULL && mail_address_valid(addr) && strcmp(addr, email) != 0)
+			json_array_append(to, a);
+	}
+	json_decref(cc);
+	if (json_array_size(to) == 0) {
+		json_array_append_new(
+		    run->skipped,
+		    json_pack("{s:I,s:s,s:s,s:i}", "owner_id",
+			      (json_int_t)strtoll(PQgetvalue(res, first, C_OWNER_ID), NULL, 10),
+			      "handle", handle, "name", name, "items", (int)od->n));
+		json_decref(to);
+		return;
+	}
+	digest_sort(od->items, od->n);
+	struct digest d = {
+	    .owner_name = name,
+	    .lang = report_lang_parse(locale),
+	    .as_of = run->as_of,
+	    .items = od->items,
+	    .n = od->n,
+	};
+	char *subject = digest_subject(&d);
+	char *body = digest_body(&d);
+	json_array_foreach (to, i, a) {
+		const char *addr = json_string_value(a);
+		bool own = strcmp(addr, email) == 0;
+		char *key = own ? xasprintf("reminder:%s:%s", handle, run->as_of)
+				: xasprintf("reminder:%s:%s:cc:%s", handle, run->as_of, addr);
+		json_t *row = json_pack(
+		    "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:i,s:b},s:O}", "dedup_key", key,
+		    "kind", "reminder", "recipient", addr, "subject", subject, "body", body,
+		    "payload", "as_of", run->as_of, "owner", handle, "to_name", own ? name : "",
+		    "lang", locale, "items", (int)od->n, "cc", !own, "lines", od->lines);
+		if (row == NULL) {
+			log_warnx("event=remind_skipped owner=%s cause=\"not valid UTF-8\"",
+				  handle);
+		} else {
+			if (i == 0)
+				json_object_set(row, "ledger", od->ledger);
+			json_array_append_new(run->notifications, row);
+		}
+		free(key);
+	}
+	free(subject);
+	free(body);
+	json_decref(to);
+}
+
+void remind_decide_escalations(struct run *run, PGresult *res)
+{
+	json_t *all = json_array(), *mail = json_array(), *ledger = json_array();
+	json_t *lines = json_array();
+
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *it = json_pack(
+		    "{s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:s}", "ref", PQgetvalue(res, i, E_REF), "text",
+		    PQgetvalue(res, i, E_TEXT), "owner", PQgetvalue(res, i, E_OWNER), "owner_name",
+		    PQgetvalue(res, i, E_OWNER_NAME), "due_on", PQgetvalue(res, i, E_DUE_ON),
+		    "days_overdue", int_or(res, i, E_DAYS_OVERDUE, 0), "reminders",
+		    int_or(res, i, E_REMINDERS, 0), "last_activity",
+		    PQgetvalue(res, i, E_LAST_ACTIVITY));
+		if (it == NULL)
+			continue;
+		int ago = int_or(res, i, E_ESCALATED_AGO, -1);
+		if (ago < 0 || ago >= ESCALATE_AGAIN_DAYS) {
+			json_array_append(mail, it);
+			json_array_append_new(
+			    ledger,
+			    json_pack("{s:I,s:I,s:s,s:s,s:s}", "rec_id",
+				      (json_int_t)strtoll(PQgetvalue(res, i, E_REC_ID), NULL, 10),
+				      "owner_id",
+				      (json_int_t)strtoll(PQgetvalue(res, i, E_OWNER_ID), NULL, 10),
+				      "reason", "escalation", "due_on",
+				      PQgetvalue(res, i, E_DUE_ON), "sent_on", run->as_of));
+			char *why = xasprintf("escalated: %d days, %d reminder%s, no answer",
+					      int_or(res, i, E_DAYS_OVERDUE, 0),
+					      int_or(res, i, E_REMINDERS, 0),
+					      int_or(res, i, E_REMINDERS, 0) == 1 ? "" : "s");
+			json_array_append_new(lines,
+					      json_pack("{s:s,s:s}", "ref",
+							PQgetvalue(res, i, E_REF), "reason", why));
+			free(why);
+		}
+		json_array_append_new(all, it);
+	}
+	if (json_array_size(mail) > 0 && run->escalate_to[0] != '\0') {
+		char *subject = digest_escalation_subject(mail, run->as_of, REPORT_EN);
+		char *body = digest_escalation_body(mail, run->as_of, REPORT_EN);
+		char *key = xasprintf("escalation:%s", run->as_of);
+		json_t *row = json_pack(
+		    "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I},s:O,s:O}", "dedup_key", key, "kind",
+		    "escalation", "recipient", run->escalate_to, "subject", subject, "body", body,
+		    "payload", "as_of", run->as_of, "to_name", "", "items",
+		    (json_int_t)json_array_size(mail), "ledger", ledger, "lines", lines);
+		if (row != NULL)
+			json_array_append_new(run->notifications, row);
+		free(key);
+		free(subject);
+		free(body);
+	}
+	json_decref(run->escalated);
+	run->escalated = all;
+	json_decref(mail);
+	json_decref(ledger);
+	json_decref(lines);
+}
+
+/* Columns: 0 suivi_report_overdue, 1 suivi_report_changes. */
+void remind_decide_report(struct run *run, PGresult *res)
+{
+	json_t *overdue = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	json_t *changes = json_loads(PQgetvalue(res, 0, 1), 0, NULL);
+
+	/* This run's owners without email are not in reminder_skips yet on a dry run. */
+	json_t *listed = json_object_get(changes, "owners_without_email");
+	size_t i, k;
+	json_t *s, *l;
+	json_array_foreach (run->skipped, i, s) {
+		bool found = false;
+		json_array_foreach (listed, k, l) {
+			if (json_equal(json_object_get(l, "handle"), json_object_get(s, "handle")))
+				found = true;
+		}
+		if (!found && json_is_array(listed))
+			json_array_append_new(listed,
+					      json_pack("{s:O,s:O,s:O}", "handle",
+							json_object_get(s, "handle"), "name",
+							json_object_get(s, "name"), "items",
+							json_object_get(s, "items")));
+	}
+	if (changes != NULL && run->escalated != NULL)
+		json_object_set(changes, "escalated", run->escalated);
+	if (changes != NULL && run->stale != NULL)
+		json_object_set(changes, "stale", run->stale);
+	char *subject = overdue != NULL ? digest_report_subject(overdue, REPORT_EN) : NULL;
+	char *body = overdue != NULL && changes != NULL
+			 ? digest_report_body(overdue, changes, REPORT_EN)
+			 : NULL;
+	if (subject == NULL || body == NULL) {
+		log_warnx("event=report_skipped as_of=%s cause=\"unexpected report document\"",
+			  run->as_of);
+	} else {
+		char *key = xasprintf("overdue-report:%s", run->as_of);
+		json_t *row =
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I}}", "dedup_key", key, "kind",
+			      "overdue_report", "recipient", run->report_to, "subject", subject,
+			      "body", body, "payload", "as_of", run->as_of, "to_name", "", "items",
+			      json_integer_value(json_object_get(overdue, "total")));
+		if (row != NULL)
+			json_array_append_new(run->notifications, row);
+		free(key);
+	}
+	free(subject);
+	free(body);
+	json_decref(overdue);
+	json_decref(changes);
+}
+
+json_t *remind_summary_of(const json_t *n)
+{
+	json_t *s =
+	    json_pack("{s:O,s:O,s:O,s:O,s:O}", "kind", json_object_get(n, "kind"), "recipient",
+		      json_object_get(n, "recipient"), "subject", json_object_get(n, "subject"),
+		      "dedup_key", json_object_get(n, "dedup_key"), "items",
+		      json_object_get(json_object_get(n, "payload"), "items"));
+	if (json_is_array(json_object_get(n, "lines")))
+		json_object_set(s, "lines", json_object_get(n, "lines"));
+	return s;
+}

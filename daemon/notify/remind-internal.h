@@ -1,0 +1,67 @@
+/* remind-internal.h — the state of one reminder run, shared by remind.c (the transaction's
+ * steps) and remind-decide.c (rows of the database turned into notifications). */
+#ifndef SUIVI_REMIND_INTERNAL_H
+#define SUIVI_REMIND_INTERNAL_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "core/config.h"
+#include "notify/remind.h"
+
+enum step {
+	STEP_BEGIN,
+	STEP_LOCK,
+	STEP_CLAIM,
+	STEP_CANDIDATES,
+	STEP_SKIPS,
+	STEP_ESCALATIONS,
+	STEP_STALE,
+	STEP_REPORT,
+	STEP_INSERT,
+	STEP_END,
+};
+
+struct run {
+	struct db_pool *pool;
+	struct db_conn *conn;
+	struct outbox *outbox;
+	remind_done_cb cb;
+	void *arg;
+	enum step step;
+
+	/* copied from the request and the configuration */
+	char as_of[11];
+	bool dry_run, reminders, report;
+	char *job;
+	char scheduled_for[24];
+	char *timezone;
+	char *report_to;
+	char *escalate_to; /* escalate_to, else report_to; "" when neither */
+	int before[CONFIG_MAX_REMIND_BEFORE];
+	int n_before;
+	int overdue_every;
+	bool supporting;
+	int escalate_after;
+	int stale_after;
+
+	bool already_run;
+	json_t *notifications; /* what would be written: the outbox rows */
+	json_t *skipped;       /* owners without a usable email: {owner_id, handle, name, items} */
+	json_t *escalated;     /* the report's "escalated" items; NULL when not configured */
+	json_t *stale;         /* the report's "stale" document; NULL when not configured */
+	json_t *created;       /* the answer's list */
+};
+
+/* The candidates (suivi_remind_candidates' rows) into digests, cc copies and ledger rows. */
+void remind_decide_reminders(struct run *run, PGresult *res);
+/* suivi_remind_escalations' rows into the report's section and the week's escalation. */
+void remind_decide_escalations(struct run *run, PGresult *res);
+/* The overdue report (suivi_report_overdue, suivi_report_changes) as a notification. */
+void remind_decide_report(struct run *run, PGresult *res);
+/* What the API's answer says of one notification. */
+json_t *remind_summary_of(const json_t *notification);
+
+#endif
