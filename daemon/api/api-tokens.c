@@ -8,13 +8,13 @@
 #include <string.h>
 
 #include "api/api-tokens.h"
+#include "api/api-util.h"
 #include "base64.h"
 #include "core/log.h"
 #include "api/validate.h"
 
 #define TOKENS_LIMIT_DEFAULT 50
 #define TOKENS_LIMIT_MAX 500
-#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* What a create must remember until the database answers. */
 struct token_create {
@@ -39,7 +39,7 @@ static bool cursor_decode(const char *cursor, char *id, size_t size);
 static bool parse_token_id(const char *s);
 
 const struct db_stmt api_tokens_stmts[] = {
-    {"tokens_list", "SELECT t.id, t.name, t.role, o.handle, " TS("t.created_at") ", " TS(
+    {"tokens_list", "SELECT t.id, t.name, t.role, o.handle, " SQL_TS("t.created_at") ", " SQL_TS(
 			"t.revoked_at") " FROM tokens t LEFT JOIN owners o ON o.id = t.owner_id"
 					" WHERE t.id > $1::bigint ORDER BY t.id LIMIT $2::integer"},
     /* The owner is looked up inside the INSERT: an unknown handle inserts no row. */
@@ -48,7 +48,7 @@ const struct db_stmt api_tokens_stmts[] = {
      " SELECT $1, $2, o.id, decode($4, 'hex')"
      " FROM (SELECT NULL::bigint AS id WHERE $3::text IS NULL"
      "       UNION ALL SELECT id FROM owners WHERE handle = $3) o"
-     " RETURNING id, name, role, $3::text, " TS("created_at") ", " TS("revoked_at")},
+     " RETURNING id, name, role, $3::text, " SQL_TS("created_at") ", " SQL_TS("revoked_at")},
     {"tokens_revoke",
      "UPDATE tokens SET revoked_at = now() WHERE id = $1::bigint AND revoked_at IS NULL"
      " RETURNING id"},

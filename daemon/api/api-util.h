@@ -66,8 +66,10 @@ int api_if_match(struct api_request *r, char out[16]);
  * parameters (only limit and after), runs it and answers. */
 void api_list_simple(struct api_request *r, const char *stmt);
 
-/* Timestamps as RFC 3339 UTC in SQL (sessions run with TimeZone UTC). */
-#define SQL_TS(col) "to_char(" col ", 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+/* Timestamps as RFC 3339 UTC in SQL. Sessions run in the deployment's zone ([schedule]
+ * timezone), so a bare to_char would print local time with a Z: suivi_ts converts to UTC
+ * first, the one format of every timestamp of the API. */
+#define SQL_TS(col) "suivi_ts(" col ")"
 
 /* Set ETag: "<version>" from a recommendation's JSON text (its "version" member). */
 void api_set_etag_from_json(struct api_request *r, const char *json);
