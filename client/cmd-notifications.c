@@ -1,20 +1,22 @@
 /* cmd-notifications.c — suivi notifications: the outbox of reminders and reports, and
- * retrying one that failed. */
+ * delivering now one, or every one not sent. */
 #include "suivi-config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "request.h"
 #include "table.h"
 
 static int cmd_notifications_exec(struct client *c, const struct cmd_args *a);
 static void notifications_print(struct client *c, const struct cmd_args *a, const json_t *items);
 static void notifications_print_retried(struct client *c, const struct cmd_args *a,
 					const json_t *n);
+static int notifications_retry_all(struct client *c);
 
 static const struct cmd_arg notifications_id_args[] = {
-    {.name = "ID", .kind = CMD_NUMBER},
+    {.name = "ID", .kind = CMD_NUMBER, .arity = CMD_OPTIONAL},
     CMD_ARG_END,
 };
 
@@ -32,6 +34,10 @@ static const struct cmd_option cmd_notifications_options[] = {
      .with = "list",
      .key = "state",
      .help = "only notifications in this state"},
+    {.name = "all",
+     .kind = CMD_FLAG,
+     .with = "retry",
+     .help = "every notification not sent (pending or failed), instead of one ID"},
     CMD_OPTION_END,
 };
 
@@ -39,8 +45,8 @@ const struct cmd_entry cmd_notifications_entry = {
     .name = "notifications",
     .alias = "notif",
     .usage = "notifications [list]\n"
-	     "notifications retry ID",
-    .summary = "list notifications, or retry one that failed",
+	     "notifications retry [ID]",
+    .summary = "list notifications, or deliver now one or all not sent",
     .subs = cmd_notifications_subs,
     .options = cmd_notifications_options,
     .exec = cmd_notifications_exec,
@@ -87,8 +93,15 @@ static void notifications_print_retried(struct client *c, const struct cmd_args 
 static int cmd_notifications_exec(struct client *c, const struct cmd_args *a)
 {
 	if (strcmp(cmd_subcommand(a), "retry") == 0) {
+		if (cmd_flag(a, "all") == (cmd_arg(a, 0) != NULL))
+			return cmd_usage(c, &cmd_notifications_entry,
+					 "retry takes either an ID or --all");
+		if (cmd_flag(a, "all"))
+			return notifications_retry_all(c);
 		char *path = xasprintf("/v1/notifications/%s/retry", cmd_arg(a, 0));
-		int code = cmd_request(c, a, "POST", path, NULL, notifications_print_retried);
+		/* An empty object, not an empty body: the server reads a POST's JSON body. */
+		int code =
+		    cmd_request(c, a, "POST", path, json_object(), notifications_print_retried);
 		free(path);
 		return code;
 	}
@@ -97,5 +110,52 @@ static int cmd_notifications_exec(struct client *c, const struct cmd_args *a)
 	int code = cmd_list(c, a, path, 0, notifications_print);
 	free(path);
 	free(query);
+	return code;
+}
+
+/* The pending and failed notifications, each retried in turn: the server decides one by one
+ * (one sent meanwhile answers 409 and is reported), so nothing not sent is left out. */
+static int notifications_retry_all(struct client *c)
+{
+	static const char *const lists[] = {"/v1/notifications?state=failed",
+					    "/v1/notifications?state=pending"};
+	json_t *done = json_array(), *items, *n;
+	bool more;
+	size_t i;
+	int code = EXIT_DONE;
+
+	for (size_t l = 0; l < ARRAY_LEN(lists) && code == EXIT_DONE; l++) {
+		code = request_list(c, lists[l], 0, &items, &more, NULL);
+		if (code != EXIT_DONE)
+			break;
+		json_array_foreach (items, i, n) {
+			struct request_reply r;
+			char *path =
+			    xasprintf("/v1/notifications/%lld/retry",
+				      (long long)json_integer_value(json_object_get(n, "id")));
+			json_t *empty = json_object();
+			int one = request_json(c, "POST", path, empty, &r);
+			json_decref(empty);
+			free(path);
+			if (one != EXIT_DONE) {
+				code = one;
+				continue;
+			}
+			json_array_append(done, r.json);
+			request_reply_free(&r);
+		}
+		json_decref(items);
+	}
+	if (c->json) {
+		client_print_json(c, done);
+	} else {
+		json_array_foreach (done, i, n)
+			fprintf(c->out, "notification %lld is %s again\n",
+				(long long)json_integer_value(json_object_get(n, "id")),
+				client_str(n, "state"));
+		fprintf(c->out, "%zu notification%s retried\n", json_array_size(done),
+			json_array_size(done) == 1 ? "" : "s");
+	}
+	json_decref(done);
 	return code;
 }

@@ -1,5 +1,5 @@
 /* api-notifications.c — run the reminder and report job now (or preview it), list the outbox,
- * put a failed notification back to pending. Roles are the router's business. */
+ * deliver a pending or failed notification now. Roles are the router's business. */
 #include "suivi-config.h"
 
 #include <stdio.h>
@@ -49,12 +49,15 @@ const struct db_stmt api_notifications_stmts[] = {
 	      "         FROM shown s),"
 	      " CASE WHEN (SELECT count(*) FROM page) > $3::integer"
 	      "  THEN (SELECT min(id)::text FROM shown) END"},
-    /* Column 0: the notification after the update (NULL when it was not failed); column 1:
-     * its state before (NULL when there is no such notification). */
+    /* "Deliver now" (postqueue -f): a failed notification and a pending one waiting for its
+     * next attempt alike are due at once with a fresh count of attempts; a sent one stays
+     * sent, and one being delivered is left to its hook. Column 0: the notification after
+     * the update (NULL when it was not retried); column 1: its state before (NULL when
+     * there is no such notification). */
     {"notifications_retry",
      "WITH u AS (UPDATE notifications SET state = 'pending', attempts = 0,"
      "  next_attempt_at = now(), updated_at = now(), claimed_by = NULL"
-     "  WHERE id = $1::bigint AND state = 'failed' RETURNING *)"
+     "  WHERE id = $1::bigint AND state IN ('failed', 'pending') RETURNING *)"
      " SELECT (SELECT " NOTIF_JSON("u") "::text FROM u),"
 					" (SELECT state FROM notifications WHERE id = $1::bigint)"},
     {NULL, NULL},
@@ -197,9 +200,10 @@ static void notifications_retry_done(PGresult *res, const struct db_error *err, 
 		return;
 	}
 	if (PQgetisnull(res, 0, 0)) {
-		api_problem(r, 409, "not_failed", NULL,
-			    "notification %s is %s: only a failed notification can be retried", id,
-			    PQgetvalue(res, 0, 1));
+		api_problem(r, 409, "not_retryable", NULL,
+			    "notification %s is %s: only a pending or failed notification can be "
+			    "retried",
+			    id, PQgetvalue(res, 0, 1));
 		return;
 	}
 	const char *json = PQgetvalue(res, 0, 0);
