@@ -11,6 +11,8 @@
 
 #include "core/config.h"
 #include "core/config-value.h"
+#include "utf8.h"
+#include "util.h"
 
 #define EMAIL_LOCAL_MAX 64
 
@@ -178,6 +180,91 @@ int config_value_email(const char *v, size_t max, char **cause)
 		set_cause(cause, "local part longer than %d bytes", EMAIL_LOCAL_MAX);
 		return -1;
 	}
+	return 0;
+}
+
+/* The name between the start and '<', blanks trimmed, quotes removed; NULL with *cause. */
+static char *mailbox_name(const char *start, const char *end, char **cause)
+{
+	while (start < end && (*start == ' ' || *start == '\t'))
+		start++;
+	while (end > start && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	char *out = xstrndup(start, (size_t)(end - start)), *w = out;
+	if (*start != '"') {
+		if (strchr(out, '"') != NULL) {
+			set_cause(cause, "unbalanced quotes in the display name (quote it whole: "
+					 "\"Name\" <local@domain>)");
+			free(out);
+			return NULL;
+		}
+		return out;
+	}
+	/* A quoted string: \x stands for x, and the closing quote must end the name. */
+	const char *p = start + 1;
+	for (; p < end && *p != '"'; p++) {
+		if (*p == '\\' && p + 1 < end)
+			p++;
+		*w++ = *p;
+	}
+	*w = '\0';
+	if (p != end - 1) {
+		set_cause(cause, "unbalanced quotes in the display name (quote it whole: "
+				 "\"Name\" <local@domain>)");
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int config_value_mailbox(const char *v, size_t max, char **name, char **addr, char **cause)
+{
+	char *sub = NULL;
+
+	*name = *addr = NULL;
+	/* Header text: the renderer neutralises controls too, but a name that cannot be sent
+	 * as written is better refused here, where the operator sees why. */
+	for (const char *p = v; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			set_cause(cause, "control character (CR, LF …) in the display name");
+			return -1;
+		}
+	}
+	if (!utf8_valid(v, strlen(v))) {
+		set_cause(cause, "the display name is not valid UTF-8");
+		return -1;
+	}
+	const char *lt = strchr(v, '<'), *gt = strchr(v, '>');
+	if (lt == NULL && gt == NULL) {
+		if (config_value_email(v, max, cause) != 0)
+			return -1;
+		*name = xstrdup("");
+		*addr = xstrdup(v);
+		return 0;
+	}
+	if (lt == NULL || gt == NULL || gt < lt || strchr(lt + 1, '<') != NULL ||
+	    strchr(gt + 1, '>') != NULL) {
+		set_cause(cause, "unbalanced angle brackets (write Name <local@domain>)");
+		return -1;
+	}
+	if (gt[1 + strspn(gt + 1, " \t")] != '\0') {
+		set_cause(cause, "text after '>' (write Name <local@domain>)");
+		return -1;
+	}
+	char *a = xstrndup(lt + 1, (size_t)(gt - lt - 1));
+	if (config_value_email(a, max, &sub) != 0) {
+		set_cause(cause, "%s", sub);
+		free(sub);
+		free(a);
+		return -1;
+	}
+	char *n = mailbox_name(v, lt, cause);
+	if (n == NULL) {
+		free(a);
+		return -1;
+	}
+	*name = n;
+	*addr = a;
 	return 0;
 }
 

@@ -16,6 +16,11 @@ int config_value_size(const char *s, long long *out, char **cause) WUR;
 int config_value_listen(const char *v, char **cause) WUR;
 /* A bare local@domain address of at most max bytes. */
 int config_value_email(const char *v, size_t max, char **cause) WUR;
+/* A mailbox: a bare address, or "Display Name <local@domain>" with the name bare or quoted
+ * whole ("\"Name, Office\" <addr>", \\ and \" escaped inside). *name (unquoted UTF-8, ""
+ * when none) and *addr are the caller's on success. Refused: a control character (CR, LF …),
+ * unbalanced quotes or angle brackets, text after '>', an address config_value_email refuses. */
+int config_value_mailbox(const char *v, size_t max, char **name, char **addr, char **cause) WUR;
 /* A hook command line whose first word is an absolute path. */
 int config_value_command(const char *v, char **cause) WUR;
 /* A comma list of days 1..max into days[CONFIG_MAX_REMIND_BEFORE], descending, no duplicates;

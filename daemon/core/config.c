@@ -34,6 +34,7 @@ enum cf_type {
 	CF_ENUM,     /* int index into names */
 	CF_LISTEN,   /* "IPv4:port" or "[IPv6]:port" */
 	CF_EMAIL,    /* bare address, local@domain */
+	CF_MAILBOX,  /* bare address or "Display Name <local@domain>" */
 	CF_SCHEDULE, /* schedule_parse() text, stored in canonical form */
 	CF_TIMEZONE, /* IANA zone name */
 	CF_DAYS,     /* comma list of days 1..max, stored descending; count at count_offset */
@@ -230,15 +231,24 @@ static const struct cf_key keys[] = {
      .type = CF_SCHEDULE,
      .offset = OFF(reminders),
      .def = "daily 07:00",
-     .reloadable = true},
+     .reloadable = true,
+     .empty = EMPTY_KEEP},
 
     {.section = "mail",
      .key = "from",
-     .type = CF_EMAIL,
+     .type = CF_MAILBOX,
      .offset = OFF(mail_from),
      .def = "suivi@localhost",
      .max = EMAIL_MAX,
      .reloadable = true},
+    {.section = "mail",
+     .key = "reply_to",
+     .type = CF_MAILBOX,
+     .offset = OFF(mail_reply_to),
+     .def = "",
+     .max = EMAIL_MAX,
+     .reloadable = true,
+     .empty = EMPTY_KEEP},
 
     {.section = "hook",
      .key = "command",
@@ -297,6 +307,7 @@ static bool is_text_type(enum cf_type type)
 	case CF_PATH:
 	case CF_LISTEN:
 	case CF_EMAIL:
+	case CF_MAILBOX:
 	case CF_SCHEDULE:
 	case CF_TIMEZONE:
 	case CF_COMMAND:
@@ -445,6 +456,18 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 		}
 		text = xstrdup(value);
 		break;
+	case CF_MAILBOX: {
+		char *name = NULL, *addr = NULL;
+		if (config_value_mailbox(value, (size_t)k->max, &name, &addr, &sub) != 0) {
+			set_cause(cause, "[%s] %s: bad address '%s': %s", k->section, k->key, value,
+				  sub);
+			goto out;
+		}
+		free(name);
+		free(addr);
+		text = xstrdup(value);
+		break;
+	}
 	case CF_SCHEDULE: {
 		struct schedule s;
 		char canonical[32];

@@ -51,7 +51,8 @@ struct config {
 	char *reminders;          /* schedule text for the reminder run, default "daily 07:00" */
 
 	/* [mail] */
-	char *mail_from;
+	char *mail_from;     /* "addr" or "Name <addr>" (config_value_mailbox splits it) */
+	char *mail_reply_to; /* the same; empty: no Reply-To */
 
 	/* [hook] */
 	char *hook_command; /* split into argv without a shell */

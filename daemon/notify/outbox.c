@@ -16,6 +16,7 @@
 #include <event2/event.h>
 
 #include "notify/hook.h"
+#include "core/config-value.h"
 #include "core/log.h"
 #include "render/mail.h"
 #include "notify/outbox.h"
@@ -46,6 +47,11 @@ struct delivery {
 };
 TAILQ_HEAD(delivery_list, delivery);
 
+/* A display name and an address, both owned ("" when not set). */
+struct mailbox {
+	char *name, *addr;
+};
+
 struct outbox {
 	struct event_base *base;
 	struct db_pool *pool;
@@ -58,7 +64,7 @@ struct outbox {
 	int timeout;
 	int max_attempts;
 	int max_running;
-	char *mail_from;
+	struct mailbox from, reply_to; /* [mail] from and reply_to, split */
 
 	int32_t claimer;
 	bool claim_held;
@@ -70,6 +76,8 @@ struct outbox {
 };
 
 static void poll_cb(evutil_socket_t fd, short what, void *arg);
+static void mailbox_set(struct mailbox *m, const char *text);
+static void mailbox_clear(struct mailbox *m);
 static void claim_done(PGresult *res, const struct db_error *err, void *arg);
 static void deliver(struct outbox *o, PGresult *res, int row);
 static void hook_done(const struct hook_outcome *out, void *arg);
@@ -118,7 +126,8 @@ void outbox_free(struct outbox *o)
 	while ((d = TAILQ_FIRST(&o->deliveries)) != NULL)
 		delivery_free(d);
 	config_free_argv(o->argv);
-	free(o->mail_from);
+	mailbox_clear(&o->from);
+	mailbox_clear(&o->reply_to);
 	free(o);
 }
 
@@ -139,8 +148,8 @@ void outbox_set_config(struct outbox *o, const struct config *config)
 	o->timeout = config->hook_timeout;
 	o->max_attempts = config->hook_max_attempts;
 	o->max_running = config->hook_max_running;
-	free(o->mail_from);
-	o->mail_from = xstrdup(config->mail_from);
+	mailbox_set(&o->from, config->mail_from);
+	mailbox_set(&o->reply_to, config->mail_reply_to);
 	hook_runner_set_max_running(o->runner, o->max_running);
 	outbox_kick(o);
 }
@@ -247,10 +256,12 @@ static void deliver(struct outbox *o, PGresult *res, int row)
 	const char *kind = PQgetvalue(res, row, 2);
 	const char *recipient = PQgetvalue(res, row, 3);
 	struct mail_address to = {PQgetvalue(res, row, 6), recipient};
+	struct mail_address reply_to = {o->reply_to.name, o->reply_to.addr};
 	struct mail_message m = {
 	    .id = strtoll(d->id, NULL, 10),
 	    .kind = kind,
-	    .from = {NULL, o->mail_from},
+	    .from = {o->from.name, o->from.addr},
+	    .reply_to = &reply_to,
 	    .to = &to,
 	    .to_count = 1,
 	    .subject = PQgetvalue(res, row, 4),
@@ -396,4 +407,34 @@ static char *clean_error(const char *cause, const char *text, size_t len)
 	}
 	out[n] = '\0';
 	return out;
+}
+
+/* Split a [mail] mailbox the configuration has already checked; should it still be refused,
+ * the address is kept whole and the renderer refuses it, each delivery saying why. */
+static void mailbox_set(struct mailbox *m, const char *text)
+{
+	char *name, *addr, *cause = NULL;
+
+	mailbox_clear(m);
+	if (text == NULL || text[0] == '\0') {
+		m->name = xstrdup("");
+		m->addr = xstrdup("");
+		return;
+	}
+	if (config_value_mailbox(text, 254, &name, &addr, &cause) != 0) {
+		log_warnx("event=mail_address_error address=%s cause=%s", log_quote(text),
+			  log_quote(cause));
+		free(cause);
+		name = xstrdup("");
+		addr = xstrdup(text);
+	}
+	m->name = name;
+	m->addr = addr;
+}
+
+static void mailbox_clear(struct mailbox *m)
+{
+	free(m->name);
+	free(m->addr);
+	m->name = m->addr = NULL;
 }

@@ -94,6 +94,10 @@ char *mail_render(const struct mail_message *m, char **cause)
 	}
 	if (add_address_field(&b, "From", &m->from, 1, cause) != 0)
 		goto fail;
+	/* Same checks as From: the address plain, the name neutralised and quoted or encoded. */
+	if (m->reply_to != NULL && m->reply_to->addr != NULL && m->reply_to->addr[0] != '\0' &&
+	    add_address_field(&b, "Reply-To", m->reply_to, 1, cause) != 0)
+		goto fail;
 	if (add_address_field(&b, "To", m->to, m->to_count, cause) != 0)
 		goto fail;
 

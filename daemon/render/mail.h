@@ -23,7 +23,8 @@ struct mail_message {
 	int64_t id;       /* outbox id (JSON only) */
 	const char *kind; /* "reminder", "overdue-report" … (JSON only) */
 	struct mail_address from;
-	const struct mail_address *to; /* to_count >= 1 recipients */
+	const struct mail_address *reply_to; /* NULL (or an empty addr): no Reply-To */
+	const struct mail_address *to;       /* to_count >= 1 recipients */
 	size_t to_count;
 	const char *subject;   /* UTF-8 */
 	const char *body;      /* text, UTF-8 expected; any byte is encoded safely */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/config-value.h"
 #include "core/config.h"
 #include "core/schedule.h"
 #include "suites.h"
@@ -232,10 +233,48 @@ START_TEST(test_email_errors)
 	test_config_parse_err(
 	    "[mail]\nfrom = suivi@\n",
 	    "suivid.conf:2: [mail] from: bad address 'suivi@': an address is written local@domain");
-	test_config_parse_err(
-	    "[mail]\nfrom = Suivi <suivi@example.org>\n",
-	    "suivid.conf:2: [mail] from: bad address 'Suivi <suivi@example.org>': blank or "
-	    "control character in address");
+	/* A display name is welcome, but only one that reads back as written. */
+	static const struct {
+		const char *line, *why;
+	} mailboxes[] = {
+	    {"from = Suivi <suivi@example.org", "unbalanced angle brackets (write Name "
+						"<local@domain>)"},
+	    {"from = Suivi suivi@example.org>", "unbalanced angle brackets (write Name "
+						"<local@domain>)"},
+	    {"reply_to = A <a@x.org> <b@x.org>", "unbalanced angle brackets (write Name "
+						 "<local@domain>)"},
+	    {"from = \"Suivi <suivi@example.org>", "unbalanced quotes in the display name "
+						   "(quote it whole: \"Name\" <local@domain>)"},
+	    {"reply_to = Desk \"A <desk@x.org>", "unbalanced quotes in the display name (quote "
+						 "it whole: \"Name\" <local@domain>)"},
+	    {"reply_to = \"Desk\\\" <desk@x.org>", "unbalanced quotes in the display name "
+						   "(quote it whole: \"Name\" <local@domain>)"},
+	    {"from = Suivi <suivi@example.org> x", "text after '>' (write Name <local@domain>)"},
+	    {"from = Suivi <a b@example.org>", "blank or control character in address"},
+	    {"reply_to = Desk <desk@x.org,b@x.org>", "',' is not allowed (write a bare address, "
+						     "local@domain)"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(mailboxes); i++) {
+		const char *line = mailboxes[i].line;
+		size_t klen = strcspn(line, " ");
+		char *text = xasprintf("[mail]\n%s\n", line);
+		char *want = xasprintf("suivid.conf:2: [mail] %.*s: bad address '%s': %s",
+				       (int)klen, line, line + klen + 3, mailboxes[i].why);
+		test_config_parse_err(text, want);
+		free(text);
+		free(want);
+	}
+	/* Line ends inside a name never reach a header. */
+	test_config_parse_err("[mail]\nreply_to = Desk\r <desk@x.org>\n",
+			      "suivid.conf:2: [mail] reply_to: control character in value");
+	char *name = NULL, *box = NULL, *why = NULL;
+	ck_assert_int_eq(
+	    config_value_mailbox("Desk\r\nBcc: evil@x.org <desk@x.org>", 254, &name, &box, &why),
+	    -1);
+	ck_assert_str_eq(why, "control character (CR, LF …) in the display name");
+	ck_assert_ptr_null(name);
+	ck_assert_ptr_null(box);
+	free(why);
 	test_config_parse_err(
 	    "[schedule]\nreport_to = a@x.org,b@x.org\n",
 	    "suivid.conf:2: [schedule] report_to: bad address 'a@x.org,b@x.org': ',' is not "
@@ -299,9 +338,6 @@ START_TEST(test_schedule_errors)
 		free(want);
 		free(sub);
 	}
-	/* The reminder run cannot be switched off by an empty schedule. */
-	test_config_parse_err("[schedule]\nreminders = \"\"\n",
-			      "suivid.conf:2: [schedule] reminders: value must not be empty");
 	test_config_parse_err(
 	    "[schedule]\ntimezone = Mars/Olympus_Mons\n",
 	    "suivid.conf:2: [schedule] timezone: unknown time zone 'Mars/Olympus_Mons'");

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/config-value.h"
 #include "core/config.h"
 #include "suites.h"
 #include "test-config.h"
@@ -237,12 +238,15 @@ START_TEST(test_quoted_values)
 						"overdue_report = \"\"\n"
 						"report_to = \"\"\n"
 						"remind_before = \"\"\n"
+						"reminders = \"\"\n"
 						"[hook]\n"
 						"command = \"/opt/my hook/run\" -v 'a b'\n");
 	/* Quotes keep blanks at both ends. */
 	ck_assert_str_eq(c->url, "  host=/tmp dbname=suivi  ");
-	/* An explicit empty string: no overdue report, no advance reminders. */
+	/* An explicit empty string: no overdue report, no advance reminders, and — one rule
+	 * for both schedules — no reminder run. */
 	ck_assert_str_eq(c->overdue_report, "");
+	ck_assert_str_eq(c->reminders, "");
 	ck_assert_str_eq(c->report_to, "");
 	ck_assert_int_eq(c->n_remind_before, 0);
 	/* Quotes inside a command belong to the command. */
@@ -266,6 +270,34 @@ START_TEST(test_quoted_values)
 	c = test_config_parse_ok("[server]\nlisten = \"\"\nunix_socket = /run/suivid.sock\n");
 	ck_assert_str_eq(c->listen, "");
 	ck_assert_str_eq(c->unix_socket, "/run/suivid.sock");
+	config_free(c);
+
+	/* [mail] from and reply_to take a display name, bare or quoted whole; the text is kept
+	 * as written and split where the mail is made. */
+	c = test_config_parse_ok("[mail]\n"
+				 "from = Secr\xc3\xa9tariat du dialogue <suivi@example.org>\n"
+				 "reply_to = \"Desk, \\\"Office\\\" \\\\ A\" <desk@example.org>\n");
+	ck_assert_str_eq(c->mail_from, "Secr\xc3\xa9tariat du dialogue <suivi@example.org>");
+	char *name, *addr, *why = NULL;
+	ck_assert_int_eq(config_value_mailbox(c->mail_from, 254, &name, &addr, &why), 0);
+	ck_assert_str_eq(name, "Secr\xc3\xa9tariat du dialogue");
+	ck_assert_str_eq(addr, "suivi@example.org");
+	free(name);
+	free(addr);
+	ck_assert_int_eq(config_value_mailbox(c->mail_reply_to, 254, &name, &addr, &why), 0);
+	ck_assert_str_eq(name, "Desk, \"Office\" \\ A");
+	ck_assert_str_eq(addr, "desk@example.org");
+	free(name);
+	free(addr);
+	config_free(c);
+	/* A bare address has no name; reply_to is unset by default. */
+	c = test_config_parse_ok("[mail]\nfrom = <suivi@example.org>\n");
+	ck_assert_int_eq(config_value_mailbox(c->mail_from, 254, &name, &addr, &why), 0);
+	ck_assert_str_eq(name, "");
+	ck_assert_str_eq(addr, "suivi@example.org");
+	ck_assert_str_eq(c->mail_reply_to, "");
+	free(name);
+	free(addr);
 	config_free(c);
 
 	/* A lone quote is not a wrapped value. */
@@ -506,7 +538,7 @@ START_TEST(test_example_config)
 	}
 	free(line);
 	fclose(f);
-	ck_assert_int_eq(uncommented, 27);
+	ck_assert_int_eq(uncommented, 28);
 	c = test_config_parse_ok(text);
 	ck_assert_str_eq(c->unix_socket, "/run/suivi/suivid.sock");
 	ck_assert_ptr_null(c->url);

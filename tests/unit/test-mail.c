@@ -635,6 +635,69 @@ START_TEST(test_invalid_utf8_refused)
 }
 END_TEST
 
+/* [mail] reply_to: its own field after From, named, encoded and as inert as From. */
+START_TEST(test_reply_to)
+{
+	static const char *const names[] = {
+	    "\xc3\x89quipe \"suivi\", Gen\xc3\xa8ve", /* non-ASCII, a quote and a comma */
+	    "Desk, Office (Geneva)",                  /* ASCII specials: quoted */
+	    "x\r\nBcc: evil@example.org",             /* an injection attempt: inert */
+	};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		struct mail_address reply = {names[i], "desk@example.org"};
+		struct mail_message m = sample();
+		struct parsed p;
+		char *out, *name, *addr;
+
+		m.from =
+		    (struct mail_address){"Secr\xc3\xa9tariat du dialogue", "suivi@example.org"};
+		m.reply_to = &reply;
+		out = render_ok(&m);
+		parse_message(out, &p);
+		ck_assert_int_eq(p.count, (int)ARRAY_LEN(expected_fields) + 1);
+		ck_assert_str_eq(p.names[0], "From");
+		ck_assert_str_eq(p.names[1], "Reply-To");
+		ck_assert_str_eq(p.names[2], "To");
+		name = mailbox_display(field(&p, "From"), &addr);
+		ck_assert_str_eq(name, "Secr\xc3\xa9tariat du dialogue");
+		ck_assert_str_eq(addr, "suivi@example.org");
+		free(name);
+		free(addr);
+		name = mailbox_display(field(&p, "Reply-To"), &addr);
+		ck_assert_str_eq(addr, "desk@example.org");
+		if (i < 2)
+			ck_assert_str_eq(name, names[i]);
+		else
+			ck_assert_str_eq(name, "x  Bcc: evil@example.org");
+		free(name);
+		free(addr);
+		*strstr(out, "\n\n") = '\0';
+		ck_assert_ptr_null(strstr(out, "\nBcc"));
+		parsed_free(&p);
+		free(out);
+	}
+
+	/* Unset (NULL, or an empty address as the configuration gives): no field. */
+	struct mail_address none = {"", ""};
+	struct mail_message m = sample();
+	struct parsed p;
+	m.reply_to = &none;
+	char *out = render_ok(&m);
+	parse_message(out, &p);
+	check_fields(&p);
+	parsed_free(&p);
+	free(out);
+
+	/* A bad address is refused, naming the field. */
+	struct mail_address bad = {"Desk", "desk@example.org\r\nBcc: evil@example.org"};
+	char *cause = NULL;
+	m.reply_to = &bad;
+	ck_assert_ptr_null(mail_render(&m, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "Reply-To"));
+	free(cause);
+}
+END_TEST
+
 START_TEST(test_json)
 {
 	struct mail_address to[] = {{"Zoé", "zoe@example.org"}, {NULL, "ana@example.org"}};
@@ -686,6 +749,7 @@ Suite *make_mail_suite(void)
 	tcase_add_test(tc, test_body_edge_cases);
 	tcase_add_test(tc, test_invalid_utf8_refused);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_reply_to);
 	suite_add_tcase(s, tc);
 	return s;
 }
