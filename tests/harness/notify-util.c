@@ -111,15 +111,17 @@ void nt_start(struct nt *t, struct pg_cluster *pg, const struct nt_opts *o)
 	write_file(nt_path(t, "", "smtp.py"), smtp_py, 0644);
 	char *command =
 	    o->hook_command != NULL ? xstrdup(o->hook_command) : xasprintf("%s/hook.sh", t->dir);
-	t->conf = xasprintf(
-	    "[server]\nlisten = 127.0.0.1:%%PORT%%\n"
-	    "[database]\nurl = %s\ndata_dir = %%DIR%%/d\n"
-	    "[schedule]\ntimezone = UTC\n%s"
-	    "[mail]\nfrom = suivi@example.org\n"
-	    "[hook]\ncommand = %s\n%s"
-	    "[log]\nlevel = info\n",
-	    t->db, o->schedule != NULL ? o->schedule : "report_to = secretariat@example.org\n",
-	    command, o->hook_extra != NULL ? o->hook_extra : "");
+	t->conf =
+	    xasprintf("[server]\nlisten = 127.0.0.1:%%PORT%%\n"
+		      "[database]\nurl = %s\ndata_dir = %%DIR%%/d\n"
+		      "[schedule]\ntimezone = %s\n%s"
+		      "[mail]\n%s"
+		      "[hook]\ncommand = %s\n%s"
+		      "[log]\nlevel = info\n",
+		      t->db, o->timezone != NULL ? o->timezone : "UTC",
+		      o->schedule != NULL ? o->schedule : "report_to = secretariat@example.org\n",
+		      o->mail != NULL ? o->mail : "from = suivi@example.org\n", command,
+		      o->hook_extra != NULL ? o->hook_extra : "");
 	free(command);
 	t->p = suivid_start(t->conf, NULL, true);
 	t->token = suivid_make_token(t->p, "secretariat", "secretariat", NULL);

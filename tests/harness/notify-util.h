@@ -22,6 +22,8 @@ struct nt_opts {
 	const char *hook_command; /* NULL: the recording script */
 	const char *hook_extra;   /* more [hook] lines */
 	const char *behaviour;    /* shell run by the script after recording, before delivering */
+	const char *timezone;     /* [schedule] timezone; NULL: UTC */
+	const char *mail;         /* [mail] lines; NULL: from = suivi@example.org */
 };
 
 struct nt {

@@ -47,6 +47,14 @@ tests_integration_test_notify_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_notify_SOURCES = tests/integration/test-notify.c \
 	tests/harness/notify-util.c tests/harness/notify-util.h
 tests_integration_test_notify_LDADD = $(INTEGRATION_LDADD)
+# Around the outbox: UTC timestamps in a far zone, retry now, display names, never schedules.
+check_PROGRAMS += tests/integration/test-notify-ops
+TESTS += tests/integration/test-notify-ops
+tests_integration_test_notify_ops_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_notify_ops_SOURCES = tests/integration/test-notify-ops.c \
+	tests/harness/notify-util.c tests/harness/notify-util.h \
+	tests/harness/client-run.c tests/harness/client-run.h
+tests_integration_test_notify_ops_LDADD = $(INTEGRATION_LDADD)
 
 # The HTTP API over real sockets: every endpoint, the role matrix, concurrent writers.
 APITEST_SOURCES = tests/harness/apitest.c tests/harness/apitest.h
