@@ -29,7 +29,8 @@ static void put_line_text(struct out *o, const char *s);
 static int item_cmp(const void *a, const void *b);
 static size_t count_overdue(const struct digest *d);
 static const char *str(const json_t *o, const char *key);
-static void put_change_item(struct out *o, const json_t *it, bool closed, enum report_lang lang);
+static void put_change_item(struct out *o, const json_t *it, bool closed, const json_t *labels,
+			    enum report_lang lang);
 static void put_paused(struct out *o, const json_t *paused, enum report_lang lang);
 static void put_escalated(struct out *o, const json_t *items, enum report_lang lang);
 static void put_stale(struct out *o, const json_t *stale, enum report_lang lang);
@@ -185,6 +186,9 @@ char *digest_body(const struct digest *d)
 			put(&o, "\n  %s — ", it->ref);
 			if (fr && it->days < 0)
 				put(&o, "échéance le %s, en retard de %s\n", due, days);
+			else if (it->days == 0) /* within every horizon now: not "in 0 days" */
+				put(&o, fr ? "échéance aujourd’hui (%s)\n" : "due today (%s)\n",
+				    due);
 			else if (fr)
 				put(&o, "échéance le %s, dans %s\n", due, days);
 			else if (it->days < 0)
@@ -233,7 +237,8 @@ char *digest_report_subject(const json_t *overdue, enum report_lang lang)
 			 total == 1 ? "" : "s");
 }
 
-static void put_change_item(struct out *o, const json_t *it, bool closed, enum report_lang lang)
+static void put_change_item(struct out *o, const json_t *it, bool closed, const json_t *labels,
+			    enum report_lang lang)
 {
 	bool fr = lang == REPORT_FR;
 	char due[16], when[16], days[32];
@@ -249,8 +254,12 @@ static void put_change_item(struct out *o, const json_t *it, bool closed, enum r
 	}
 	if (closed) {
 		report_date(str(it, "closed_on"), lang, when, sizeof when);
+		/* The status as the report's other lines show it: its label in lang. */
+		const char *status = str(it, "status");
+		const char *label = json_string_value(
+		    json_object_get(json_object_get(labels, status), fr ? "fr" : "en"));
 		put(o, fr ? "échéance %s, close le %s (%s)\n" : "due %s, closed on %s (%s)\n", due,
-		    when, str(it, "status"));
+		    when, label != NULL ? label : status);
 	} else {
 		report_days((int)json_integer_value(json_object_get(it, "days_overdue")), lang,
 			    days, sizeof days);
@@ -281,13 +290,13 @@ char *digest_report_body(const json_t *overdue, const json_t *changes, enum repo
 	put(&o, fr ? "\nEn retard %s %s" NBSP ": %zu\n" : "\nOverdue %s %s: %zu\n", since_what,
 	    since, json_array_size(became));
 	json_array_foreach (became, i, it)
-		put_change_item(&o, it, false, lang);
+		put_change_item(&o, it, false, NULL, lang);
 
 	const json_t *closed = json_object_get(changes, "closed");
 	put(&o, fr ? "\nClôturées %s %s" NBSP ": %zu\n" : "\nClosed %s %s: %zu\n", since_what,
 	    since, json_array_size(closed));
 	json_array_foreach (closed, i, it)
-		put_change_item(&o, it, true, lang);
+		put_change_item(&o, it, true, json_object_get(overdue, "status_labels"), lang);
 
 	const json_t *noemail = json_object_get(changes, "owners_without_email");
 	if (json_array_size(noemail) > 0) {

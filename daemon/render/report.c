@@ -20,6 +20,9 @@ static const char *str(const json_t *o, const char *key);
 static long num(const json_t *o, const char *key);
 static void put_wrapped(struct out *o, const char *indent, const char *text);
 static const char *status_label(const struct out *o, const char *status, enum report_lang lang);
+static void put_padded(struct out *o, const char *text, size_t width);
+static const char *event_kind(const char *kind, enum report_lang lang);
+static void put_quoted(struct out *o, const char *indent, const char *text, enum report_lang lang);
 
 static void put(struct out *o, const char *fmt, ...)
 {
@@ -80,6 +83,40 @@ static const char *status_label(const struct out *o, const char *status, enum re
 	const json_t *l =
 	    json_object_get(json_object_get(o->labels, status), lang == REPORT_FR ? "fr" : "en");
 	return json_is_string(l) ? json_string_value(l) : status;
+}
+
+/* text left-aligned in width characters: printf's %-14s counts bytes, so a French label with
+ * an accent ("Acceptée") would come out one column short and break the table. */
+static void put_padded(struct out *o, const char *text, size_t width)
+{
+	size_t chars = utf8_count_n(text, strlen(text));
+
+	put(o, "%s%*s", text, chars < width ? (int)(width - chars) : 0, "");
+}
+
+/* A history event's kind as people read it; an unknown one shows as it is. */
+static const char *event_kind(const char *kind, enum report_lang lang)
+{
+	static const char *const kinds[][3] = {
+	    {"created", "created", "création"},
+	    {"transition", "status changed", "changement d’état"},
+	    {"edit", "edited", "modification"},
+	    {"comment", "comment", "commentaire"},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+		if (strcmp(kind, kinds[i][0]) == 0)
+			return kinds[i][lang == REPORT_FR ? 2 : 1];
+	return kind;
+}
+
+/* A quotation wrapped under indent, its quotes opened and closed: « … » with no-break spaces
+ * in French (they keep each quote on the line of its word), “…” in English. */
+static void put_quoted(struct out *o, const char *indent, const char *text, enum report_lang lang)
+{
+	char *quoted = lang == REPORT_FR ? xasprintf("\xc2\xab\xc2\xa0%s\xc2\xa0\xc2\xbb", text)
+					 : xasprintf("\xe2\x80\x9c%s\xe2\x80\x9d", text);
+	put_wrapped(o, indent, quoted);
+	free(quoted);
 }
 
 /* Text lines of a paragraph under an indent, wrapped near 76 columns between words. */
@@ -253,9 +290,11 @@ char *report_summary_text(const json_t *report, enum report_lang lang)
 	    lang == REPORT_FR ? "Ouvertes : %ld, en retard : %ld\n\n"
 			      : "Open: %ld, overdue: %ld\n\n",
 	    num(report, "open"), num(report, "overdue"));
-	json_object_foreach ((json_t *)json_object_get(report, "by_status"), k, v)
-		put(&o, "  %-14s %5lld\n", status_label(&o, k, lang),
-		    (long long)json_integer_value(v));
+	json_object_foreach ((json_t *)json_object_get(report, "by_status"), k, v) {
+		put(&o, "  ");
+		put_padded(&o, status_label(&o, k, lang), 14);
+		put(&o, " %5lld\n", (long long)json_integer_value(v));
+	}
 	put(&o, lang == REPORT_FR ? "\nPar réunion\n" : "\nBy meeting\n");
 	json_array_foreach (json_object_get(report, "meetings"), i, m)
 		put(&o, "  %-28s %s %ld, %s %ld\n", str(m, "code"),
@@ -307,12 +346,13 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 	if (!json_is_object(report) || !json_is_object(meeting))
 		return NULL;
 	report_date(str(meeting, "starts_on"), lang, date, sizeof date);
-	if (lang == REPORT_FR)
-		put(&o, "Note de suivi — %s (%s, %s)\nSérie : %s\n", str(meeting, "title"),
-		    str(meeting, "place"), date, str(report, "series"));
-	else
-		put(&o, "Follow-up brief — %s (%s, %s)\nSeries: %s\n", str(meeting, "title"),
-		    str(meeting, "place"), date, str(report, "series"));
+	/* A meeting without a place (a side event, an online one) shows its date alone. */
+	const char *place = str(meeting, "place");
+	put(&o,
+	    lang == REPORT_FR ? "Note de suivi — %s (%s%s%s)\nSérie : %s\n"
+			      : "Follow-up brief — %s (%s%s%s)\nSeries: %s\n",
+	    str(meeting, "title"), place, place[0] != '\0' ? ", " : "", date,
+	    str(report, "series"));
 	if (json_is_object(prev)) {
 		report_date(str(prev, "starts_on"), lang, date, sizeof date);
 		put(&o,
@@ -348,14 +388,20 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 		put(&o, "  %s\n", str(ch, "ref"));
 		put_wrapped(&o, "    ", str(ch, "text"));
 		json_array_foreach (json_object_get(ch, "events"), j, ev) {
-			const char *at = str(ev, "at");
+			char on[16], day[11];
 			const json_t *after = json_object_get(ev, "after");
 			const char *to = json_is_object(after) ? str(after, "status") : "";
-			put(&o, "    - %.10s %s (%s)%s%s%s\n", at, str(ev, "kind"),
-			    str(ev, "actor"), to[0] != '\0' ? " → " : "",
-			    to[0] != '\0' ? status_label(&o, to, lang) : "", "");
+			const char *actor = str(ev, "actor");
+			snprintf(day, sizeof day, "%s", str(ev, "at"));
+			report_date(day, lang, on, sizeof on);
+			put(&o, "    - %s %s", on, event_kind(str(ev, "kind"), lang));
+			if (actor[0] != '\0')
+				put(&o, " (%s)", actor);
+			if (to[0] != '\0')
+				put(&o, " → %s", status_label(&o, to, lang));
+			put(&o, "\n");
 			if (str(ev, "comment")[0] != '\0')
-				put_wrapped(&o, "      « ", str(ev, "comment"));
+				put_quoted(&o, "      ", str(ev, "comment"), lang);
 		}
 	}
 	return o.s;

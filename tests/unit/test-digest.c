@@ -242,6 +242,42 @@ START_TEST(test_report_sections)
 }
 END_TEST
 
+/* Text slips found reading the mails against real data: an item due today (a horizon of the
+ * ledger) is not "in 0 days", and a closed item's status reads as its label, in both
+ * languages. */
+START_TEST(test_due_today_and_closed_label)
+{
+	struct digest_item today = {"eu-ca-2023/4", "Publier le rapport",
+				    "eu-ca-2023",   "Dialogue UE–Asie centrale",
+				    "2026-11-22",   0,
+				    false};
+	struct digest d = {"Office central", REPORT_FR, "2026-11-22", &today, 1};
+	char *body = digest_body(&d);
+	ck_assert_ptr_nonnull(strstr(body, "eu-ca-2023/4 — échéance aujourd’hui (22/11/2026)\n"));
+	ck_assert_ptr_null(strstr(body, "dans 0 jour"));
+	free(body);
+	d.lang = REPORT_EN;
+	body = digest_body(&d);
+	ck_assert_ptr_nonnull(strstr(body, "eu-ca-2023/4 — due today (2026-11-22)\n"));
+	ck_assert_ptr_null(strstr(body, "in 0 days"));
+	free(body);
+
+	json_t *overdue = json_loads(overdue_doc, 0, NULL);
+	json_t *changes = json_loads(changes_doc, 0, NULL);
+	json_object_set_new(
+	    overdue, "status_labels",
+	    json_pack("{s:{s:s,s:s}}", "implemented", "en", "Implemented", "fr", "Mise en œuvre"));
+	body = digest_report_body(overdue, changes, REPORT_FR);
+	ck_assert_ptr_nonnull(strstr(body, "close le 20/11/2026 (Mise en œuvre)\n"));
+	free(body);
+	body = digest_report_body(overdue, changes, REPORT_EN);
+	ck_assert_ptr_nonnull(strstr(body, "closed on 2026-11-20 (Implemented)\n"));
+	free(body);
+	json_decref(overdue);
+	json_decref(changes);
+}
+END_TEST
+
 Suite *make_digest_suite(void)
 {
 	Suite *s = suite_create("digest");
@@ -253,6 +289,7 @@ Suite *make_digest_suite(void)
 	tcase_add_test(tc, test_digest_english);
 	tcase_add_test(tc, test_digest_french);
 	tcase_add_test(tc, test_report_sections);
+	tcase_add_test(tc, test_due_today_and_closed_label);
 	suite_add_tcase(s, tc);
 	return s;
 }

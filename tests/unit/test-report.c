@@ -108,8 +108,86 @@ START_TEST(test_brief_text)
 	ck_assert_ptr_nonnull(strstr(t, "Réunion précédente : Réunion EU ACT (11/12/2023)"));
 	ck_assert_ptr_nonnull(
 	    strstr(t, "eu-ca-2023/1 [bloquée] — échéance 31/01/2024 (en retard)"));
-	ck_assert_ptr_nonnull(strstr(t, "2024-02-01 transition (sec) → bloquée"));
-	ck_assert_ptr_nonnull(strstr(t, "Budget gelé"));
+	/* The event in French: its date and kind as people read them, its comment quoted
+	 * with both quotes. */
+	ck_assert_ptr_nonnull(strstr(t, "    - 01/02/2024 changement d’état (sec) → bloquée\n"));
+	ck_assert_ptr_nonnull(strstr(t, "      \xc2\xab\xc2\xa0"
+					"Budget gelé\xc2\xa0\xc2\xbb\n"));
+	free(t);
+
+	t = report_brief_text(doc, REPORT_EN);
+	ck_assert_ptr_nonnull(
+	    strstr(t, "Follow-up brief — Dialogue UE–Asie centrale (Bruxelles, 2024-06-01)\n"));
+	ck_assert_ptr_nonnull(strstr(t, "    - 2024-02-01 status changed (sec) → blocked\n"));
+	ck_assert_ptr_nonnull(strstr(t, "      \xe2\x80\x9c"
+					"Budget gelé\xe2\x80\x9d\n"));
+	free(t);
+
+	/* A meeting without a place: its date alone, no "(, …)". */
+	json_object_set_new(json_object_get(doc, "meeting"), "place", json_string(""));
+	t = report_brief_text(doc, REPORT_FR);
+	ck_assert_ptr_nonnull(
+	    strstr(t, "Note de suivi — Dialogue UE–Asie centrale (01/06/2024)\n"));
+	ck_assert_ptr_null(strstr(t, "(,"));
+	free(t);
+	t = report_brief_text(doc, REPORT_EN);
+	ck_assert_ptr_nonnull(
+	    strstr(t, "Follow-up brief — Dialogue UE–Asie centrale (2024-06-01)\n"));
+	free(t);
+	json_decref(doc);
+}
+END_TEST
+
+/* Every quote a rendering opens, it closes: « as many as », “ as many as ”. */
+START_TEST(test_brief_quotes_balanced)
+{
+	json_t *doc = json_loads(
+	    "{" LABELS "\"meeting\":{\"code\":\"m2\",\"title\":\"T\",\"place\":\"\","
+	    "\"starts_on\":\"2024-06-01\"},\"series\":\"s\",\"previous\":{\"code\":\"m1\","
+	    "\"title\":\"P\",\"starts_on\":\"2023-01-01\"},\"open\":[],\"changes\":[{\"ref\":"
+	    "\"m1/1\",\"text\":\"X\",\"events\":[{\"at\":\"2024-02-01T10:00:00Z\",\"kind\":"
+	    "\"comment\",\"actor\":\"a\",\"after\":null,\"comment\":\"un commentaire assez long "
+	    "pour être coupé sur plusieurs lignes, car il dépasse largement les soixante-seize "
+	    "colonnes de la note\"},{\"at\":\"2024-03-01T10:00:00Z\",\"kind\":\"created\","
+	    "\"actor\":\"\",\"after\":null,\"comment\":null}]}]}",
+	    0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	for (int lang = 0; lang < 2; lang++) {
+		char *t = report_brief_text(doc, (enum report_lang)lang);
+		const char *open = lang == REPORT_FR ? "\xc2\xab" : "\xe2\x80\x9c";
+		const char *close = lang == REPORT_FR ? "\xc2\xbb" : "\xe2\x80\x9d";
+		int opened = 0, closed = 0;
+		for (const char *p = t; (p = strstr(p, open)) != NULL; p++)
+			opened++;
+		for (const char *p = t; (p = strstr(p, close)) != NULL; p++)
+			closed++;
+		ck_assert_int_eq(opened, 1);
+		ck_assert_int_eq(closed, 1);
+		ck_assert_ptr_nonnull(strstr(t, lang == REPORT_FR
+						    ? "    - 01/02/2024 commentaire (a)\n"
+						    : "    - 2024-02-01 comment (a)\n"));
+		/* An event without an actor has no empty parentheses. */
+		ck_assert_ptr_nonnull(strstr(t, lang == REPORT_FR ? "    - 01/03/2024 création\n"
+								  : "    - 2024-03-01 created\n"));
+		ck_assert_ptr_null(strstr(t, "()"));
+		free(t);
+	}
+	json_decref(doc);
+}
+END_TEST
+
+/* The by-status table stays aligned with accented labels (columns count characters). */
+START_TEST(test_summary_aligned)
+{
+	json_t *doc = json_loads(
+	    "{\"status_labels\":{\"accepted\":{\"en\":\"accepted\",\"fr\":\"acceptée\"},"
+	    "\"in_progress\":{\"en\":\"in progress\",\"fr\":\"en cours\"}},"
+	    "\"as_of\":\"2026-11-22\",\"open\":5,\"overdue\":1,\"by_status\":{\"accepted\":3,"
+	    "\"in_progress\":2},\"meetings\":[],\"owners\":[]}",
+	    0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	char *t = report_summary_text(doc, REPORT_FR);
+	ck_assert_ptr_nonnull(strstr(t, "\n  acceptée           3\n  en cours           2\n"));
 	free(t);
 	json_decref(doc);
 }
@@ -140,6 +218,8 @@ Suite *make_report_suite(void)
 	tcase_add_test(tc, test_overdue_csv_quotes_and_formulas);
 	tcase_add_test(tc, test_wrong_shape_is_refused);
 	tcase_add_test(tc, test_brief_text);
+	tcase_add_test(tc, test_brief_quotes_balanced);
+	tcase_add_test(tc, test_summary_aligned);
 	tcase_add_test(tc, test_days_and_dates);
 	suite_add_tcase(s, tc);
 	return s;
