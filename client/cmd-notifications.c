@@ -113,38 +113,39 @@ static int cmd_notifications_exec(struct client *c, const struct cmd_args *a)
 	return code;
 }
 
-/* The pending and failed notifications, each retried in turn: the server decides one by one
- * (one sent meanwhile answers 409 and is reported), so nothing not sent is left out. */
+/* The failed and pending notifications, listed first and then each retried in turn (a
+ * retried one is pending again: listing as we go would meet it twice). The server decides one
+ * by one: one delivered meanwhile answers 409, which is reported. */
 static int notifications_retry_all(struct client *c)
 {
 	static const char *const lists[] = {"/v1/notifications?state=failed",
 					    "/v1/notifications?state=pending"};
-	json_t *done = json_array(), *items, *n;
+	json_t *todo = json_array(), *done = json_array(), *items, *n;
 	bool more;
 	size_t i;
 	int code = EXIT_DONE;
 
-	for (size_t l = 0; l < ARRAY_LEN(lists) && code == EXIT_DONE; l++) {
+	for (size_t l = 0; l < ARRAY_LEN(lists); l++) {
 		code = request_list(c, lists[l], 0, &items, &more, NULL);
 		if (code != EXIT_DONE)
-			break;
-		json_array_foreach (items, i, n) {
-			struct request_reply r;
-			char *path =
-			    xasprintf("/v1/notifications/%lld/retry",
-				      (long long)json_integer_value(json_object_get(n, "id")));
-			json_t *empty = json_object();
-			int one = request_json(c, "POST", path, empty, &r);
-			json_decref(empty);
-			free(path);
-			if (one != EXIT_DONE) {
-				code = one;
-				continue;
-			}
-			json_array_append(done, r.json);
-			request_reply_free(&r);
-		}
+			goto out;
+		json_array_extend(todo, items);
 		json_decref(items);
+	}
+	json_array_foreach (todo, i, n) {
+		struct request_reply r;
+		char *path = xasprintf("/v1/notifications/%lld/retry",
+				       (long long)json_integer_value(json_object_get(n, "id")));
+		json_t *empty = json_object();
+		int one = request_json(c, "POST", path, empty, &r);
+		json_decref(empty);
+		free(path);
+		if (one != EXIT_DONE) {
+			code = one;
+			continue;
+		}
+		json_array_append(done, r.json);
+		request_reply_free(&r);
 	}
 	if (c->json) {
 		client_print_json(c, done);
@@ -156,6 +157,8 @@ static int notifications_retry_all(struct client *c)
 		fprintf(c->out, "%zu notification%s retried\n", json_array_size(done),
 			json_array_size(done) == 1 ? "" : "s");
 	}
+out:
+	json_decref(todo);
 	json_decref(done);
 	return code;
 }
