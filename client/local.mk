@@ -30,6 +30,7 @@ client_libsuivi_a_SOURCES = \
 	client/cmd-remind.c \
 	client/cmd-notifications.c \
 	client/cmd-token.c \
+	client/cmd-calendar-url.c \
 	client/cmd-workflow.c
 
 SUIVI_CLIENT_LIBS = client/libsuivi.a common/libcommon.a $(JANSSON_LIBS)

@@ -20,6 +20,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/http/http-internal.h \
 	daemon/http/http-path.c \
 	daemon/http/http-reply.c \
+	daemon/render/calendar.c daemon/render/calendar.h \
 	daemon/render/digest.c daemon/render/digest.h \
 	daemon/render/mail.c daemon/render/mail.h \
 	daemon/render/report.c daemon/render/report.h \
@@ -34,6 +35,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/notify/remind.c daemon/notify/remind.h daemon/notify/remind-internal.h \
 	daemon/notify/remind-decide.c \
 	daemon/notify/scheduler.c daemon/notify/scheduler.h \
+	daemon/api/api-calendar.c daemon/api/api-calendar.h \
 	daemon/api/api-health.c daemon/api/api-health.h \
 	daemon/api/api-import.c daemon/api/api-import.h \
 	daemon/api/api-meetings.c daemon/api/api-meetings.h \

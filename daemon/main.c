@@ -20,6 +20,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
+#include "api/api-calendar.h"
 #include "api/api-health.h"
 #include "api/api-import.h"
 #include "api/api-meetings.h"
@@ -94,15 +95,22 @@ static const struct db_stmt *const stmt_tables[] = {
     scheduler_stmts,
     workflow_stmts,
     api_workflow_stmts,
+    api_calendar_stmts,
     NULL,
 };
 
 static const struct route *const route_tables[] = {
-    api_health_routes,   api_tokens_routes,
-    api_owners_routes,   api_meetings_routes,
-    api_import_routes,   api_recommendations_routes,
-    api_reports_routes,  api_notifications_routes,
-    api_workflow_routes, NULL,
+    api_health_routes,
+    api_tokens_routes,
+    api_owners_routes,
+    api_meetings_routes,
+    api_import_routes,
+    api_recommendations_routes,
+    api_reports_routes,
+    api_notifications_routes,
+    api_workflow_routes,
+    api_calendar_routes,
+    NULL,
 };
 
 static void usage(FILE *f)
@@ -313,10 +321,12 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 		else if (strcmp(argv[i], "--owner") == 0 && i + 1 < argc)
 			owner = argv[++i];
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			printf("usage: suivid token create NAME --role ROLE [--owner HANDLE]\n"
-			       "  ROLE is admin, secretariat, owner (needs --owner) or viewer.\n"
-			       "  The token is printed alone on the last line; only its hash is "
-			       "kept.\n");
+			printf(
+			    "usage: suivid token create NAME --role ROLE [--owner HANDLE]\n"
+			    "  ROLE is admin, secretariat, owner (needs --owner), viewer or feed\n"
+			    "  (the calendar feed only; --owner limits it to one owner).\n"
+			    "  The token is printed alone on the last line; only its hash is "
+			    "kept.\n");
 			return 0;
 		} else if (argv[i][0] == '-' || name != NULL) {
 			fprintf(stderr, "suivid: token create: unexpected argument '%s'\n",
@@ -330,7 +340,8 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 		return 2;
 	}
 	if (!role_parse(role_text, &role) || role == ROLE_PUBLIC) {
-		fprintf(stderr, "suivid: unknown role '%s' (admin, secretariat, owner, viewer)\n",
+		fprintf(stderr,
+			"suivid: unknown role '%s' (admin, secretariat, owner, viewer, feed)\n",
 			role_text);
 		return 2;
 	}

@@ -1,3 +1,4 @@
 # Migrations are installed where the installed suivid looks for them.
 migrationsdir = $(pkgdatadir)/migrations
-dist_migrations_DATA = migrations/0001_baseline.sql migrations/0002_reminders.sql
+dist_migrations_DATA = migrations/0001_baseline.sql migrations/0002_reminders.sql \
+	migrations/0003_feed_tokens.sql

@@ -11,4 +11,5 @@ dist_sqlapi_DATA = \
 	sql/api/30-recommendations.sql \
 	sql/api/40-import.sql \
 	sql/api/50-reports.sql \
-	sql/api/60-notify.sql
+	sql/api/60-notify.sql \
+	sql/api/80-calendar.sql

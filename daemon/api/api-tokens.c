@@ -22,7 +22,9 @@ struct token_create {
 	char *token;
 	char *name;
 	char *role;
-	char *owner; /* NULL: no owner */
+	char *owner;   /* NULL: no owner */
+	char *meeting; /* feed tokens' filters, NULL: any */
+	char *tag;
 };
 
 static void tokens_list(struct api_request *r);
@@ -39,16 +41,22 @@ static bool cursor_decode(const char *cursor, char *id, size_t size);
 static bool parse_token_id(const char *s);
 
 const struct db_stmt api_tokens_stmts[] = {
+    /* Columns of token_json: id, name, role, owner, created_at, revoked_at, meeting, tag. */
     {"tokens_list", "SELECT t.id, t.name, t.role, o.handle, " SQL_TS("t.created_at") ", " SQL_TS(
-			"t.revoked_at") " FROM tokens t LEFT JOIN owners o ON o.id = t.owner_id"
+			"t.revoked_at") ", m.code, t.feed_tag FROM tokens t"
+					" LEFT JOIN owners o ON o.id = t.owner_id"
+					" LEFT JOIN meetings m ON m.id = t.feed_meeting_id"
 					" WHERE t.id > $1::bigint ORDER BY t.id LIMIT $2::integer"},
-    /* The owner is looked up inside the INSERT: an unknown handle inserts no row. */
-    {"tokens_create",
-     "INSERT INTO tokens (name, role, owner_id, hash)"
-     " SELECT $1, $2, o.id, decode($4, 'hex')"
-     " FROM (SELECT NULL::bigint AS id WHERE $3::text IS NULL"
-     "       UNION ALL SELECT id FROM owners WHERE handle = $3) o"
-     " RETURNING id, name, role, $3::text, " SQL_TS("created_at") ", " SQL_TS("revoked_at")},
+    /* The owner and the meeting are looked up inside the INSERT: an unknown handle or code
+     * inserts no row. */
+    {"tokens_create", "INSERT INTO tokens (name, role, owner_id, hash, feed_meeting_id, feed_tag)"
+		      " SELECT $1, $2, o.id, decode($4, 'hex'), m.id, $6"
+		      " FROM (SELECT NULL::bigint AS id WHERE $3::text IS NULL"
+		      "       UNION ALL SELECT id FROM owners WHERE handle = $3) o,"
+		      "      (SELECT NULL::bigint AS id WHERE $5::text IS NULL"
+		      "       UNION ALL SELECT id FROM meetings WHERE code = $5) m"
+		      " RETURNING id, name, role, $3::text, " SQL_TS("created_at") ", " SQL_TS(
+			  "revoked_at") ", $5::text, feed_tag"},
     {"tokens_revoke",
      "UPDATE tokens SET revoked_at = now() WHERE id = $1::bigint AND revoked_at IS NULL"
      " RETURNING id"},
@@ -62,12 +70,15 @@ const struct route api_tokens_routes[] = {
     {0},
 };
 
-static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer", NULL};
+static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer", "feed", NULL};
 
 static const struct field_spec token_fields[] = {
     {"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0, NULL, NULL, 0},
     {"role", FIELD_ENUM, FIELD_REQUIRED, 0, 0, role_choices, 0, NULL, NULL, 0},
     {"owner", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    /* Filters of a feed token (the owner is its third). */
+    {"meeting", FIELD_SLUG, FIELD_NULLABLE, 0, 0, NULL, 0, NULL, NULL, 0},
+    {"tag", FIELD_STRING, FIELD_NULLABLE, 1, 50, NULL, 0, "tag", NULL, 0},
     {NULL, 0, 0, 0, 0, NULL, 0, NULL, NULL, 0},
 };
 
@@ -136,10 +147,17 @@ static void tokens_create(struct api_request *r)
 		const char *role = json_string_value(json_object_get(body, "role"));
 		json_t *owner = json_object_get(body, "owner");
 		bool has_owner = owner != NULL && !json_is_null(owner);
+		bool feed = strcmp(role, "feed") == 0;
 		if (strcmp(role, "owner") == 0 && !has_owner)
 			validate_error_add(&errors, "owner", "is required for role owner");
-		else if (strcmp(role, "owner") != 0 && has_owner)
-			validate_error_add(&errors, "owner", "is only for role owner");
+		else if (strcmp(role, "owner") != 0 && !feed && has_owner)
+			validate_error_add(&errors, "owner", "is only for roles owner and feed");
+		for (size_t i = 0; !feed && i < 2; i++) {
+			const char *k = i == 0 ? "meeting" : "tag";
+			json_t *v = json_object_get(body, k);
+			if (v != NULL && !json_is_null(v))
+				validate_error_add(&errors, k, "is only for role feed");
+		}
 	}
 	if (errors != NULL) {
 		api_problem(r, 422, "invalid_fields", errors, "the token cannot be created");
@@ -158,8 +176,12 @@ static void tokens_create(struct api_request *r)
 	c->role = xstrdup(json_string_value(json_object_get(body, "role")));
 	const char *owner = json_string_value(json_object_get(body, "owner"));
 	c->owner = owner == NULL ? NULL : xstrdup(owner);
-	const char *values[] = {c->name, c->role, c->owner, hash};
-	if (db_exec(api_pool(r), "tokens_create", 4, values, tokens_create_done, c) != 0) {
+	const char *meeting = json_string_value(json_object_get(body, "meeting"));
+	c->meeting = meeting == NULL ? NULL : xstrdup(meeting);
+	const char *tag = json_string_value(json_object_get(body, "tag"));
+	c->tag = tag == NULL ? NULL : xstrdup(tag);
+	const char *values[] = {c->name, c->role, c->owner, hash, c->meeting, c->tag};
+	if (db_exec(api_pool(r), "tokens_create", 6, values, tokens_create_done, c) != 0) {
 		tokens_create_free(c);
 		api_problem(r, 500, "internal_error", NULL, "internal error");
 	}
@@ -173,7 +195,13 @@ static void tokens_create_done(PGresult *res, const struct db_error *err, void *
 		api_problem_db(r, err);
 	} else if (PQntuples(res) != 1) {
 		json_t *errors = NULL;
-		validate_error_add(&errors, "owner", "no owner with handle '%s'", c->owner);
+		/* No row: the owner or the meeting does not exist. */
+		if (c->owner != NULL)
+			validate_error_add(&errors, "owner", "no owner with handle '%s'%s",
+					   c->owner,
+					   c->meeting != NULL ? ", or no such meeting" : "");
+		else
+			validate_error_add(&errors, "meeting", "no meeting '%s'", c->meeting);
 		api_problem(r, 422, "invalid_fields", errors, "the token cannot be created");
 	} else {
 		json_t *tok = token_json(res, 0);
@@ -195,6 +223,8 @@ static void tokens_create_free(struct token_create *c)
 	free(c->name);
 	free(c->role);
 	free(c->owner);
+	free(c->meeting);
+	free(c->tag);
 	free(c);
 }
 
@@ -230,15 +260,16 @@ static void tokens_revoke_done(PGresult *res, const struct db_error *err, void *
 
 /* --- helpers ---------------------------------------------------------------------------- */
 
-/* Columns: id, name, role, owner handle, created_at, revoked_at. */
+/* Columns: id, name, role, owner handle, created_at, revoked_at, meeting, tag. */
 static json_t *token_json(PGresult *res, int row)
 {
 	json_t *t = json_object();
 	json_object_set_new(t, "id", json_integer(strtoll(PQgetvalue(res, row, 0), NULL, 10)));
 	json_object_set_new(t, "name", json_string(PQgetvalue(res, row, 1)));
 	json_object_set_new(t, "role", json_string(PQgetvalue(res, row, 2)));
-	for (int col = 3; col <= 5; col++) {
-		static const char *const names[] = {"owner", "created_at", "revoked_at"};
+	for (int col = 3; col <= 7; col++) {
+		static const char *const names[] = {"owner", "created_at", "revoked_at", "meeting",
+						    "tag"};
 		json_object_set_new(t, names[col - 3],
 				    PQgetisnull(res, row, col)
 					? json_null()

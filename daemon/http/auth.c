@@ -49,7 +49,8 @@ const struct db_stmt auth_stmts[] = {
 };
 
 static const char *const role_names[] = {
-    [ROLE_PUBLIC] = "public",           [ROLE_VIEWER] = "viewer", [ROLE_OWNER] = "owner",
+    [ROLE_PUBLIC] = "public",           [ROLE_FEED] = "feed",
+    [ROLE_VIEWER] = "viewer",           [ROLE_OWNER] = "owner",
     [ROLE_SECRETARIAT] = "secretariat", [ROLE_ADMIN] = "admin",
 };
 
@@ -63,7 +64,7 @@ const char *role_name(enum role role)
 /* Only the roles a token can hold: "public" is a route property, not a role to grant. */
 bool role_parse(const char *s, enum role *out)
 {
-	for (size_t i = ROLE_VIEWER; i < ARRAY_LEN(role_names); i++) {
+	for (size_t i = ROLE_FEED; i < ARRAY_LEN(role_names); i++) {
 		if (strcmp(s, role_names[i]) == 0) {
 			*out = (enum role)i;
 			return true;
@@ -278,8 +279,8 @@ int auth_create_token_blocking(PGconn *conn, const char *name, enum role role,
 		set_cause(cause, "role owner needs an owner handle (--owner)");
 		goto cleanup;
 	}
-	if (role != ROLE_OWNER && owner_handle != NULL) {
-		set_cause(cause, "only a token of role owner is bound to an owner");
+	if (role != ROLE_OWNER && role != ROLE_FEED && owner_handle != NULL) {
+		set_cause(cause, "only a token of role owner or feed is bound to an owner");
 		goto cleanup;
 	}
 	if (auth_token_generate(&tok, hash) != 0) {

@@ -15,6 +15,7 @@
 /* Ordered: a route names the least role it allows. */
 enum role {
 	ROLE_PUBLIC = 0, /* no token needed (health) */
+	ROLE_FEED,       /* below viewer: only routes flagged ROUTE_FEED_KEY take it */
 	ROLE_VIEWER,
 	ROLE_OWNER,
 	ROLE_SECRETARIAT,
@@ -28,7 +29,8 @@ struct identity {
 	int64_t token_id;
 	char *name; /* token name: the actor recorded in history */
 	enum role role;
-	int64_t owner_id; /* owner tokens: the owner they act for; 0 otherwise */
+	int64_t owner_id; /* owner tokens: the owner they act for; feed tokens: their owner
+			   * filter; 0 otherwise */
 };
 
 struct auth;

@@ -61,6 +61,7 @@ struct api_request {
 	const char *body_type;
 	json_t *body_json;
 	bool authenticated;
+	bool by_key; /* the token came as ?key= (ROUTE_FEED_KEY routes) */
 	struct identity identity;
 	struct timespec started;
 };

@@ -485,6 +485,10 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 	char buf[256];
 	const char *header = api_header(r, "Authorization");
 	const char *token = header == NULL ? NULL : bearer_token(header, buf, sizeof buf);
+	if (header == NULL && (r->route->flags & ROUTE_FEED_KEY) && api_query(r, "key") != NULL) {
+		r->by_key = true;
+		token = api_query(r, "key");
+	}
 	if (token == NULL) {
 		api_set_header(r, "WWW-Authenticate", "Bearer realm=\"suivi\"");
 		api_problem(r, 401, header == NULL ? "missing_token" : "invalid_token", NULL,
@@ -560,7 +564,14 @@ static void on_identity(const struct identity *id, const struct db_error *err, v
 	r->authenticated = true;
 	r->identity = *id;
 	r->identity.name = xstrdup(id->name);
-	if (id->role < r->route->role) {
+	if (r->by_key && id->role != ROLE_FEED) {
+		api_problem(
+		    r, 403, "not_a_feed_token", NULL,
+		    "only a feed token may be passed as ?key=; send others as a bearer token");
+		return;
+	}
+	bool feed_ok = id->role == ROLE_FEED && (r->route->flags & ROUTE_FEED_KEY);
+	if (id->role < r->route->role && !feed_ok) {
 		api_problem(r, 403, "forbidden", NULL, "role %s may not do this (needs %s)",
 			    role_name(id->role), role_name(r->route->role));
 		return;

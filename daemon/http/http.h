@@ -50,6 +50,10 @@ enum route_body {
 	      * router resolves path parameter 0 ({ref}) before the handler                        \
 	      * and answers 403 "not_your_recommendation"; a recommendation                        \
 	      * that does not exist is left to the handler's 404 */
+#define ROUTE_FEED_KEY                                                                             \
+	0x2u /* also open to a feed token (role feed), as a bearer token or as                     \
+	      * ?key= (calendar programs cannot send headers); ?key= takes                         \
+	      * only feed tokens, so that no wider token ends up in a URL */
 
 struct api_request;
 typedef void (*route_handler)(struct api_request *r);

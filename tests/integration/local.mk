@@ -92,3 +92,15 @@ TESTS += tests/integration/test-problem
 tests_integration_test_problem_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_problem_SOURCES = tests/integration/test-problem.c $(APITEST_SOURCES)
 tests_integration_test_problem_LDADD = $(INTEGRATION_LDADD)
+# The calendar feed read by python3-icalendar (ical-check.py) and libical (ical-strict), feed
+# tokens, the client's calendar-url.
+check_PROGRAMS += tests/integration/test-calendar tests/integration/ical-strict
+TESTS += tests/integration/test-calendar
+tests_integration_test_calendar_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_calendar_SOURCES = tests/integration/test-calendar.c $(APITEST_SOURCES) \
+	tests/harness/client-run.c tests/harness/client-run.h
+tests_integration_test_calendar_LDADD = $(INTEGRATION_LDADD)
+tests_integration_ical_strict_CPPFLAGS = $(AM_CPPFLAGS) $(LIBICAL_CFLAGS)
+tests_integration_ical_strict_SOURCES = tests/integration/ical-strict.c
+tests_integration_ical_strict_LDADD = $(LIBICAL_LIBS)
+EXTRA_DIST += tests/integration/ical-check.py

@@ -82,6 +82,8 @@ START_TEST(every_status_answers_as_documented)
 	    {"create", sec, "POST", "/v1/owners", NULL, "{\"handle\":\"pb-new\",\"name\":\"N\"}",
 	     .status = 201},
 	    {"options", NULL, "OPTIONS", "/v1/owners", .status = 204},
+	    {"unchanged feed", viewer, "GET", "/v1/calendar.ics", NULL, NULL,
+	     "If-None-Match: *\r\n", .status = 304},
 	    {"bad percent", viewer, "GET", "/v1/owners/%zz", .status = 400,
 	     .code = "malformed_path"},
 	    {"bad query", viewer, "GET", "/v1/owners?a=%ff", .status = 400,

@@ -45,6 +45,8 @@ struct row {
 static const struct row rows[] = {
     /* api-health */
     {"GET", "/v1/health", NULL, NULL, NEED_NONE},
+    /* api-calendar (feed tokens: test-calendar) */
+    {"GET", "/v1/calendar.ics", NULL, NULL, NEED_VIEWER},
     /* api-tokens */
     {"GET", "/v1/tokens", NULL, NULL, NEED_ADMIN},
     {"POST", "/v1/tokens", NULL, "{\"name\":\"t{N}\",\"role\":\"viewer\"}", NEED_ADMIN},

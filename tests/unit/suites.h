@@ -25,6 +25,7 @@
 	X(rec_list)                                                                                \
 	X(validate)                                                                                \
 	X(report)                                                                                  \
+	X(calendar)                                                                                \
 	X(mail)                                                                                    \
 	X(hook)                                                                                    \
 	X(digest)                                                                                  \

@@ -100,10 +100,8 @@ START_TEST(test_role_round_trip)
 		const char *name;
 		enum role role;
 	} cases[] = {
-	    {"viewer", ROLE_VIEWER},
-	    {"owner", ROLE_OWNER},
-	    {"secretariat", ROLE_SECRETARIAT},
-	    {"admin", ROLE_ADMIN},
+	    {"viewer", ROLE_VIEWER},           {"feed", ROLE_FEED},   {"owner", ROLE_OWNER},
+	    {"secretariat", ROLE_SECRETARIAT}, {"admin", ROLE_ADMIN},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
 		enum role r = ROLE_PUBLIC;
@@ -113,6 +111,8 @@ START_TEST(test_role_round_trip)
 	}
 	/* The order the router relies on. */
 	ck_assert_int_lt(ROLE_PUBLIC, ROLE_VIEWER);
+	/* A feed token passes no role check: only ROUTE_FEED_KEY routes let it in. */
+	ck_assert_int_lt(ROLE_FEED, ROLE_VIEWER);
 	ck_assert_int_lt(ROLE_VIEWER, ROLE_OWNER);
 	ck_assert_int_lt(ROLE_OWNER, ROLE_SECRETARIAT);
 	ck_assert_int_lt(ROLE_SECRETARIAT, ROLE_ADMIN);

@@ -150,9 +150,9 @@ END_TEST
 START_TEST(test_command_table)
 {
 	static const char *const required[] = {
-	    "owner",   "meeting", "add",    "import",        "list",    "show",
-	    "history", "status",  "assign", "due",           "comment", "edit",
-	    "overdue", "report",  "remind", "notifications", "token",   "workflow",
+	    "owner",  "meeting",       "add",   "import",   "list",         "show",    "history",
+	    "status", "assign",        "due",   "comment",  "edit",         "overdue", "report",
+	    "remind", "notifications", "token", "workflow", "calendar-url",
 	};
 	size_t n = 0;
 	for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++, n++) {
