@@ -1,4 +1,5 @@
-/* cmd-owner.c — suivi owner add|list|show: the organisations and people who own items. */
+/* cmd-owner.c — suivi owner add|edit|list|show: the organisations and people who own items,
+ * where their reminders go and whether they get any. */
 #include "suivi-config.h"
 
 #include <stdlib.h>
@@ -19,6 +20,7 @@ static const struct cmd_arg owner_handle_args[] = {
 
 static const struct cmd_sub cmd_owner_subs[] = {
     {"add", owner_handle_args, false, "name"},
+    {"edit", owner_handle_args, false, NULL},
     {"list", NULL, true, NULL},
     {"show", owner_handle_args, false, NULL},
     CMD_SUB_END,
@@ -28,22 +30,39 @@ static const struct cmd_option cmd_owner_options[] = {
     {.name = "name",
      .kind = CMD_TEXT,
      .value = "NAME",
-     .with = "add",
+     .with = "add edit",
      .key = "name",
-     .help = "the owner's full name (add)"},
+     .help = "the owner's full name (add, edit)"},
     {.name = "email",
      .kind = CMD_TEXT,
      .value = "ADDR",
-     .with = "add",
+     .with = "add edit",
      .key = "email",
-     .help = "where reminders go (add)"},
+     .help = "where reminders go (add, edit)"},
     {.name = "locale",
      .kind = CMD_WORDS,
      .value = "LANG",
      .words = "en fr",
-     .with = "add",
+     .with = "add edit",
      .key = "locale",
-     .help = "en or fr: the language of its reminders (add)"},
+     .help = "en or fr: the language of its reminders (add, edit)"},
+    {.name = "cc",
+     .kind = CMD_TEXT,
+     .arity = CMD_REPEAT,
+     .value = "ADDR",
+     .with = "add edit",
+     .key = "cc",
+     .help = "also send its reminders to ADDR, a copy each (repeat; edit: replaces the list)"},
+    {.name = "no-cc",
+     .kind = CMD_FLAG,
+     .with = "edit",
+     .help = "no more copies of its reminders (edit)"},
+    {.name = "reminders",
+     .kind = CMD_WORDS,
+     .value = "on|off",
+     .words = "on off",
+     .with = "add edit",
+     .help = "off pauses its reminders; the overdue report says so (add, edit)"},
     CMD_OPTION_END,
 };
 
@@ -51,9 +70,10 @@ const struct cmd_entry cmd_owner_entry = {
     .name = "owner",
     .alias = "owners",
     .usage = "owner add HANDLE\n"
+	     "owner edit HANDLE\n"
 	     "owner list\n"
 	     "owner show HANDLE",
-    .summary = "add, list or show the owners of recommendations",
+    .summary = "add, edit, list or show the owners of recommendations",
     .subs = cmd_owner_subs,
     .options = cmd_owner_options,
     .exec = cmd_owner_exec,
@@ -94,10 +114,34 @@ static int cmd_owner_exec(struct client *c, const struct cmd_args *a)
 {
 	const char *sub = cmd_subcommand(a);
 
-	if (strcmp(sub, "add") == 0) {
+	if (strcmp(sub, "add") == 0 || strcmp(sub, "edit") == 0) {
 		json_t *body = cmd_body(a);
-		json_object_set_new(body, "handle", json_string(cmd_arg(a, 0)));
-		return cmd_request(c, a, "POST", "/v1/owners", body, owner_print_added);
+		const char *reminders = cmd_opt(a, "reminders");
+		if (reminders != NULL)
+			json_object_set_new(body, "reminders",
+					    json_boolean(strcmp(reminders, "on") == 0));
+		if (cmd_flag(a, "no-cc")) {
+			if (cmd_flag(a, "cc")) {
+				json_decref(body);
+				return cmd_usage(c, &cmd_owner_entry,
+						 "--cc and --no-cc contradict");
+			}
+			json_object_set_new(body, "cc", json_array());
+		}
+		if (strcmp(sub, "add") == 0) {
+			json_object_set_new(body, "handle", json_string(cmd_arg(a, 0)));
+			return cmd_request(c, a, "POST", "/v1/owners", body, owner_print_added);
+		}
+		if (json_object_size(body) == 0) {
+			json_decref(body);
+			return cmd_usage(c, &cmd_owner_entry, "nothing to change");
+		}
+		char *handle = client_escape(cmd_arg(a, 0), false);
+		char *path = xasprintf("/v1/owners/%s", handle);
+		int code = cmd_request(c, a, "PATCH", path, body, render_owner_print);
+		free(handle);
+		free(path);
+		return code;
 	}
 	if (strcmp(sub, "list") == 0)
 		return cmd_list(c, a, "/v1/owners", 0, owner_print_list);

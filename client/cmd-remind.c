@@ -1,5 +1,5 @@
 /* cmd-remind.c — suivi remind: run the reminder and report job now, or see what it would
- * send. */
+ * send, and why each item is in it. */
 #include "suivi-config.h"
 
 #include "cmd.h"
@@ -50,6 +50,20 @@ static void cmd_remind_print(struct client *c, const struct cmd_args *a, const j
 	}
 	if (table_rows(t) > 0)
 		table_print(t, c->out, c->width, c->colour);
+	/* Why each item is in: per recipient, the reason the daemon decided from the ledger. */
+	json_array_foreach (list, i, n) {
+		const json_t *lines = json_object_get(n, "lines");
+		size_t k;
+		json_t *l;
+		if (json_array_size(lines) == 0)
+			continue;
+		fprintf(c->out, "\n%s to %s:\n", client_str(n, "kind"), client_str(n, "recipient"));
+		json_array_foreach (lines, k, l)
+			fprintf(c->out, "  %-24s %s\n", client_str(l, "ref"),
+				client_str(l, "reason"));
+	}
+	if (table_rows(t) > 0)
+		fprintf(c->out, "\n");
 	size_t count = json_array_size(list);
 	bool dry_run = cmd_flag(a, "dry-run");
 	fprintf(c->out, "%s%zu notification%s %s as of %s\n", dry_run ? "dry run: " : "", count,

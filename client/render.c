@@ -92,6 +92,12 @@ void render_owner(struct client *c, const json_t *o)
 	client_kv(c, "Handle", client_str(o, "handle"));
 	client_kv(c, "Name", client_str(o, "name"));
 	client_kv(c, "Email", client_str(o, "email"));
+	if (json_array_size(json_object_get(o, "cc")) > 0) {
+		char *cc = client_join(json_object_get(o, "cc"));
+		client_kv(c, "Cc", cc);
+		free(cc);
+	}
+	client_kv(c, "Reminders", json_is_false(json_object_get(o, "reminders")) ? "paused" : "on");
 	client_kv(c, "Locale", client_str(o, "locale"));
 	client_kv(c, "Active", json_is_false(json_object_get(o, "active")) ? "no" : "yes");
 	client_kv(c, "Created", client_str(o, "created_at"));

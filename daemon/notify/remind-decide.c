@@ -191,17 +191,19 @@ static void add_digest(struct run *run, PGresult *res, int first, struct owner_d
 		bool own = strcmp(addr, email) == 0;
 		char *key = own ? xasprintf("reminder:%s:%s", handle, run->as_of)
 				: xasprintf("reminder:%s:%s:cc:%s", handle, run->as_of, addr);
-		json_t *row = json_pack(
-		    "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:i,s:b},s:O}", "dedup_key", key,
-		    "kind", "reminder", "recipient", addr, "subject", subject, "body", body,
-		    "payload", "as_of", run->as_of, "owner", handle, "to_name", own ? name : "",
-		    "lang", locale, "items", (int)od->n, "cc", !own, "lines", od->lines);
+		json_t *row =
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:i,s:b},s:o}", "dedup_key",
+			      key, "kind", "reminder", "recipient", addr, "subject", subject,
+			      "body", body, "payload", "as_of", run->as_of, "owner", handle,
+			      "to_name", own ? name : "", "lang", locale, "items", (int)od->n, "cc",
+			      !own, "lines", json_deep_copy(od->lines));
 		if (row == NULL) {
 			log_warnx("event=remind_skipped owner=%s cause=\"not valid UTF-8\"",
 				  handle);
 		} else {
+			/* Copies: od's arrays are cleared for the next owner. */
 			if (i == 0)
-				json_object_set(row, "ledger", od->ledger);
+				json_object_set_new(row, "ledger", json_deep_copy(od->ledger));
 			json_array_append_new(run->notifications, row);
 		}
 		free(key);

@@ -104,3 +104,12 @@ tests_integration_ical_strict_CPPFLAGS = $(AM_CPPFLAGS) $(LIBICAL_CFLAGS)
 tests_integration_ical_strict_SOURCES = tests/integration/ical-strict.c
 tests_integration_ical_strict_LDADD = $(LIBICAL_LIBS)
 EXTRA_DIST += tests/integration/ical-check.py
+
+# Reminders that never miss an item: the ledger, cc copies, escalation (real hook, msmtp).
+check_PROGRAMS += tests/integration/test-remind
+TESTS += tests/integration/test-remind
+tests_integration_test_remind_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_remind_SOURCES = tests/integration/test-remind.c \
+	tests/harness/notify-util.c tests/harness/notify-util.h \
+	tests/harness/client-run.c tests/harness/client-run.h
+tests_integration_test_remind_LDADD = $(INTEGRATION_LDADD)
