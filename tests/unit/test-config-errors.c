@@ -109,6 +109,16 @@ START_TEST(test_number_errors)
 	test_config_parse_err(
 	    "[schedule]\nremind_overdue_every = 366\n",
 	    "suivid.conf:2: [schedule] remind_overdue_every: 366 is out of range 0..365");
+	/* Reminders: escalation and stale days are days, not negative, not centuries. */
+	test_config_parse_err(
+	    "[schedule]\nescalate_after = -1\n",
+	    "suivid.conf:2: [schedule] escalate_after: -1 is out of range 0..3650");
+	test_config_parse_err(
+	    "[schedule]\nescalate_after = 100000\n",
+	    "suivid.conf:2: [schedule] escalate_after: 100000 is out of range 0..3650");
+	test_config_parse_err(
+	    "[schedule]\nstale_after = 3651\n",
+	    "suivid.conf:2: [schedule] stale_after: 3651 is out of range 0..3650");
 	test_config_parse_err("[hook]\ntimeout = 0\n",
 			      "suivid.conf:2: [hook] timeout: 0 is out of range 1..3600");
 	test_config_parse_err("[hook]\nmax_attempts = 101\n",
