@@ -244,7 +244,10 @@ static bool needs_encoding(const char *s)
 }
 
 /* Write valid UTF-8 text as "=?UTF-8?B?…?=" words cut between whole characters, one word per
- * line after the first (white space between adjacent encoded words is not part of the text). */
+ * line after the first (white space between adjacent encoded words is not part of the text).
+ * A cut falls after a space of the text when there is one in the second half of the word:
+ * readers that wrongly keep the folding white space (Python's email package in a display
+ * name) then show a doubled space rather than a word broken in two ("Program me"). */
 static void add_encoded_words(struct buf *b, const char *s, size_t *col)
 {
 	const char *p = s;
@@ -254,6 +257,13 @@ static void add_encoded_words(struct buf *b, const char *s, size_t *col)
 
 	while (first || *p != '\0') {
 		n = utf8_cut(p, EWORD_MAX_BYTES);
+		if (p[n] != '\0') {
+			size_t space = n;
+			while (space > EWORD_MAX_BYTES / 2 && p[space - 1] != ' ')
+				space--;
+			if (space > EWORD_MAX_BYTES / 2)
+				n = space; /* a space is one byte: still a whole-character cut */
+		}
 		if (!first) {
 			buf_adds(b, "\n ");
 			*col = 1;

@@ -698,6 +698,49 @@ START_TEST(test_reply_to)
 }
 END_TEST
 
+/* A display name too long for one encoded word is cut after a space, never inside a word:
+ * readers that keep the white space between encoded words (Python's email package in a
+ * display name) would otherwise show "Drug Action Program me". */
+START_TEST(test_long_name_cut_between_words)
+{
+	static const char *const names[] = {
+	    "CADAP \xe2\x80\x94 Central Asia Drug Action Programme",
+	    "CARICC \xe2\x80\x94 Central Asian Regional Information and Coordination Centre",
+	    "ONUDC / UNODC \xe2\x80\x94 Office des Nations unies contre la drogue et le crime",
+	};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++) {
+		struct mail_address to[] = {{names[i], "x@example.org"}};
+		struct mail_message m = sample();
+		struct parsed p;
+		m.to = to;
+		char *out = render_ok(&m);
+		parse_message(out, &p);
+		char *name, *addr;
+		name = mailbox_display(field(&p, "To"), &addr);
+		ck_assert_str_eq(name, names[i]);
+		free(name);
+		free(addr);
+		int words = 0;
+		for (const char *w = strstr(field(&p, "To"), "=?UTF-8?B?"); w != NULL;
+		     w = strstr(w, "=?UTF-8?B?")) {
+			w += strlen("=?UTF-8?B?");
+			const char *end = strstr(w, "?=");
+			ck_assert_ptr_nonnull(end);
+			char *text = b64_decode(w, (size_t)(end - w));
+			bool last = strstr(end, "=?UTF-8?B?") == NULL;
+			ck_assert_msg(last || text[strlen(text) - 1] == ' ',
+				      "word %d \"%s\" of \"%s\" ends inside a word", words, text,
+				      names[i]);
+			free(text);
+			words++;
+		}
+		ck_assert_int_ge(words, 2);
+		parsed_free(&p);
+		free(out);
+	}
+}
+END_TEST
+
 START_TEST(test_json)
 {
 	struct mail_address to[] = {{"Zoé", "zoe@example.org"}, {NULL, "ana@example.org"}};
@@ -750,6 +793,7 @@ Suite *make_mail_suite(void)
 	tcase_add_test(tc, test_invalid_utf8_refused);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_reply_to);
+	tcase_add_test(tc, test_long_name_cut_between_words);
 	suite_add_tcase(s, tc);
 	return s;
 }
