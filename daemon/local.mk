@@ -30,6 +30,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/import/import-item.c daemon/import/import-item.h \
 	daemon/import/import-json.c daemon/import/import-json.h \
 	daemon/import/import-minutes.c daemon/import/import-minutes.h \
+	daemon/import/import-prose.c daemon/import/import-prose.h \
 	daemon/notify/hook.c daemon/notify/hook.h \
 	daemon/notify/outbox.c daemon/notify/outbox.h \
 	daemon/notify/remind.c daemon/notify/remind.h daemon/notify/remind-internal.h \

@@ -70,6 +70,12 @@ struct import_item_ctx {
 	struct import_error *err;
 	const struct import_options *opts;
 	const char *unit; /* "line", "row" or "element" */
+	/* text/plain only, may be NULL: called with each prose line (neither an item nor its
+	 * continuation, blank, a separator or a '#' heading; a line ending with ':' is given, as
+	 * it may be a wrapped sentence), and with s NULL where a paragraph ends. import.c
+	 * gathers them for import-prose.c. */
+	void (*prose)(void *arg, int line, const char *s, size_t n);
+	void *prose_arg;
 };
 
 /* Record the error (row, field, printf message) unless one is already there; returns -1. */

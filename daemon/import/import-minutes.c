@@ -70,6 +70,13 @@ int import_minutes_parse(struct import_item_ctx *ctx, const char *data, size_t l
 		const char *text = NULL;
 		enum line_kind kind = classify(s, e, indented, &text);
 
+		bool continues = kind == LINE_OTHER && cur.open && (indented || !cur.last_final);
+		/* A line ending with ':' may be a wrapped sentence ("… ont suggéré :"), not only
+		 * a heading: prose sees it too. */
+		bool prose =
+		    (kind == LINE_OTHER && !continues) || (kind == LINE_HEADING && *s != '#');
+		if (ctx->prose != NULL)
+			ctx->prose(ctx->prose_arg, lineno, prose ? s : NULL, (size_t)(e - s));
 		if (kind == LINE_ITEM) {
 			if (flush(ctx, &cur) == -1)
 				goto fail;
@@ -77,7 +84,7 @@ int import_minutes_parse(struct import_item_ctx *ctx, const char *data, size_t l
 			cur.row = lineno;
 			import_buf_add(&cur.text, text, (size_t)(e - text));
 			cur.last_final = ends_sentence(text, e);
-		} else if (kind == LINE_OTHER && cur.open && (indented || !cur.last_final)) {
+		} else if (continues) {
 			import_buf_addc(&cur.text, ' ');
 			import_buf_add(&cur.text, s, (size_t)(e - s));
 			cur.last_final = ends_sentence(s, e);

@@ -8,10 +8,13 @@
 #include <strings.h>
 
 #include "import/import.h"
+#include "import/import-buf.h"
 #include "import/import-csv.h"
 #include "import/import-item.h"
 #include "import/import-json.h"
 #include "import/import-minutes.h"
+#include "import/import-prose.h"
+#include "utf8.h"
 #include "util.h"
 
 /* One reader per media type: what its rows are called, and what it found nothing in. */
@@ -24,6 +27,14 @@ struct reader {
 
 static const struct reader *media_type_reader(const char *media_type);
 static bool charset_is_utf8(const char *params);
+static void prose_line(void *arg, int line, const char *s, size_t n);
+
+/* Prose lines gathered into a paragraph, then handed to import-prose.c. */
+struct prose_acc {
+	struct import_buf para;
+	int first_line;
+	struct import_cands found;
+};
 
 static const struct reader readers[] = {
     {"text/plain", "line", import_minutes_parse, "minutes"},
@@ -35,7 +46,7 @@ int import_parse(const char *media_type, const char *data, size_t len,
 		 const struct import_options *opts, struct import_result *out,
 		 struct import_error *err)
 {
-	struct import_item_ctx ctx = {out, err, opts, NULL};
+	struct import_item_ctx ctx = {out, err, opts, NULL, NULL, NULL};
 	const struct reader *rd = media_type_reader(media_type);
 	int rc;
 
@@ -59,6 +70,86 @@ int import_parse(const char *media_type, const char *data, size_t len,
 	if (rc == -1)
 		import_result_free(out);
 	return rc;
+}
+
+int import_candidates(const char *media_type, const char *data, size_t len,
+		      const struct import_options *opts, struct import_cands *out,
+		      struct import_error *err)
+{
+	struct import_result items = {0};
+	struct prose_acc acc = {0};
+	struct import_item_ctx ctx = {&items, err, opts, NULL, prose_line, &acc};
+	const struct reader *rd = media_type_reader(media_type);
+
+	memset(out, 0, sizeof *out);
+	memset(err, 0, sizeof *err);
+	if (rd == NULL || rd->parse != import_minutes_parse) {
+		/* CSV and JSON say what they hold: every row is a candidate, sure. */
+		if (import_parse(media_type, data, len, opts, &items, err) == -1)
+			return -1;
+		for (size_t i = 0; i < items.n; i++)
+			import_cands_add(out, items.items[i].row, 100, true,
+					 xstrdup(items.items[i].text),
+					 xstrdup(items.items[i].text));
+		import_result_free(&items);
+		return 0;
+	}
+	if (import_item_check_defaults(&ctx) == -1)
+		return -1;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+		data += 3;
+		len -= 3;
+	}
+	ctx.unit = rd->unit;
+	int rc = rd->parse(&ctx, data, len);
+	prose_line(&acc, 0, NULL, 0);
+	import_buf_free(&acc.para);
+	if (rc == 0) {
+		/* A list item is what the minutes' authors meant as one. */
+		for (size_t i = 0; i < items.n; i++)
+			import_cands_add(out, items.items[i].row, 90, true,
+					 xstrdup(items.items[i].text),
+					 xstrdup(items.items[i].text));
+		/* A prose item too long to be recorded is a misreading, not a candidate. */
+		size_t kept = 0;
+		for (size_t i = 0; i < acc.found.n; i++) {
+			struct import_cand *c = &acc.found.v[i];
+			if (utf8_count(c->text) <= opts->text_max) {
+				acc.found.v[kept++] = *c;
+			} else {
+				free(c->text);
+				free(c->source);
+			}
+		}
+		acc.found.n = kept;
+		import_cands_merge(out, &acc.found);
+		if (out->n == 0)
+			rc = import_item_fail(&ctx, 0, NULL, "no recommendation found in the %s",
+					      rd->what);
+	}
+	import_result_free(&items);
+	import_cands_free(&acc.found);
+	if (rc == -1)
+		import_cands_free(out);
+	return rc;
+}
+
+/* The minutes reader's prose hook: lines into a paragraph; a break finds its candidates. */
+static void prose_line(void *arg, int line, const char *s, size_t n)
+{
+	struct prose_acc *acc = arg;
+
+	if (s != NULL) {
+		if (acc->para.len == 0)
+			acc->first_line = line;
+		else
+			import_buf_addc(&acc->para, '\n');
+		import_buf_add(&acc->para, s, n);
+		return;
+	}
+	if (acc->para.len > 0)
+		import_prose_find(acc->para.s, acc->para.len, acc->first_line, &acc->found);
+	acc->para.len = 0;
 }
 
 bool import_media_type_supported(const char *media_type)

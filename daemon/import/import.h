@@ -69,6 +69,7 @@
 #include <stddef.h>
 
 #include "import/import-item.h"
+#include "import/import-prose.h"
 #include "util.h"
 
 /* Parse len bytes of data (need not be NUL-terminated) of media_type "text/plain", "text/csv"
@@ -80,6 +81,15 @@
 int import_parse(const char *media_type, const char *data, size_t len,
 		 const struct import_options *opts, struct import_result *out,
 		 struct import_error *err) WUR;
+
+/* The candidates a secretariat reviews: for text/plain, every list item (confidence 90) and
+ * what import-prose.c finds in the prose paragraphs between them, ordered by line; for CSV
+ * and JSON, every item (confidence 100). Nothing else differs from import_parse: the same
+ * errors (the list items are checked as import_parse checks them), none found is an error.
+ * Free *out with import_cands_free. */
+int import_candidates(const char *media_type, const char *data, size_t len,
+		      const struct import_options *opts, struct import_cands *out,
+		      struct import_error *err) WUR;
 
 /* True when media_type (parameters ignored) is one import_parse reads: for a 415. */
 bool import_media_type_supported(const char *media_type);

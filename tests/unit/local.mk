@@ -23,6 +23,7 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-remind-sim.c \
 	tests/unit/test-import.c tests/unit/test-import.h \
 	tests/unit/test-import-items.c \
+	tests/unit/test-import-prose.c \
 	tests/unit/test-rec-list.c \
 	tests/unit/test-validate.c \
 	tests/unit/test-report.c \
@@ -57,6 +58,11 @@ EXTRA_DIST += \
 	tests/data/minutes/excel-fr.csv \
 	tests/data/minutes/recommendations.csv \
 	tests/data/minutes/recommendations.json \
+	tests/data/prose/000.expected \
+	tests/data/prose/001.expected \
+	tests/data/prose/002.expected \
+	tests/data/prose/003.expected \
+	tests/data/prose/004.expected \
 	tests/data/seeds/000_22a1b08ae9fa8f8a.txt \
 	tests/data/seeds/001_e6407ce75b95ac61.txt \
 	tests/data/seeds/003_478cbb3d9346e4ba.txt

@@ -21,6 +21,7 @@
 	X(schedule)                                                                                \
 	X(import)                                                                                  \
 	X(import_items)                                                                            \
+	X(import_prose)                                                                            \
 	X(remind_sim)                                                                              \
 	X(rec_list)                                                                                \
 	X(validate)                                                                                \
