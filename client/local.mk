@@ -16,7 +16,7 @@ client_libsuivi_a_SOURCES = \
 	client/cmd-owner.c \
 	client/cmd-meeting.c \
 	client/cmd-add.c \
-	client/cmd-import.c \
+	client/cmd-import.c client/import-review.c client/import-review.h \
 	client/cmd-list.c \
 	client/cmd-show.c \
 	client/cmd-history.c \

@@ -113,3 +113,12 @@ tests_integration_test_remind_SOURCES = tests/integration/test-remind.c \
 	tests/harness/notify-util.c tests/harness/notify-util.h \
 	tests/harness/client-run.c tests/harness/client-run.h
 tests_integration_test_remind_LDADD = $(INTEGRATION_LDADD)
+
+# Import candidates reviewed before they are recorded: mode=candidates, --dry-run, --pick,
+# --min-confidence, --review with a scripted $EDITOR, provenance in suivi show.
+check_PROGRAMS += tests/integration/test-import-review
+TESTS += tests/integration/test-import-review
+tests_integration_test_import_review_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_import_review_SOURCES = tests/integration/test-import-review.c \
+	$(APITEST_SOURCES) tests/harness/client-run.c tests/harness/client-run.h
+tests_integration_test_import_review_LDADD = $(INTEGRATION_LDADD)

@@ -35,7 +35,8 @@
 	X(client_config)                                                                           \
 	X(client_conn)                                                                             \
 	X(client_request)                                                                          \
-	X(client_complete)
+	X(client_complete)                                                                         \
+	X(client_review)
 
 #define DECLARE_SUITE(name) Suite *make_##name##_suite(void);
 UNIT_SUITES(DECLARE_SUITE)
