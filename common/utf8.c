@@ -1,6 +1,8 @@
 /* utf8.c — UTF-8 validation, decoding, counting and display width, without the locale. */
 #include "suivi-config.h"
 
+#include <string.h>
+
 #include "utf8.h"
 #include "util.h"
 
@@ -193,4 +195,18 @@ size_t utf8_cut(const char *s, size_t max)
 		n += clen;
 	}
 	return n;
+}
+
+void utf8_scrub(char *s)
+{
+	size_t len = strlen(s), n;
+	uint32_t cp;
+
+	for (size_t i = 0; i < len; i += n) {
+		n = utf8_decode(s + i, len - i, &cp);
+		if (n == 0) {
+			s[i] = '?';
+			n = 1;
+		}
+	}
 }

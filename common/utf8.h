@@ -38,5 +38,9 @@ int utf8_width(uint32_t cp);
 /* Bytes of the longest prefix of NUL-terminated s, at most max bytes, that ends between two
  * characters (an invalid byte counts as a character of its own). */
 size_t utf8_cut(const char *s, size_t max);
+/* Make NUL-terminated s valid UTF-8 in place: every byte that does not start a well-formed
+ * sequence becomes '?'. For text from elsewhere (a library's error message quoting input)
+ * that goes into JSON. */
+void utf8_scrub(char *s);
 
 #endif

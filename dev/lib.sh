@@ -11,6 +11,7 @@ SUIVI_DEPS=(
 	postgresql postgresql-contrib curl ca-certificates
 	msmtp python3-aiosmtpd valgrind clang-format
 	python3-icalendar libical-dev
+	clang libclang-rt-14-dev
 )
 
 say() {

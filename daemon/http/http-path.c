@@ -12,6 +12,7 @@
 
 static int segment_decode(const char *s, size_t len, char **out);
 static bool ref_segment(const char *s);
+static void spans_shift(struct http_span *spans, unsigned from, unsigned to, size_t by);
 
 /* Split "/a/b%20c" into decoded segments; -1 on bad encoding, 1 when too deep to match. */
 int http_path_split(const char *path, char **segs, size_t *nsegs)
@@ -107,14 +108,19 @@ bool http_path_match(const char *pat, char *const *segs, size_t nsegs, struct ht
 			spans[k].first = i;
 			spans[k].count = 1;
 			unsigned saved = *nspans;
+			/* The rest is matched against the segments after the ref: the spans it
+			 * adds count from there and are shifted back to count from segs. */
 			if (ref_segment(segs[i]) &&
-			    http_path_match(rest, segs + i + 1, nsegs - i - 1, spans, nspans))
+			    http_path_match(rest, segs + i + 1, nsegs - i - 1, spans, nspans)) {
+				spans_shift(spans, saved, *nspans, i + 1);
 				return true;
+			}
 			*nspans = saved;
 			spans[k].count = 2;
 			if (i + 1 < nsegs && segs[i][0] != '\0' && strchr(segs[i], '/') == NULL &&
 			    segs[i + 1][0] != '\0' && http_all_digits(segs[i + 1]) &&
 			    http_path_match(rest, segs + i + 2, nsegs - i - 2, spans, nspans)) {
+				spans_shift(spans, saved, *nspans, i + 2);
 				return true;
 			}
 			*nspans = k;
@@ -133,4 +139,10 @@ bool http_path_match(const char *pat, char *const *segs, size_t nsegs, struct ht
 		pat = rest;
 	}
 	return *pat == '\0' && i == nsegs;
+}
+
+static void spans_shift(struct http_span *spans, unsigned from, unsigned to, size_t by)
+{
+	for (unsigned k = from; k < to; k++)
+		spans[k].first += by;
 }

@@ -629,6 +629,7 @@ static void request_read_body(struct api_request *r)
 		json_error_t jerr;
 		r->body_json = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 		if (r->body_json == NULL) {
+			utf8_scrub(jerr.text); /* it quotes the body, maybe inside a character */
 			api_problem(r, 400, "malformed_json", NULL, "line %d, column %d: %s",
 				    jerr.line, jerr.column, jerr.text);
 			return;

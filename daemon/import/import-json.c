@@ -10,6 +10,7 @@
 #include "import/import-json.h"
 #include "import/import-buf.h"
 #include "import/import-item.h"
+#include "utf8.h"
 #include "util.h"
 
 static int element_item(struct import_item_ctx *ctx, int row, json_t *obj);
@@ -29,9 +30,12 @@ int import_json_parse(struct import_item_ctx *ctx, const char *data, size_t len)
 	json_t *v;
 	int rc = 0;
 
-	if (root == NULL)
+	if (root == NULL) {
+		/* jansson quotes the input near the error, possibly cut inside a character. */
+		utf8_scrub(jerr.text);
 		return import_item_fail(ctx, 0, NULL, "not valid JSON (line %d, column %d): %s",
 					jerr.line, jerr.column, jerr.text);
+	}
 	if (!json_is_array(root)) {
 		json_decref(root);
 		return import_item_fail(ctx, 0, NULL,

@@ -66,12 +66,20 @@ const char *report_days(int n, enum report_lang lang, char *buf, size_t len)
 	return buf;
 }
 
+/* Only a YYYY-MM-DD is rearranged; anything else is shown as it is, cut between whole
+ * characters (fuzz-report: a byte cut made invalid UTF-8 of a malformed date). */
 const char *report_date(const char *iso, enum report_lang lang, char *buf, size_t len)
 {
-	if (lang == REPORT_FR && strlen(iso) == 10)
+	bool date = strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-' &&
+		    strspn(iso, "0123456789") == 4 && strspn(iso + 5, "0123456789") == 2 &&
+		    strspn(iso + 8, "0123456789") == 2;
+	if (lang == REPORT_FR && date) {
 		snprintf(buf, len, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
-	else
-		snprintf(buf, len, "%s", iso);
+	} else if (len > 0) {
+		size_t n = utf8_cut(iso, len - 1);
+		memcpy(buf, iso, n);
+		buf[n] = '\0';
+	}
 	return buf;
 }
 
@@ -392,7 +400,9 @@ char *report_brief_text(const json_t *report, enum report_lang lang)
 			const json_t *after = json_object_get(ev, "after");
 			const char *to = json_is_object(after) ? str(after, "status") : "";
 			const char *actor = str(ev, "actor");
-			snprintf(day, sizeof day, "%s", str(ev, "at"));
+			size_t n = utf8_cut(str(ev, "at"), sizeof day - 1);
+			memcpy(day, str(ev, "at"), n);
+			day[n] = '\0';
 			report_date(day, lang, on, sizeof on);
 			put(&o, "    - %s %s", on, event_kind(str(ev, "kind"), lang));
 			if (actor[0] != '\0')

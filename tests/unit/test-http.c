@@ -69,6 +69,7 @@ static const struct route test_routes[] = {
     {EVHTTP_REQ_GET, "/t/items/{name}", ROLE_PUBLIC, BODY_NONE, 0, echo},
     {EVHTTP_REQ_GET, "/t/recs/{ref}", ROLE_PUBLIC, BODY_NONE, 0, echo},
     {EVHTTP_REQ_POST, "/t/recs/{ref}/comments", ROLE_PUBLIC, BODY_JSON, 0, echo},
+    {EVHTTP_REQ_GET, "/t/recs/{ref}/notes/{name}", ROLE_PUBLIC, BODY_NONE, 0, echo},
     {EVHTTP_REQ_POST, "/t/import", ROLE_PUBLIC, BODY_IMPORT, 0, echo},
     {EVHTTP_REQ_GET, "/t/bad-header", ROLE_PUBLIC, BODY_NONE, 0, reply_bad_header},
     {EVHTTP_REQ_POST, "/t/created", ROLE_PUBLIC, BODY_NONE, 0, reply_created},
@@ -409,6 +410,17 @@ START_TEST(test_ref_forms)
 				     "application/json", "{\"comment\":\"ok\"}", 16);
 	ck_assert_int_eq(r->status, 200);
 	ck_assert_ptr_nonnull(strstr(r->body, "\"params\":[\"bamako-2019/3\"]"));
+	reply_free(r);
+	/* A parameter after a {ref} counts from the path's start, whichever form the ref
+	 * took (fuzz-router found it counted from the ref). */
+	r = do_request(EVHTTP_REQ_GET, "/t/recs/bamako-2019/3/notes/first", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(strstr(r->body, "\"params\":[\"bamako-2019/3\",\"first\"]") != NULL, "%s",
+		      r->body);
+	reply_free(r);
+	r = do_request(EVHTTP_REQ_GET, "/t/recs/42/notes/second", NULL, NULL, 0);
+	ck_assert_int_eq(r->status, 200);
+	ck_assert_msg(strstr(r->body, "\"params\":[\"42\",\"second\"]") != NULL, "%s", r->body);
 	reply_free(r);
 	static const char *const refused[] = {"/t/recs/abc", "/t/recs/bamako-2019/x",
 					      "/t/recs/a/b/3", "/t/recs/bamako-2019%2F"};

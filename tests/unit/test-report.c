@@ -203,6 +203,11 @@ START_TEST(test_days_and_dates)
 	ck_assert_str_eq(report_days(1, REPORT_FR, buf, sizeof buf), "1 jour");
 	ck_assert_str_eq(report_date("2019-10-01", REPORT_FR, buf, sizeof buf), "01/10/2019");
 	ck_assert_str_eq(report_date("2019-10-01", REPORT_EN, buf, sizeof buf), "2019-10-01");
+	/* Not a date: shown as it is, never cut inside a character (found by fuzz-report). */
+	ck_assert_str_eq(report_date("2024-02-0\xce\xab", REPORT_FR, buf, sizeof buf),
+			 "2024-02-0\xce\xab");
+	ck_assert_str_eq(report_date("2024-02-\xce\xab\xce\xab", REPORT_FR, buf, 11),
+			 "2024-02-\xce\xab");
 	ck_assert_int_eq(report_lang_parse("fr_BE"), REPORT_FR);
 	ck_assert_int_eq(report_lang_parse(NULL), REPORT_EN);
 }
