@@ -41,6 +41,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api/api-import.c daemon/api/api-import.h \
 	daemon/api/api-meetings.c daemon/api/api-meetings.h \
 	daemon/api/api-notifications.c daemon/api/api-notifications.h \
+	daemon/api/api-openapi.c daemon/api/api-openapi.h daemon/api/openapi-doc.c \
 	daemon/api/api-owners.c daemon/api/api-owners.h \
 	daemon/api/api-recommendations.c daemon/api/api-recommendations.h \
 	daemon/api/api-reports.c daemon/api/api-reports.h \
@@ -50,6 +51,14 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api/app.h \
 	daemon/api/rec-list.c daemon/api/rec-list.h \
 	daemon/api/validate.c daemon/api/validate.h
+
+# GET /v1/openapi.json serves doc/openapi.yaml compiled in as JSON. The generated file is
+# distributed, so that a build from the tarball needs no Python.
+daemon/api/openapi-doc.c: $(top_srcdir)/doc/openapi.yaml $(top_srcdir)/doc/openapi-embed.py
+	$(AM_V_GEN)$(MKDIR_P) daemon/api && \
+	$(PYTHON3) $(top_srcdir)/doc/openapi-embed.py $(top_srcdir)/doc/openapi.yaml > $@.tmp && \
+	mv $@.tmp $@
+EXTRA_DIST += doc/openapi.yaml doc/openapi-embed.py
 
 SUIVID_LIBS = daemon/libsuivid.a common/libcommon.a \
 	$(LIBPQ_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS)

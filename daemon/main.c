@@ -25,6 +25,7 @@
 #include "api/api-import.h"
 #include "api/api-meetings.h"
 #include "api/api-notifications.h"
+#include "api/api-openapi.h"
 #include "api/api-owners.h"
 #include "api/api-recommendations.h"
 #include "api/api-reports.h"
@@ -71,6 +72,7 @@ static int cmd_serve(struct daemon *d);
 static int cmd_migrate(struct daemon *d);
 static int cmd_check_config(struct daemon *d);
 static int cmd_token(struct daemon *d, int argc, char **argv);
+static int cmd_routes(void);
 static int load_config(struct daemon *d, char **cause);
 static int database_open(struct daemon *d, bool for_serve, char **cause);
 static void database_close(struct daemon *d);
@@ -100,17 +102,9 @@ static const struct db_stmt *const stmt_tables[] = {
 };
 
 static const struct route *const route_tables[] = {
-    api_health_routes,
-    api_tokens_routes,
-    api_owners_routes,
-    api_meetings_routes,
-    api_import_routes,
-    api_recommendations_routes,
-    api_reports_routes,
-    api_notifications_routes,
-    api_workflow_routes,
-    api_calendar_routes,
-    NULL,
+    api_health_routes,   api_tokens_routes,          api_owners_routes,  api_meetings_routes,
+    api_import_routes,   api_recommendations_routes, api_reports_routes, api_notifications_routes,
+    api_workflow_routes, api_calendar_routes,        api_openapi_routes, NULL,
 };
 
 static void usage(FILE *f)
@@ -120,12 +114,14 @@ static void usage(FILE *f)
 		"       suivid [-c FILE] migrate\n"
 		"       suivid [-c FILE] check-config\n"
 		"       suivid [-c FILE] token create NAME --role ROLE [--owner HANDLE]\n"
+		"       suivid routes\n"
 		"       suivid --help | --version\n"
 		"\n"
 		"  serve         run the daemon (default); applies pending migrations first\n"
 		"  migrate       apply pending database migrations and exit\n"
 		"  check-config  validate the configuration and exit\n"
 		"  token create  create an API token and print it on the last line\n"
+		"  routes        list the HTTP routes: method, path, least role\n"
 		"\n"
 		"  -c FILE       configuration file (default %s/suivi/suivid.conf if it exists)\n"
 		"  -h, --help    show this help\n"
@@ -174,6 +170,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(command, "routes") == 0)
+		return argc > 1 ? (fprintf(stderr, "suivid: routes takes no arguments\n"), 2)
+				: cmd_routes();
 	if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
 	    strcmp(command, "check-config") != 0 && strcmp(command, "token") != 0) {
 		fprintf(stderr, "suivid: unknown command '%s'\n", command);
@@ -226,6 +225,32 @@ static int load_config(struct daemon *d, char **cause)
 	if (d->config_path == NULL) /* the same checks as a file, on the defaults */
 		return config_parse("(built-in defaults)", "", &d->config, cause);
 	return config_load(d->config_path, &d->config, cause);
+}
+
+/* The route tables as text, one route a line: "GET /v1/owners viewer", then " feed" when a
+ * feed token may use it too and " owner-scoped" when owner tokens reach only their own
+ * recommendations. The OpenAPI document is checked against this (test-openapi). */
+static int cmd_routes(void)
+{
+	static const struct {
+		enum evhttp_cmd_type method;
+		const char *name;
+	} methods[] = {
+	    {EVHTTP_REQ_GET, "GET"},     {EVHTTP_REQ_POST, "POST"},     {EVHTTP_REQ_PUT, "PUT"},
+	    {EVHTTP_REQ_PATCH, "PATCH"}, {EVHTTP_REQ_DELETE, "DELETE"},
+	};
+	for (const struct route *const *t = route_tables; *t != NULL; t++) {
+		for (const struct route *rt = *t; rt->pattern != NULL; rt++) {
+			const char *m = "?";
+			for (size_t i = 0; i < ARRAY_LEN(methods); i++)
+				if (methods[i].method == rt->method)
+					m = methods[i].name;
+			printf("%s %s %s%s%s\n", m, rt->pattern, role_name(rt->role),
+			       (rt->flags & ROUTE_FEED_KEY) ? " feed" : "",
+			       (rt->flags & ROUTE_OWNER_SCOPED) ? " owner-scoped" : "");
+		}
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 static int cmd_check_config(struct daemon *d)

@@ -10,8 +10,13 @@ SUIVI_DEPS=(
 	libevent-dev libjansson-dev libpq-dev check libsubunit-dev libsystemd-dev
 	postgresql postgresql-contrib curl ca-certificates
 	msmtp python3-aiosmtpd valgrind clang-format
-	python3-icalendar libical-dev
-	clang libclang-rt-14-dev
+	python3-icalendar libical-dev python3-yaml python3-jsonschema
+)
+
+# npm packages the tests need where Debian has none, pinned: the OpenAPI validator
+# (validate-api, test-openapi). Installed globally with the machine's Node.js and npm.
+SUIVI_NPM_DEPS=(
+	@seriousme/openapi-schema-validator@2.11.0
 )
 
 say() {
@@ -46,10 +51,31 @@ missing_packages() {
 	done
 }
 
+# Install the npm packages of SUIVI_NPM_DEPS that are missing (at their pinned versions).
+ensure_npm_deps() {
+	local pkg name version missing=()
+	command -v npm >/dev/null 2>&1 ||
+		die "npm is needed for ${SUIVI_NPM_DEPS[*]} (install Node.js with npm)"
+	for pkg in "${SUIVI_NPM_DEPS[@]}"; do
+		name=${pkg%@*}
+		version=${pkg##*@}
+		if ! npm ls -g --depth=0 "$name" 2>/dev/null | grep -qF "$name@$version"; then
+			missing+=("$pkg")
+		fi
+	done
+	if [ "${#missing[@]}" -eq 0 ]; then
+		say "deps: all ${#SUIVI_NPM_DEPS[@]} npm packages installed"
+		return 0
+	fi
+	say "deps: npm install -g ${missing[*]}"
+	as_root npm install -g --no-audit --no-fund "${missing[@]}" >&2
+}
+
 # Install what is missing; a second run installs (and updates) nothing.
 ensure_deps() {
 	command -v dpkg-query >/dev/null 2>&1 ||
 		die "this needs a Debian-based system (no dpkg-query); install by hand: ${SUIVI_DEPS[*]}"
+	ensure_npm_deps
 	local missing
 	mapfile -t missing < <(missing_packages)
 	if [ "${#missing[@]}" -eq 0 ]; then

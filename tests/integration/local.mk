@@ -104,6 +104,14 @@ tests_integration_ical_strict_CPPFLAGS = $(AM_CPPFLAGS) $(LIBICAL_CFLAGS)
 tests_integration_ical_strict_SOURCES = tests/integration/ical-strict.c
 tests_integration_ical_strict_LDADD = $(LIBICAL_LIBS)
 EXTRA_DIST += tests/integration/ical-check.py
+# doc/openapi.yaml: valid OpenAPI 3.1 (validate-api, npm), served as it is, every route both
+# ways, real answers against its schemas (openapi-check.py: python3-yaml, python3-jsonschema).
+check_PROGRAMS += tests/integration/test-openapi
+TESTS += tests/integration/test-openapi
+tests_integration_test_openapi_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_openapi_SOURCES = tests/integration/test-openapi.c $(APITEST_SOURCES)
+tests_integration_test_openapi_LDADD = $(INTEGRATION_LDADD)
+EXTRA_DIST += tests/integration/openapi-check.py
 
 # Reminders that never miss an item: the ledger, cc copies, escalation (real hook, msmtp).
 check_PROGRAMS += tests/integration/test-remind

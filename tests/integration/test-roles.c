@@ -45,6 +45,8 @@ struct row {
 static const struct row rows[] = {
     /* api-health */
     {"GET", "/v1/health", NULL, NULL, NEED_NONE},
+    /* api-openapi */
+    {"GET", "/v1/openapi.json", NULL, NULL, NEED_NONE},
     /* api-calendar (feed tokens: test-calendar) */
     {"GET", "/v1/calendar.ics", NULL, NULL, NEED_VIEWER},
     /* api-tokens */
