@@ -141,6 +141,22 @@ tests_fuzz_fuzz_table_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 
+# The HTTP fuzzer against the real daemon (http-storm.c): 30 s in make check (its default),
+# a million requests in make fuzz-http (STORM_REQUESTS, STORM_SECONDS, STORM_SEED).
+check_PROGRAMS += tests/fuzz/http-storm
+TESTS += tests/fuzz/http-storm
+tests_fuzz_http_storm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/harness \
+	$(LIBPQ_CFLAGS) $(JANSSON_CFLAGS)
+tests_fuzz_http_storm_SOURCES = tests/fuzz/http-storm.c tests/fuzz/storm.c tests/fuzz/storm.h
+tests_fuzz_http_storm_LDADD = tests/harness/libharness.a common/libcommon.a \
+	$(LIBPQ_LIBS) $(JANSSON_LIBS)
+FUZZ_HTTP_REQUESTS = 1000000
+FUZZ_HTTP_SECONDS = 3600
+fuzz-http: all tests/fuzz/http-storm
+	@$(AM_TESTS_ENVIRONMENT) STORM_REQUESTS='$(FUZZ_HTTP_REQUESTS)' \
+	STORM_SECONDS='$(FUZZ_HTTP_SECONDS)' ./tests/fuzz/http-storm
+.PHONY: fuzz-http
+
 if ENABLE_FUZZING
 check_PROGRAMS += $(FUZZ_TARGETS)
 TESTS += tests/fuzz/short-pass
