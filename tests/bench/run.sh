@@ -160,7 +160,7 @@ start_suivid() {
 		[server]
 		listen = 127.0.0.1:$http_port
 		max_body = 16M
-		request_timeout = 60
+		request_timeout = 300
 		max_connections = 1024
 		[database]
 		url = host=$dir port=$pg_port user=suivi dbname=suivi
