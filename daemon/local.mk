@@ -7,6 +7,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/core/config.c daemon/core/config.h \
 	daemon/core/config-value.c daemon/core/config-value.h \
 	daemon/core/log.c daemon/core/log.h \
+	daemon/core/metrics.c daemon/core/metrics.h \
 	daemon/core/schedule.c daemon/core/schedule.h \
 	daemon/db/db.c daemon/db/db.h \
 	daemon/db/db-conn.c \
@@ -40,6 +41,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api/api-health.c daemon/api/api-health.h \
 	daemon/api/api-import.c daemon/api/api-import.h \
 	daemon/api/api-meetings.c daemon/api/api-meetings.h \
+	daemon/api/api-metrics.c daemon/api/api-metrics.h \
 	daemon/api/api-notifications.c daemon/api/api-notifications.h \
 	daemon/api/api-openapi.c daemon/api/api-openapi.h daemon/api/openapi-doc.c \
 	daemon/api/api-owners.c daemon/api/api-owners.h \

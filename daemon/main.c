@@ -24,6 +24,7 @@
 #include "api/api-health.h"
 #include "api/api-import.h"
 #include "api/api-meetings.h"
+#include "api/api-metrics.h"
 #include "api/api-notifications.h"
 #include "api/api-openapi.h"
 #include "api/api-owners.h"
@@ -98,13 +99,24 @@ static const struct db_stmt *const stmt_tables[] = {
     workflow_stmts,
     api_workflow_stmts,
     api_calendar_stmts,
+    api_metrics_stmts,
     NULL,
 };
 
 static const struct route *const route_tables[] = {
-    api_health_routes,   api_tokens_routes,          api_owners_routes,  api_meetings_routes,
-    api_import_routes,   api_recommendations_routes, api_reports_routes, api_notifications_routes,
-    api_workflow_routes, api_calendar_routes,        api_openapi_routes, NULL,
+    api_health_routes,
+    api_tokens_routes,
+    api_owners_routes,
+    api_meetings_routes,
+    api_import_routes,
+    api_recommendations_routes,
+    api_reports_routes,
+    api_notifications_routes,
+    api_workflow_routes,
+    api_calendar_routes,
+    api_openapi_routes,
+    api_metrics_routes,
+    NULL,
 };
 
 static void usage(FILE *f)
@@ -245,9 +257,10 @@ static int cmd_routes(void)
 			for (size_t i = 0; i < ARRAY_LEN(methods); i++)
 				if (methods[i].method == rt->method)
 					m = methods[i].name;
-			printf("%s %s %s%s%s\n", m, rt->pattern, role_name(rt->role),
+			printf("%s %s %s%s%s%s\n", m, rt->pattern, role_name(rt->role),
 			       (rt->flags & ROUTE_FEED_KEY) ? " feed" : "",
-			       (rt->flags & ROUTE_OWNER_SCOPED) ? " owner-scoped" : "");
+			       (rt->flags & ROUTE_OWNER_SCOPED) ? " owner-scoped" : "",
+			       (rt->flags & ROUTE_METRICS) ? " metrics" : "");
 		}
 	}
 	return fflush(stdout) == 0 ? 0 : 1;
@@ -348,7 +361,8 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			printf(
 			    "usage: suivid token create NAME --role ROLE [--owner HANDLE]\n"
-			    "  ROLE is admin, secretariat, owner (needs --owner), viewer or feed\n"
+			    "  ROLE is admin, secretariat, owner (needs --owner), viewer, feed or\n"
+			    "  metrics (GET /metrics only)\n"
 			    "  (the calendar feed only; --owner limits it to one owner).\n"
 			    "  The token is printed alone on the last line; only its hash is "
 			    "kept.\n");
@@ -366,7 +380,8 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 	}
 	if (!role_parse(role_text, &role) || role == ROLE_PUBLIC) {
 		fprintf(stderr,
-			"suivid: unknown role '%s' (admin, secretariat, owner, viewer, feed)\n",
+			"suivid: unknown role '%s' (admin, secretariat, owner, viewer, feed, "
+			"metrics)\n",
 			role_text);
 		return 2;
 	}

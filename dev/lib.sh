@@ -10,7 +10,7 @@ SUIVI_DEPS=(
 	libevent-dev libjansson-dev libpq-dev check libsubunit-dev libsystemd-dev
 	postgresql postgresql-contrib curl ca-certificates
 	msmtp python3-aiosmtpd valgrind clang-format
-	python3-icalendar libical-dev python3-yaml python3-jsonschema
+	python3-icalendar libical-dev python3-yaml python3-jsonschema prometheus
 	clang libclang-rt-14-dev
 )
 

@@ -70,7 +70,8 @@ const struct route api_tokens_routes[] = {
     {0},
 };
 
-static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer", "feed", NULL};
+static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer",
+					   "feed",  "metrics",     NULL};
 
 static const struct field_spec token_fields[] = {
     {"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0, NULL, NULL, 0},

@@ -36,6 +36,7 @@ struct work {
 	TAILQ_ENTRY(work) entry; /* in the pool's queue while queued */
 	TAILQ_ENTRY(work) live;  /* in the pool's list of every unfinished work */
 	struct timespec deadline;
+	struct timespec started; /* for the query duration metric */
 	struct db_pool *pool;
 	enum work_kind kind;
 	char *stmt; /* prepared statement name, or NULL with sql */

@@ -26,6 +26,7 @@
 #include "db/db-internal.h"
 #include "db/db.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "util.h"
 
 static struct work *work_new(struct db_pool *p, enum work_kind kind, const char *stmt,
@@ -115,6 +116,30 @@ void db_pool_set_timeout(struct db_pool *p, int timeout_ms)
 {
 	if (timeout_ms > 0)
 		p->timeout_ms = timeout_ms;
+}
+
+void db_pool_stats(const struct db_pool *p, struct db_pool_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	for (int i = 0; i < p->size; i++) {
+		switch (p->conns[i].state) {
+		case CONN_DOWN:
+			out->down++;
+			break;
+		case CONN_CONNECTING:
+		case CONN_SETUP:
+			out->connecting++;
+			break;
+		case CONN_IDLE:
+			out->idle++;
+			break;
+		case CONN_BUSY:
+		case CONN_LENT:
+			out->busy++;
+			break;
+		}
+	}
+	out->queued = p->queued;
 }
 
 int db_pool_ready(const struct db_pool *p)
@@ -363,6 +388,7 @@ static struct work *work_new(struct db_pool *p, enum work_kind kind, const char 
 			w->values[i] = values[i] != NULL ? xstrdup(values[i]) : NULL;
 	}
 	w->ev = evtimer_new(p->base, work_event_cb, w);
+	clock_gettime(CLOCK_MONOTONIC, &w->started);
 	TAILQ_INSERT_TAIL(&p->live, w, live);
 	if (kind != WORK_CONN_EXEC) {
 		clock_gettime(CLOCK_MONOTONIC, &w->deadline);
@@ -473,6 +499,13 @@ static void work_event_cb(evutil_socket_t fd, short what, void *arg)
 /* Call the work's callback once and free it. */
 void db_work_finish(struct work *w, PGresult *res, const struct db_error *err)
 {
+	if (w->kind != WORK_ACQUIRE) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		metrics_db_query((double)(now.tv_sec - w->started.tv_sec) +
+				     (double)(now.tv_nsec - w->started.tv_nsec) / 1e9,
+				 err == NULL);
+	}
 	if (w->kind == WORK_ACQUIRE) {
 		if (w->acquire_cb != NULL)
 			w->acquire_cb(NULL, err, w->arg);

@@ -72,6 +72,15 @@ void db_pool_set_timeout(struct db_pool *pool, int timeout_ms);
 
 /* Connections currently usable (connected and prepared). */
 int db_pool_ready(const struct db_pool *pool);
+/* Connections by state, and statements waiting for one (GET /metrics). */
+struct db_pool_stats {
+	int down;       /* waiting to reconnect */
+	int connecting; /* connecting or preparing statements */
+	int idle;
+	int busy; /* running a statement, or lent to a transaction */
+	int queued;
+};
+void db_pool_stats(const struct db_pool *pool, struct db_pool_stats *out);
 /* True when at least one connection is usable or none has failed yet. */
 bool db_pool_available(const struct db_pool *pool);
 

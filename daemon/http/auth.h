@@ -16,6 +16,7 @@
 enum role {
 	ROLE_PUBLIC = 0, /* no token needed (health) */
 	ROLE_FEED,       /* below viewer: only routes flagged ROUTE_FEED_KEY take it */
+	ROLE_METRICS,    /* below viewer: only routes flagged ROUTE_METRICS take it */
 	ROLE_VIEWER,
 	ROLE_OWNER,
 	ROLE_SECRETARIAT,

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -77,6 +78,8 @@ int http_path_split(const char *path, char **segs, size_t *nsegs);
 /* Whether segs match pattern pat; spans get the {param} segments. */
 bool http_path_match(const char *pat, char *const *segs, size_t nsegs, struct http_span *spans,
 		     unsigned *nspans);
+/* Whether a peer address is this machine (ROUTE_METRICS without a token). */
+bool http_peer_is_local(const struct sockaddr *sa);
 /* Only ASCII digits (true for ""). */
 bool http_all_digits(const char *s);
 

@@ -28,6 +28,7 @@
 #include "http/http-internal.h"
 #include "http/http.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "utf8.h"
 
 #define HTTP_MAX_HEADERS_SIZE (16 * 1024)
@@ -485,6 +486,11 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 	char buf[256];
 	const char *header = api_header(r, "Authorization");
 	const char *token = header == NULL ? NULL : bearer_token(header, buf, sizeof buf);
+	if (header == NULL && (r->route->flags & ROUTE_METRICS) &&
+	    http_peer_is_local(evhttp_connection_get_addr(evhttp_request_get_connection(req)))) {
+		request_read_body(r);
+		return;
+	}
 	if (header == NULL && (r->route->flags & ROUTE_FEED_KEY) && api_query(r, "key") != NULL) {
 		r->by_key = true;
 		token = api_query(r, "key");
@@ -496,6 +502,23 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 		return;
 	}
 	auth_lookup(s->auth, token, on_identity, r);
+}
+
+/* Whether the peer is this machine: a Unix socket, 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. */
+bool http_peer_is_local(const struct sockaddr *sa)
+{
+	if (sa == NULL)
+		return false;
+	if (sa->sa_family == AF_UNIX)
+		return true;
+	if (sa->sa_family == AF_INET)
+		return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+		return IN6_IS_ADDR_LOOPBACK(a) ||
+		       (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+	}
+	return false;
 }
 
 static bool method_matches(enum evhttp_cmd_type route, enum evhttp_cmd_type req)
@@ -570,7 +593,9 @@ static void on_identity(const struct identity *id, const struct db_error *err, v
 		    "only a feed token may be passed as ?key=; send others as a bearer token");
 		return;
 	}
-	bool feed_ok = id->role == ROLE_FEED && (r->route->flags & ROUTE_FEED_KEY);
+	/* A feed or metrics token on a route made for it. */
+	bool feed_ok = (id->role == ROLE_FEED && (r->route->flags & ROUTE_FEED_KEY)) ||
+		       (id->role == ROLE_METRICS && (r->route->flags & ROUTE_METRICS));
 	if (id->role < r->route->role && !feed_ok) {
 		api_problem(r, 403, "forbidden", NULL, "role %s may not do this (needs %s)",
 			    role_name(id->role), role_name(r->route->role));
@@ -721,6 +746,7 @@ void http_request_send(struct api_request *r, int status, const char *type, cons
 	for (size_t i = 0; i < ARRAY_LEN(methods); i++)
 		if (r->method == (enum evhttp_cmd_type)(1u << i))
 			method = methods[i];
+	metrics_http_request(r->route != NULL ? r->route->pattern : NULL, method, status, ms / 1e3);
 	const char *path = log_quote(r->path);
 	log_info("event=request method=%s path=%s status=%d ms=%.1f actor=%s", method, path, status,
 		 ms, r->authenticated ? log_quote(r->identity.name) : "-");

@@ -54,6 +54,10 @@ enum route_body {
 	0x2u /* also open to a feed token (role feed), as a bearer token or as                     \
 	      * ?key= (calendar programs cannot send headers); ?key= takes                         \
 	      * only feed tokens, so that no wider token ends up in a URL */
+#define ROUTE_METRICS                                                                              \
+	0x8u /* also open to a metrics token (role metrics), and to a request                      \
+	      * from this machine (loopback or the Unix socket) that sends no                      \
+	      * Authorization header: Prometheus' own scrape needs no token */
 
 struct api_request;
 typedef void (*route_handler)(struct api_request *r);

@@ -18,6 +18,7 @@
 #include "notify/hook.h"
 #include "core/config-value.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "render/mail.h"
 #include "notify/outbox.h"
 #include "util.h"
@@ -324,6 +325,9 @@ static void hook_done(const struct hook_outcome *out, void *arg)
 		break;
 	}
 	}
+	metrics_hook_run(out->result == HOOK_DELIVERED   ? "delivered"
+			 : out->result == HOOK_PERMANENT ? "failed"
+							 : "retry");
 	if (out->result != HOOK_DELIVERED)
 		d->error = clean_error(out->cause, out->stderr_text, out->stderr_len);
 	log_info("event=hook_done id=%s key=%s attempt=%d result=%s cause=%s", d->id,

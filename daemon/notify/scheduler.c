@@ -14,6 +14,7 @@
 
 #include "date.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "notify/outbox.h"
 #include "notify/remind.h"
 #include "core/schedule.h"
@@ -218,6 +219,7 @@ static void check_done(PGresult *res, const struct db_error *err, void *arg)
 		return;
 	}
 	s->leader = leader;
+	metrics_scheduler_leader(leader);
 	log_info("event=scheduler_leader leader=%s claim_id=%" PRId32, leader ? "true" : "false",
 		 s->claimer);
 	if (leader && !s->stopping)
@@ -340,6 +342,7 @@ static void job_done(json_t *answer, const struct db_error *err, void *arg)
 	struct job *j = arg;
 
 	j->running = false;
+	metrics_scheduler_run(j->name, answer != NULL);
 	if (answer == NULL) {
 		/* Not recorded in scheduler_runs: the next leader check catches up. */
 		j->s->catch_up_pending = true;

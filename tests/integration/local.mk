@@ -112,6 +112,14 @@ tests_integration_test_openapi_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_openapi_SOURCES = tests/integration/test-openapi.c $(APITEST_SOURCES)
 tests_integration_test_openapi_LDADD = $(INTEGRATION_LDADD)
 EXTRA_DIST += tests/integration/openapi-check.py
+# GET /metrics read by promtool (prometheus), values that move, who may scrape; the alert
+# rules and the dashboard of contrib/.
+check_PROGRAMS += tests/integration/test-metrics
+TESTS += tests/integration/test-metrics
+tests_integration_test_metrics_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_metrics_SOURCES = tests/integration/test-metrics.c $(APITEST_SOURCES)
+tests_integration_test_metrics_LDADD = $(INTEGRATION_LDADD)
+EXTRA_DIST += contrib/prometheus/suivi-alerts.yml contrib/grafana/suivi-dashboard.json
 
 # Reminders that never miss an item: the ledger, cc copies, escalation (real hook, msmtp).
 check_PROGRAMS += tests/integration/test-remind

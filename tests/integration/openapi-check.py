@@ -6,7 +6,7 @@ JSON Schema draft 2020-12). Prints one summary line; exits 1 with every problem 
   served FILE     FILE (GET /v1/openapi.json) is the document, as JSON
   routes FILE     FILE (suivid routes) and the document's operations are the same set, with
                   the same least role (x-suivi-role), feed flag (x-suivi-feed and the feedKey
-                  scheme), owner scope (x-suivi-owner-scoped) and no security when public
+                  scheme), owner scope (x-suivi-owner-scoped), metrics flag (x-suivi-metrics) and no security when public
   responses FILE  every answer of FILE (JSON lines: method, template, status, type, body)
                   matches its operation's response for that status and media type, and every
                   operation has at least one successful answer among them"""
@@ -72,6 +72,9 @@ def check_routes(doc, path):
             fail("%s: x-suivi-feed does not say whether feed tokens may use it" % what)
         if bool(op.get("x-suivi-owner-scoped")) != ("owner-scoped" in flags):
             fail("%s: x-suivi-owner-scoped does not match the route" % what)
+        if bool(op.get("x-suivi-metrics")) != ("metrics" in flags):
+            fail("%s: x-suivi-metrics (open from this machine, metrics tokens) does not "
+                 "match the route" % what)
         security = op.get("security", doc.get("security", []))
         schemes = {name for req in security for name in req}
         if (role == "public") != (security == []):

@@ -157,6 +157,7 @@ START_TEST(responses_match_the_document)
 	sample(NULL, "GET", "/v1/health", NULL, NULL, 200, "/v1/health");
 	sample(NULL, "GET", "/v1/openapi.json", NULL, NULL, 200, "/v1/openapi.json");
 	sample(v, "GET", "/v1/workflow", NULL, NULL, 200, "/v1/workflow");
+	sample(NULL, "GET", "/metrics", NULL, NULL, 200, "/metrics");
 
 	sample(sec, "POST", "/v1/owners", NULL,
 	       "{\"handle\":\"oa-o\",\"name\":\"Owner\",\"email\":\"o@example.org\"}", 201,

@@ -28,6 +28,7 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-validate.c \
 	tests/unit/test-report.c \
 	tests/unit/test-calendar.c \
+	tests/unit/test-metrics.c \
 	tests/unit/test-client-table.c \
 	tests/unit/test-client-reldate.c \
 	tests/unit/test-client-config.c \

@@ -27,6 +27,7 @@
 	X(validate)                                                                                \
 	X(report)                                                                                  \
 	X(calendar)                                                                                \
+	X(metrics)                                                                                 \
 	X(mail)                                                                                    \
 	X(hook)                                                                                    \
 	X(digest)                                                                                  \
