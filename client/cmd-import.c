@@ -12,11 +12,12 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "convert.h"
 #include "import-review.h"
 #include "render.h"
 #include "request.h"
 
-#define IMPORT_MAX_FILE (64 * 1024 * 1024)
+#define IMPORT_MAX_FILE CONVERT_MAX_FILE
 /* Below this confidence a candidate is listed by --dry-run but not imported unless picked. */
 #define DEFAULT_MIN_CONFIDENCE 50
 
@@ -27,7 +28,9 @@ static const char *type_from_format(const char *format);
 static const char *sniff_type(const char *data, size_t len);
 static void import_print(struct client *c, const struct cmd_args *a, const json_t *reply);
 static int import_minutes(struct client *c, const struct cmd_args *a, const char *label,
-			  const char *data, size_t len);
+			  const char *data, size_t len, enum convert_kind kind);
+static char *convert(struct client *c, const char *file, const char *label, const char *data,
+		     size_t len, enum convert_kind kind, int *code);
 static json_t *select_cands(struct client *c, const struct cmd_args *a, const json_t *cands,
 			    int *code);
 static int review(struct client *c, const json_t *cands, const char *label, const char *meeting,
@@ -38,7 +41,7 @@ static int post_items(struct client *c, const struct cmd_args *a, json_t *items)
 
 static const struct cmd_arg cmd_import_args[] = {
     {.name = "MEETING", .kind = CMD_MEETING},
-    {.name = "FILE|-", .kind = CMD_FILE, .words = "txt md csv json"},
+    {.name = "FILE|-", .kind = CMD_FILE, .words = "txt md csv json docx odt pdf html htm"},
     CMD_ARG_END,
 };
 
@@ -181,8 +184,34 @@ static int cmd_import_exec(struct client *c, const struct cmd_args *a)
 	int err = errno;
 	if (!from_stdin)
 		fclose(f);
+	const char *slash = strrchr(file, '/');
+	const char *label = from_stdin ? "standard input" : slash != NULL ? slash + 1 : file;
+	if (data == NULL && err == EFBIG)
+		return client_fail(c, EXIT_REFUSED, "%s is larger than %d MB: refused", label,
+				   IMPORT_MAX_FILE >> 20);
 	if (data == NULL)
 		return client_fail(c, EXIT_USAGE, "cannot read %s: %s", file, strerror(err));
+	/* Word, OpenDocument, HTML and PDF are known by their content, whatever their name. */
+	enum convert_kind kind = CONVERT_TEXT;
+	if (format == NULL) {
+		char *cause = NULL;
+		if (!convert_sniff(label, data, len, &kind, &cause)) {
+			free(data);
+			int code = client_fail(c, EXIT_REFUSED, "%s", cause);
+			free(cause);
+			return code;
+		}
+	}
+	if (kind != CONVERT_TEXT) {
+		int code = EXIT_DONE;
+		char *text = convert(c, file, label, data, len, kind, &code);
+		free(data);
+		if (text == NULL)
+			return code;
+		data = text;
+		len = strlen(text);
+		type = "text/plain; charset=utf-8";
+	}
 	if (type == NULL && !from_stdin)
 		type = type_from_name(file);
 	if (type == NULL)
@@ -197,11 +226,7 @@ static int cmd_import_exec(struct client *c, const struct cmd_args *a)
 				   "candidates of minutes; a CSV or JSON file says what it holds");
 	}
 	if (minutes) {
-		const char *slash = strrchr(file, '/');
-		const char *label = from_stdin      ? "standard input"
-				    : slash != NULL ? slash + 1
-						    : file;
-		int code = import_minutes(c, a, label, data, len);
+		int code = import_minutes(c, a, label, data, len, kind);
 		free(data);
 		return code;
 	}
@@ -229,9 +254,44 @@ static int cmd_import_exec(struct client *c, const struct cmd_args *a)
 	return EXIT_DONE;
 }
 
-/* Minutes: ask the server for the candidates, choose, then import the chosen as JSON. */
+/* A document's minutes text; NULL with *code after saying why. A PDF read from standard
+ * input goes through a private temporary file: pdftotext reads a path. */
+static char *convert(struct client *c, const char *file, const char *label, const char *data,
+		     size_t len, enum convert_kind kind, int *code)
+{
+	char *cause = NULL, *text = NULL;
+	if (kind != CONVERT_PDF) {
+		text = convert_document(kind, label, data, len, &cause);
+	} else if (strcmp(file, "-") != 0) {
+		text = convert_pdf(label, file, &cause);
+	} else {
+		const char *tmp = getenv("TMPDIR");
+		char *path =
+		    xasprintf("%s/suivi-import-XXXXXX.pdf", tmp != NULL && *tmp ? tmp : "/tmp");
+		int fd = mkstemps(path, 4);
+		bool ok = fd >= 0 && write(fd, data, len) == (ssize_t)len;
+		if (fd >= 0)
+			ok = close(fd) == 0 && ok;
+		if (ok)
+			text = convert_pdf(label, path, &cause);
+		else
+			set_cause(&cause, "cannot write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			unlink(path);
+		free(path);
+	}
+	if (text == NULL) {
+		*code = client_fail(c, EXIT_REFUSED, "%s", cause);
+		free(cause);
+	}
+	return text;
+}
+
+/* Minutes: ask the server for the candidates, choose, then import the chosen as JSON. A
+ * converted document's candidates say their paragraph or page rather than a line of the
+ * text it was converted to. */
 static int import_minutes(struct client *c, const struct cmd_args *a, const char *label,
-			  const char *data, size_t len)
+			  const char *data, size_t len, enum convert_kind kind)
 {
 	char *meeting = client_escape(cmd_arg(a, 0), false);
 	char *url = xasprintf("/v1/meetings/%s/import?mode=candidates", meeting);
@@ -247,6 +307,20 @@ static int import_minutes(struct client *c, const struct cmd_args *a, const char
 		request_reply_free(&r);
 		return client_fail(c, EXIT_UNREACHABLE, "the server's answer has no candidates");
 	}
+	size_t i;
+	json_t *cand;
+	json_array_foreach (all, i, cand) {
+		if (kind == CONVERT_TEXT)
+			break;
+		char where[64], unit[32];
+		int at;
+		convert_locate(kind, data, (int)json_integer_value(json_object_get(cand, "line")),
+			       where, sizeof where);
+		if (sscanf(where, "%31s %d", unit, &at) == 2) {
+			json_object_set_new(cand, "unit", json_string(unit));
+			json_object_set_new(cand, "line", json_integer(at));
+		}
+	}
 	json_t *kept = select_cands(c, a, all, &code);
 	if (kept == NULL) {
 		request_reply_free(&r);
@@ -257,8 +331,6 @@ static int import_minutes(struct client *c, const struct cmd_args *a, const char
 		code = review(c, kept, label, cmd_arg(a, 0), &items);
 	} else {
 		items = json_array();
-		size_t i;
-		json_t *cand;
 		json_array_foreach (kept, i, cand)
 			json_array_append_new(items, review_item(cand, label));
 	}
@@ -400,7 +472,7 @@ static void list_cands(struct client *c, const json_t *all, const json_t *kept)
 	size_t i;
 	json_t *cand;
 
-	fprintf(c->out, "%4s %5s %6s  %s\n", "#", "conf", "line", "candidate");
+	fprintf(c->out, "%4s %5s %6s  %s\n", "#", "conf", "at", "candidate");
 	json_array_foreach (kept, i, cand) {
 		fprintf(c->out, "%4lld %4lld%% %6lld  %s\n",
 			json_integer_value(json_object_get(cand, "n")),

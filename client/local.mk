@@ -1,7 +1,8 @@
 # suivi, the command-line client: every module but main.c goes into libsuivi.a so the unit
 # tests link them directly.
 noinst_LIBRARIES += client/libsuivi.a
-client_libsuivi_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/client $(JANSSON_CFLAGS)
+client_libsuivi_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/client $(JANSSON_CFLAGS) \
+	$(LIBXML2_CFLAGS) $(LIBARCHIVE_CFLAGS)
 client_libsuivi_a_SOURCES = \
 	client/client.c client/client.h \
 	client/config.c client/config.h \
@@ -17,6 +18,7 @@ client_libsuivi_a_SOURCES = \
 	client/cmd-meeting.c \
 	client/cmd-add.c \
 	client/cmd-import.c client/import-review.c client/import-review.h \
+	client/convert.c client/convert-pdf.c client/convert.h \
 	client/cmd-list.c \
 	client/cmd-show.c \
 	client/cmd-history.c \
@@ -33,7 +35,8 @@ client_libsuivi_a_SOURCES = \
 	client/cmd-calendar-url.c \
 	client/cmd-workflow.c
 
-SUIVI_CLIENT_LIBS = client/libsuivi.a common/libcommon.a $(JANSSON_LIBS)
+SUIVI_CLIENT_LIBS = client/libsuivi.a common/libcommon.a $(JANSSON_LIBS) $(LIBXML2_LIBS) \
+	$(LIBARCHIVE_LIBS)
 
 bin_PROGRAMS += client/suivi
 client_suivi_CPPFLAGS = $(client_libsuivi_a_CPPFLAGS)

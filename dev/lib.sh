@@ -12,6 +12,7 @@ SUIVI_DEPS=(
 	msmtp python3-aiosmtpd valgrind clang-format
 	python3-icalendar libical-dev python3-yaml python3-jsonschema prometheus
 	clang libclang-rt-14-dev
+	libxml2-dev libarchive-dev poppler-utils groff qpdf
 )
 
 # npm packages the tests need where Debian has none, pinned: the OpenAPI validator

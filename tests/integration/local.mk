@@ -138,3 +138,12 @@ tests_integration_test_import_review_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_import_review_SOURCES = tests/integration/test-import-review.c \
 	$(APITEST_SOURCES) tests/harness/client-run.c tests/harness/client-run.h
 tests_integration_test_import_review_LDADD = $(INTEGRATION_LDADD)
+# suivi import reads .docx, .odt, .html and .pdf (fixtures made by make-documents.py from the
+# seeds with zipfile, groff -Tpdf and qpdf) and refuses bad files with one sentence.
+check_PROGRAMS += tests/integration/test-import-files
+TESTS += tests/integration/test-import-files
+tests_integration_test_import_files_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_import_files_SOURCES = tests/integration/test-import-files.c \
+	$(APITEST_SOURCES) tests/harness/client-run.c tests/harness/client-run.h
+tests_integration_test_import_files_LDADD = $(INTEGRATION_LDADD)
+EXTRA_DIST += tests/integration/make-documents.py

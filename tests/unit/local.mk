@@ -36,7 +36,8 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-client-request.c \
 	tests/unit/test-client-complete.c \
 	tests/unit/test-client-review.c
-tests_unit_unit_tests_LDADD = tests/harness/libharness.a client/libsuivi.a $(SUIVID_LIBS) $(CHECK_LIBS)
+tests_unit_unit_tests_LDADD = tests/harness/libharness.a client/libsuivi.a $(SUIVID_LIBS) $(CHECK_LIBS) \
+	$(LIBXML2_LIBS) $(LIBARCHIVE_LIBS)
 
 # Data of the import suite (test-import.c): minutes, CSV, JSON, bad files, and the seeds it reads.
 EXTRA_DIST += \

@@ -342,7 +342,7 @@ START_TEST(test_values_agree)
 	}
 	/* A file argument: the script lists files with the table's extensions. */
 	char *got = complete(NULL, WORDS("import", "bamako-2019", ""));
-	ck_assert_str_eq(got, "FILES @(txt|md|csv|json)\n");
+	ck_assert_str_eq(got, "FILES @(txt|md|csv|json|docx|odt|pdf|html|htm)\n");
 	free(got);
 	got = complete(NULL, WORDS("due", "bamako-2019/1", "no"));
 	ck_assert_str_eq(got, "none\n");
