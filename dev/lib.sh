@@ -11,6 +11,7 @@ SUIVI_DEPS=(
 	postgresql postgresql-contrib curl ca-certificates
 	msmtp python3-aiosmtpd valgrind clang-format
 	python3-icalendar libical-dev python3-yaml python3-jsonschema prometheus
+	debhelper lintian
 	clang libclang-rt-14-dev
 	libxml2-dev libarchive-dev poppler-utils groff qpdf
 )
