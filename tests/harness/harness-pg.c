@@ -43,7 +43,8 @@ void harness_pg_cleanup(void)
 			pg_cluster_destroy(clusters[i]);
 }
 
-struct pg_cluster *pg_cluster_start(void)
+/* A new cluster's directory, owned by the user the server runs as, not initialised. */
+static struct pg_cluster *cluster_new(void)
 {
 	struct pg_cluster *pg = xcalloc(1, sizeof *pg);
 	char tmpl[] = "/tmp/suivi-pg-XXXXXX";
@@ -66,7 +67,12 @@ struct pg_cluster *pg_cluster_start(void)
 			harness_die("chown %s: %s", pg->dir, strerror(errno));
 	}
 	harness_track((void **)clusters, pg);
+	return pg;
+}
 
+struct pg_cluster *pg_cluster_start(void)
+{
+	struct pg_cluster *pg = cluster_new();
 	char *initdb = xasprintf("%s/initdb", pg->bindir);
 	char *out = xasprintf("%s/initdb.out", pg->dir);
 	const char *argv[] = {
@@ -127,6 +133,49 @@ static void pg_ctl_stop(struct pg_cluster *pg, const char *mode)
 void pg_cluster_stop(struct pg_cluster *pg)
 {
 	pg_ctl_stop(pg, "fast");
+}
+
+void pg_cluster_stop_immediate(struct pg_cluster *pg)
+{
+	pg_ctl_stop(pg, "immediate");
+}
+
+struct pg_cluster *pg_cluster_standby(struct pg_cluster *primary)
+{
+	struct pg_cluster *pg = cluster_new();
+	char *basebackup = xasprintf("%s/pg_basebackup", pg->bindir);
+	char *out = xasprintf("%s/basebackup.out", pg->dir);
+	const char *argv[] = {basebackup,   "-D", pg->data, "-R", "-X",    "stream", "-h",
+			      primary->dir, "-p", PG_PORT,  "-U", "suivi", NULL};
+	int st = harness_run_cmd(argv, pg->run_as, out, 120000);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		char *text = harness_read_file(out);
+		harness_die("pg_basebackup of %s failed:\n%s", primary->dir, text);
+	}
+	free(basebackup);
+	free(out);
+	pg->conninfo = xasprintf("host=%s port=" PG_PORT " user=suivi dbname=postgres", pg->dir);
+	pg_cluster_restart(pg);
+	return pg;
+}
+
+void pg_cluster_promote(struct pg_cluster *pg)
+{
+	char *pg_ctl = xasprintf("%s/pg_ctl", pg->bindir);
+	char *out = xasprintf("%s/promote.out", pg->dir);
+	const char *argv[] = {pg_ctl, "-D", pg->data, "-w", "-t", "60", "promote", NULL};
+	int st = harness_run_cmd(argv, pg->run_as, out, 90000);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		char *text = harness_read_file(out);
+		harness_die("pg_ctl promote %s failed:\n%s", pg->data, text);
+	}
+	free(pg_ctl);
+	free(out);
+}
+
+const char *pg_cluster_socket_dir(struct pg_cluster *pg)
+{
+	return pg->dir;
 }
 
 void pg_cluster_destroy(struct pg_cluster *pg)

@@ -21,7 +21,15 @@ struct pg_cluster;
  * belong to the "postgres" user (or "nobody") and commands run through runuser. Aborts the
  * test program with a message on failure. */
 struct pg_cluster *pg_cluster_start(void);
-void pg_cluster_stop(struct pg_cluster *pg);    /* stop the server, keep the files */
+void pg_cluster_stop(struct pg_cluster *pg); /* stop the server, keep the files */
+/* The same without a shutdown checkpoint or goodbyes (pg_ctl -m immediate): a crash. */
+void pg_cluster_stop_immediate(struct pg_cluster *pg);
+/* A streaming standby of primary (pg_basebackup -R), started, in a directory of its own. */
+struct pg_cluster *pg_cluster_standby(struct pg_cluster *primary);
+/* Make a standby the primary (pg_ctl promote), waiting until it accepts writes. */
+void pg_cluster_promote(struct pg_cluster *pg);
+/* The directory of the server's socket (a libpq host). */
+const char *pg_cluster_socket_dir(struct pg_cluster *pg);
 void pg_cluster_restart(struct pg_cluster *pg); /* start again after pg_cluster_stop */
 void pg_cluster_destroy(struct pg_cluster *pg); /* stop and remove everything */
 /* A new empty database; returns its libpq conninfo (static storage inside pg, valid until

@@ -147,3 +147,10 @@ tests_integration_test_import_files_SOURCES = tests/integration/test-import-file
 	$(APITEST_SOURCES) tests/harness/client-run.c tests/harness/client-run.h
 tests_integration_test_import_files_LDADD = $(INTEGRATION_LDADD)
 EXTRA_DIST += tests/integration/make-documents.py
+# Chaos under write load: PostgreSQL restarted (fast, immediate), suivid killed with SIGKILL,
+# a failover to a promoted streaming standby; every acknowledged write kept, only 201 or 503.
+check_PROGRAMS += tests/integration/test-chaos
+TESTS += tests/integration/test-chaos
+tests_integration_test_chaos_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_chaos_SOURCES = tests/integration/test-chaos.c
+tests_integration_test_chaos_LDADD = $(INTEGRATION_LDADD)
