@@ -55,7 +55,11 @@ static void cmd_history_print(struct client *c, const struct cmd_args *a, const 
 		const char *comment = client_str(ev, "comment");
 		table_add_row(t, TABLE_PLAIN);
 		table_cell(t, 0, at);
-		table_cell(t, 1, client_str(ev, "actor"));
+		/* A change an owner made by replying to its reminder says so. */
+		if (strcmp(client_str(ev, "source"), "mail") == 0)
+			table_cellf(t, 1, "%s (mail)", client_str(ev, "actor"));
+		else
+			table_cell(t, 1, client_str(ev, "actor"));
 		table_cell(t, 2, kind);
 		if (comment[0] != '\0' && change[0] != '\0')
 			table_cellf(t, 3, "%s \xe2\x80\x94 \xc2\xab%s\xc2\xbb", change, comment);

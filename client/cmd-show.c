@@ -2,6 +2,7 @@
 #include "suivi-config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "render.h"
@@ -9,6 +10,7 @@
 
 static int cmd_show_exec(struct client *c, const struct cmd_args *a);
 static void show_reminders(struct client *c, const char *ref);
+static void show_mail_changes(struct client *c, const char *ref);
 
 static const struct cmd_arg cmd_show_args[] = {
     {.name = "REF", .kind = CMD_REF},
@@ -59,10 +61,41 @@ static void show_reminders(struct client *c, const char *ref)
 	free(path);
 }
 
+/* "By mail" lines: the changes its owner made by replying to a reminder (history events of
+ * source mail), so the secretariat sees what came in that way. */
+static void show_mail_changes(struct client *c, const char *ref)
+{
+	char *path = client_rec_path(c, ref, "/history?limit=500");
+	struct request_reply r = {0};
+
+	if (path == NULL || request_json(c, "GET", path, NULL, &r) != 0) {
+		free(path);
+		return;
+	}
+	size_t i, shown = 0;
+	json_t *e;
+	json_array_foreach (json_object_get(r.json, "items"), i, e) {
+		if (strcmp(client_str(e, "source"), "mail") != 0)
+			continue;
+		const json_t *after = json_object_get(e, "after");
+		const char *status = client_str(after, "status");
+		char *line = xasprintf("%.10s  %s %s%s%s%s", client_str(e, "at"),
+				       client_str(e, "actor"), status[0] != '\0' ? "→ " : "",
+				       status, client_str(e, "comment")[0] != '\0' ? " — " : "",
+				       client_str(e, "comment"));
+		client_kv(c, shown++ == 0 ? "By mail" : "", line);
+		free(line);
+	}
+	request_reply_free(&r);
+	free(path);
+}
+
 static int cmd_show_exec(struct client *c, const struct cmd_args *a)
 {
 	int code = cmd_request_rec(c, a, "GET", cmd_arg(a, 0), "", NULL, render_rec_print);
-	if (code == 0 && !c->json)
+	if (code == 0 && !c->json) {
 		show_reminders(c, cmd_arg(a, 0));
+		show_mail_changes(c, cmd_arg(a, 0));
+	}
 	return code;
 }

@@ -46,13 +46,16 @@ extern const struct cmd_entry cmd_notifications_entry;
 extern const struct cmd_entry cmd_token_entry;
 extern const struct cmd_entry cmd_calendar_url_entry;
 extern const struct cmd_entry cmd_workflow_entry;
+extern const struct cmd_entry cmd_mail_in_entry;
 
 const struct cmd_entry *const cmd_table[] = {
-    &cmd_owner_entry,   &cmd_meeting_entry,      &cmd_add_entry,      &cmd_import_entry,
-    &cmd_list_entry,    &cmd_show_entry,         &cmd_history_entry,  &cmd_status_entry,
-    &cmd_assign_entry,  &cmd_due_entry,          &cmd_comment_entry,  &cmd_edit_entry,
-    &cmd_overdue_entry, &cmd_report_entry,       &cmd_remind_entry,   &cmd_notifications_entry,
-    &cmd_token_entry,   &cmd_calendar_url_entry, &cmd_workflow_entry, NULL,
+    &cmd_owner_entry,         &cmd_meeting_entry, &cmd_add_entry,
+    &cmd_import_entry,        &cmd_list_entry,    &cmd_show_entry,
+    &cmd_history_entry,       &cmd_status_entry,  &cmd_assign_entry,
+    &cmd_due_entry,           &cmd_comment_entry, &cmd_edit_entry,
+    &cmd_overdue_entry,       &cmd_report_entry,  &cmd_remind_entry,
+    &cmd_notifications_entry, &cmd_token_entry,   &cmd_calendar_url_entry,
+    &cmd_workflow_entry,      &cmd_mail_in_entry, NULL,
 };
 
 const struct cmd_option cmd_global_options[] = {

@@ -33,7 +33,8 @@ client_libsuivi_a_SOURCES = \
 	client/cmd-notifications.c \
 	client/cmd-token.c \
 	client/cmd-calendar-url.c \
-	client/cmd-workflow.c
+	client/cmd-workflow.c \
+	client/cmd-mail-in.c
 
 SUIVI_CLIENT_LIBS = client/libsuivi.a common/libcommon.a $(JANSSON_LIBS) $(LIBXML2_LIBS) \
 	$(LIBARCHIVE_LIBS)

@@ -2,7 +2,8 @@
 # Layers, lowest first (see HACKING.md): core, db, http, render, import, notify, api; main.c on top.
 noinst_LIBRARIES += daemon/libsuivid.a
 daemon_libsuivid_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/daemon \
-	$(LIBPQ_CFLAGS) $(LIBEVENT_CFLAGS) $(JANSSON_CFLAGS) $(SYSTEMD_CFLAGS)
+	$(LIBPQ_CFLAGS) $(LIBEVENT_CFLAGS) $(JANSSON_CFLAGS) $(SYSTEMD_CFLAGS) \
+	$(GMIME_CFLAGS) $(LIBXML2_CFLAGS)
 daemon_libsuivid_a_SOURCES = \
 	daemon/core/config.c daemon/core/config.h \
 	daemon/core/config-value.c daemon/core/config-value.h \
@@ -22,10 +23,13 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/http/http-path.c \
 	daemon/http/http-reply.c \
 	daemon/render/calendar.c daemon/render/calendar.h \
+	daemon/render/confirm.c daemon/render/confirm.h \
 	daemon/render/digest.c daemon/render/digest.h \
 	daemon/render/mail.c daemon/render/mail.h \
 	daemon/render/report.c daemon/render/report.h \
 	daemon/import/import.c daemon/import/import.h \
+	daemon/import/inbound.c daemon/import/inbound.h \
+	daemon/import/mail-reply.c daemon/import/mail-reply.h \
 	daemon/import/import-buf.c daemon/import/import-buf.h \
 	daemon/import/import-csv.c daemon/import/import-csv.h \
 	daemon/import/import-item.c daemon/import/import-item.h \
@@ -40,6 +44,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api/api-calendar.c daemon/api/api-calendar.h \
 	daemon/api/api-health.c daemon/api/api-health.h \
 	daemon/api/api-import.c daemon/api/api-import.h \
+	daemon/api/api-mail.c daemon/api/api-mail.h \
 	daemon/api/api-meetings.c daemon/api/api-meetings.h \
 	daemon/api/api-metrics.c daemon/api/api-metrics.h \
 	daemon/api/api-notifications.c daemon/api/api-notifications.h \
@@ -63,7 +68,8 @@ daemon/api/openapi-doc.c: $(top_srcdir)/doc/openapi.yaml $(top_srcdir)/doc/opena
 EXTRA_DIST += doc/openapi.yaml doc/openapi-embed.py
 
 SUIVID_LIBS = daemon/libsuivid.a common/libcommon.a \
-	$(LIBPQ_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS)
+	$(LIBPQ_LIBS) $(LIBEVENT_LIBS) $(JANSSON_LIBS) $(SYSTEMD_LIBS) \
+	$(GMIME_LIBS) $(LIBXML2_LIBS)
 
 sbin_PROGRAMS += daemon/suivid
 daemon_suivid_CPPFLAGS = $(daemon_libsuivid_a_CPPFLAGS)

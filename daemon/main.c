@@ -23,6 +23,7 @@
 #include "api/api-calendar.h"
 #include "api/api-health.h"
 #include "api/api-import.h"
+#include "api/api-mail.h"
 #include "api/api-meetings.h"
 #include "api/api-metrics.h"
 #include "api/api-notifications.h"
@@ -43,6 +44,7 @@
 #include "db/migrate.h"
 #include "db/sqlapi.h"
 #include "db/workflow.h"
+#include "import/inbound.h"
 #include "notify/outbox.h"
 #include "notify/remind.h"
 #include "notify/scheduler.h"
@@ -73,6 +75,7 @@ static int cmd_serve(struct daemon *d);
 static int cmd_migrate(struct daemon *d);
 static int cmd_check_config(struct daemon *d);
 static int cmd_token(struct daemon *d, int argc, char **argv);
+static int cmd_mail_key(struct daemon *d, int argc, char **argv);
 static int cmd_routes(void);
 static int load_config(struct daemon *d, char **cause);
 static int database_open(struct daemon *d, bool for_serve, char **cause);
@@ -100,23 +103,18 @@ static const struct db_stmt *const stmt_tables[] = {
     api_workflow_stmts,
     api_calendar_stmts,
     api_metrics_stmts,
+    api_mail_stmts,
     NULL,
 };
 
 static const struct route *const route_tables[] = {
-    api_health_routes,
-    api_tokens_routes,
-    api_owners_routes,
-    api_meetings_routes,
-    api_import_routes,
-    api_recommendations_routes,
-    api_reports_routes,
-    api_notifications_routes,
-    api_workflow_routes,
-    api_calendar_routes,
-    api_openapi_routes,
-    api_metrics_routes,
-    NULL,
+    api_health_routes,   api_tokens_routes,
+    api_owners_routes,   api_meetings_routes,
+    api_import_routes,   api_recommendations_routes,
+    api_reports_routes,  api_notifications_routes,
+    api_workflow_routes, api_calendar_routes,
+    api_openapi_routes,  api_metrics_routes,
+    api_mail_routes,     NULL,
 };
 
 static void usage(FILE *f)
@@ -126,6 +124,7 @@ static void usage(FILE *f)
 		"       suivid [-c FILE] migrate\n"
 		"       suivid [-c FILE] check-config\n"
 		"       suivid [-c FILE] token create NAME --role ROLE [--owner HANDLE]\n"
+		"       suivid [-c FILE] mail-key rotate\n"
 		"       suivid routes\n"
 		"       suivid --help | --version\n"
 		"\n"
@@ -133,6 +132,8 @@ static void usage(FILE *f)
 		"  migrate       apply pending database migrations and exit\n"
 		"  check-config  validate the configuration and exit\n"
 		"  token create  create an API token and print it on the last line\n"
+		"  mail-key rotate  sign reply addresses with a new key (the old one still\n"
+		"                verifies for [mail] reply_grace days)\n"
 		"  routes        list the HTTP routes: method, path, least role\n"
 		"\n"
 		"  -c FILE       configuration file (default %s/suivi/suivid.conf if it exists)\n"
@@ -186,7 +187,8 @@ int main(int argc, char **argv)
 		return argc > 1 ? (fprintf(stderr, "suivid: routes takes no arguments\n"), 2)
 				: cmd_routes();
 	if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
-	    strcmp(command, "check-config") != 0 && strcmp(command, "token") != 0) {
+	    strcmp(command, "check-config") != 0 && strcmp(command, "token") != 0 &&
+	    strcmp(command, "mail-key") != 0) {
 		fprintf(stderr, "suivid: unknown command '%s'\n", command);
 		usage(stderr);
 		return 2;
@@ -216,6 +218,8 @@ int main(int argc, char **argv)
 		rc = cmd_migrate(&d);
 	else if (strcmp(command, "token") == 0)
 		rc = cmd_token(&d, argc - 1, argv + 1);
+	else if (strcmp(command, "mail-key") == 0)
+		rc = cmd_mail_key(&d, argc - 1, argv + 1);
 	else
 		rc = cmd_serve(&d);
 
@@ -412,6 +416,44 @@ out:
 	return rc;
 }
 
+/* suivid mail-key rotate: a new key signs the digests' reply addresses from now on; replies
+ * to earlier digests still verify for [mail] reply_grace days. */
+static int cmd_mail_key(struct daemon *d, int argc, char **argv)
+{
+	char *cause = NULL;
+	int rc = 1;
+
+	if (argc != 1 || strcmp(argv[0], "rotate") != 0) {
+		fprintf(stderr, "suivid: usage: suivid [-c FILE] mail-key rotate\n");
+		return 2;
+	}
+	if (database_open(d, false, &cause) == -1 ||
+	    run_migrations(d->conninfo, false, &cause) == -1) {
+		fprintf(stderr, "suivid: %s\n", cause);
+		goto out;
+	}
+	PGconn *conn = db_connect_blocking(d->conninfo, &cause);
+	if (conn == NULL) {
+		fprintf(stderr, "suivid: %s\n", cause);
+		goto out;
+	}
+	PGresult *res = PQexec(conn, "SELECT suivi_mail_key_rotate()");
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+		printf("mail key %s signs reply addresses from now on; the previous one verifies "
+		       "for %d more days\n",
+		       PQgetvalue(res, 0, 0), d->config->mail_reply_grace);
+		rc = 0;
+	} else {
+		fprintf(stderr, "suivid: cannot rotate the mail key: %s", PQerrorMessage(conn));
+	}
+	PQclear(res);
+	PQfinish(conn);
+out:
+	free(cause);
+	database_close(d);
+	return rc;
+}
+
 static int cmd_serve(struct daemon *d)
 {
 	char *cause = NULL;
@@ -419,6 +461,7 @@ static int cmd_serve(struct daemon *d)
 
 	/* A client that goes away mid-reply must not kill the daemon (see PITFALLS). */
 	signal(SIGPIPE, SIG_IGN);
+	inbound_init(); /* GMime, for the replies by mail */
 
 	if (database_open(d, true, &cause) == -1) {
 		log_warnx("event=database_error cause=%s", log_quote(cause));
@@ -506,6 +549,7 @@ out:
 	if (d->base != NULL)
 		event_base_free(d->base);
 	database_close(d);
+	inbound_shutdown();
 	return rc;
 }
 

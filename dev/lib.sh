@@ -8,12 +8,13 @@ SUIVI_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SUIVI_DEPS=(
 	build-essential autoconf automake libtool pkg-config
 	libevent-dev libjansson-dev libpq-dev check libsubunit-dev libsystemd-dev
+	libgmime-3.0-dev libxml2-dev
 	postgresql postgresql-contrib curl ca-certificates
 	msmtp python3-aiosmtpd valgrind clang-format
 	python3-icalendar libical-dev python3-yaml python3-jsonschema prometheus
 	debhelper lintian
 	clang libclang-rt-14-dev
-	libxml2-dev libarchive-dev poppler-utils groff qpdf
+	libarchive-dev poppler-utils groff qpdf
 )
 
 # npm packages the tests need where Debian has none, pinned: the OpenAPI validator

@@ -71,7 +71,7 @@ const struct route api_tokens_routes[] = {
 };
 
 static const char *const role_choices[] = {"admin", "secretariat", "owner", "viewer",
-					   "feed",  "metrics",     NULL};
+					   "feed",  "metrics",     "mail",  NULL};
 
 static const struct field_spec token_fields[] = {
     {"name", FIELD_STRING, FIELD_REQUIRED, 1, 100, NULL, 0, NULL, NULL, 0},

@@ -16,6 +16,8 @@ struct workflow {
 	const char **open;
 	const char **closed;
 	const char **priorities;
+	struct workflow_word *words;
+	size_t n_words;
 	json_t *root;
 };
 
@@ -76,6 +78,21 @@ struct workflow *workflow_parse(const char *json, char **cause)
 		workflow_free(w);
 		return NULL;
 	}
+	/* Names and labels, borrowed from root. */
+	size_t i;
+	json_t *e;
+	w->words = xcalloc(3 * json_array_size(statuses) + 1, sizeof *w->words);
+	json_array_foreach (statuses, i, e) {
+		const char *name = json_string_value(json_object_get(e, "name"));
+		const json_t *labels = json_object_get(e, "labels");
+		w->words[w->n_words++] = (struct workflow_word){name, name};
+		for (const char *const *l = (const char *const[]){"en", "fr", NULL}; *l != NULL;
+		     l++) {
+			const char *label = json_string_value(json_object_get(labels, *l));
+			if (label != NULL && label[0] != '\0')
+				w->words[w->n_words++] = (struct workflow_word){name, label};
+		}
+	}
 	w->doc = xstrdup(json);
 	return w;
 }
@@ -88,6 +105,7 @@ void workflow_free(struct workflow *w)
 	free(w->open);
 	free(w->closed);
 	free(w->priorities);
+	free(w->words);
 	json_decref(w->root);
 	free(w->doc);
 	free(w);
@@ -194,6 +212,12 @@ const char *const *workflow_statuses(const struct workflow *w, enum workflow_sta
 		break;
 	}
 	return w->statuses;
+}
+
+const struct workflow_word *workflow_words(const struct workflow *w, size_t *n)
+{
+	*n = w != NULL ? w->n_words : 0;
+	return w != NULL ? w->words : NULL;
 }
 
 const char *const *workflow_priorities(const struct workflow *w)

@@ -52,6 +52,14 @@ void workflow_unwatch(void);
 /* Drop the current workflow (at exit, so that leak checkers see nothing left). */
 void workflow_clear(void);
 
+/* A word that names a status: its name or one of its labels. */
+struct workflow_word {
+	const char *status;
+	const char *word;
+};
+/* Every status's name and labels (en, fr), *n of them; for the words owners write. */
+const struct workflow_word *workflow_words(const struct workflow *w, size_t *n);
+
 /* NULL-terminated names, in the workflow's order. */
 const char *const *workflow_statuses(const struct workflow *w, enum workflow_statuses which);
 const char *const *workflow_priorities(const struct workflow *w);

@@ -49,7 +49,7 @@ const struct db_stmt auth_stmts[] = {
 };
 
 static const char *const role_names[] = {
-    [ROLE_PUBLIC] = "public", [ROLE_FEED] = "feed",   [ROLE_METRICS] = "metrics",
+    [ROLE_PUBLIC] = "public", [ROLE_FEED] = "feed",   [ROLE_METRICS] = "metrics", [ROLE_MAIL] = "mail",
     [ROLE_VIEWER] = "viewer", [ROLE_OWNER] = "owner", [ROLE_SECRETARIAT] = "secretariat",
     [ROLE_ADMIN] = "admin",
 };

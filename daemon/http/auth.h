@@ -17,6 +17,7 @@ enum role {
 	ROLE_PUBLIC = 0, /* no token needed (health) */
 	ROLE_FEED,       /* below viewer: only routes flagged ROUTE_FEED_KEY take it */
 	ROLE_METRICS,    /* below viewer: only routes flagged ROUTE_METRICS take it */
+	ROLE_MAIL,       /* the MTA's pipe: only routes flagged ROUTE_MAIL_ONLY take it */
 	ROLE_VIEWER,
 	ROLE_OWNER,
 	ROLE_SECRETARIAT,

@@ -596,7 +596,9 @@ static void on_identity(const struct identity *id, const struct db_error *err, v
 	/* A feed or metrics token on a route made for it. */
 	bool feed_ok = (id->role == ROLE_FEED && (r->route->flags & ROUTE_FEED_KEY)) ||
 		       (id->role == ROLE_METRICS && (r->route->flags & ROUTE_METRICS));
-	if (id->role < r->route->role && !feed_ok) {
+	bool mail_only = (r->route->flags & ROUTE_MAIL_ONLY) != 0;
+	if (mail_only ? id->role != ROLE_MAIL && id->role != ROLE_ADMIN
+		      : id->role < r->route->role && !feed_ok) {
 		api_problem(r, 403, "forbidden", NULL, "role %s may not do this (needs %s)",
 			    role_name(id->role), role_name(r->route->role));
 		return;
@@ -676,6 +678,18 @@ static void request_read_body(struct api_request *r)
 				    "the body is not valid UTF-8 text");
 			return;
 		}
+		r->body = xmalloc(len + 1);
+		memcpy(r->body, data, len);
+		r->body[len] = '\0';
+		r->body_len = len;
+		break;
+	case BODY_MAIL:
+		if (!type_ok || strcmp(type, "message/rfc822") != 0) {
+			api_problem(r, 415, "unsupported_media_type", NULL,
+				    "send the message as message/rfc822");
+			return;
+		}
+		r->body_type = "message/rfc822";
 		r->body = xmalloc(len + 1);
 		memcpy(r->body, data, len);
 		r->body[len] = '\0';

@@ -42,6 +42,7 @@ enum route_body {
 	BODY_JSON,     /* application/json object or array, parsed before the handler; an
 			* empty body without Content-Type counts as {} */
 	BODY_IMPORT,   /* text/plain, text/csv or application/json, handed over raw */
+	BODY_MAIL,     /* message/rfc822, handed over raw (any octets) */
 };
 
 /* Route flags. */
@@ -58,6 +59,10 @@ enum route_body {
 	0x8u /* also open to a metrics token (role metrics), and to a request                      \
 	      * from this machine (loopback or the Unix socket) that sends no                      \
 	      * Authorization header: Prometheus' own scrape needs no token */
+
+#define ROUTE_MAIL_ONLY                                                                            \
+	0x4u /* the inbound mail route: a mail token (or admin) and nothing else; a mail           \
+	      * token is below viewer, so it opens no other route */
 
 struct api_request;
 typedef void (*route_handler)(struct api_request *r);

@@ -65,7 +65,8 @@ struct outbox {
 	int timeout;
 	int max_attempts;
 	int max_running;
-	struct mailbox from, reply_to; /* [mail] from and reply_to, split */
+	struct mailbox from, reply_to;    /* [mail] from and reply_to, split */
+	char *reply_local, *reply_domain; /* [mail] reply_address split; NULL: replies off */
 
 	int32_t claimer;
 	bool claim_held;
@@ -129,6 +130,8 @@ void outbox_free(struct outbox *o)
 	config_free_argv(o->argv);
 	mailbox_clear(&o->from);
 	mailbox_clear(&o->reply_to);
+	free(o->reply_local);
+	free(o->reply_domain);
 	free(o);
 }
 
@@ -151,6 +154,16 @@ void outbox_set_config(struct outbox *o, const struct config *config)
 	o->max_running = config->hook_max_running;
 	mailbox_set(&o->from, config->mail_from);
 	mailbox_set(&o->reply_to, config->mail_reply_to);
+	free(o->reply_local);
+	free(o->reply_domain);
+	o->reply_local = o->reply_domain = NULL;
+	const char *at =
+	    config->mail_reply_address != NULL ? strchr(config->mail_reply_address, '@') : NULL;
+	if (at != NULL) {
+		o->reply_local =
+		    xstrndup(config->mail_reply_address, (size_t)(at - config->mail_reply_address));
+		o->reply_domain = xstrdup(at + 1);
+	}
 	hook_runner_set_max_running(o->runner, o->max_running);
 	outbox_kick(o);
 }
@@ -258,6 +271,14 @@ static void deliver(struct outbox *o, PGresult *res, int row)
 	const char *recipient = PQgetvalue(res, row, 3);
 	struct mail_address to = {PQgetvalue(res, row, 6), recipient};
 	struct mail_address reply_to = {o->reply_to.name, o->reply_to.addr};
+	/* A digest's replies go to a signed address of its own (sql/api/55-mail.sql), which
+	 * says which owner and digest a reply answers. */
+	char *coded = NULL;
+	if (o->reply_local != NULL && !PQgetisnull(res, row, 9)) {
+		coded =
+		    xasprintf("%s+%s@%s", o->reply_local, PQgetvalue(res, row, 9), o->reply_domain);
+		reply_to = (struct mail_address){"", coded};
+	}
 	struct mail_message m = {
 	    .id = strtoll(d->id, NULL, 10),
 	    .kind = kind,
@@ -272,6 +293,7 @@ static void deliver(struct outbox *o, PGresult *res, int row)
 	};
 	message =
 	    o->format == HOOK_FORMAT_JSON ? mail_render_json(&m, &cause) : mail_render(&m, &cause);
+	free(coded);
 	if (message == NULL) {
 		/* A refused address or text will be refused again: no retry. */
 		struct hook_outcome out = {

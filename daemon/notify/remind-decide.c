@@ -183,6 +183,7 @@ static void add_digest(struct run *run, PGresult *res, int first, struct owner_d
 	    .as_of = run->as_of,
 	    .items = od->items,
 	    .n = od->n,
+	    .replies = run->replies,
 	};
 	char *subject = digest_subject(&d);
 	char *body = digest_body(&d);

@@ -44,6 +44,7 @@ struct run {
 	int n_before;
 	int overdue_every;
 	bool supporting;
+	bool replies; /* [mail] reply_address is set: digests invite replies */
 	int escalate_after;
 	int stale_after;
 

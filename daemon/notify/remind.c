@@ -81,6 +81,7 @@ void remind_run(struct db_pool *pool, const struct config *config, struct outbox
 	memcpy(run->before, config->remind_before, sizeof run->before);
 	run->overdue_every = config->remind_overdue_every;
 	run->supporting = config->remind_supporting;
+	run->replies = config->mail_reply_address != NULL && config->mail_reply_address[0] != '\0';
 	run->escalate_after = config->escalate_after;
 	run->stale_after = config->stale_after;
 	run->escalate_to = xstrdup(config->escalate_to != NULL && config->escalate_to[0] != '\0'

@@ -154,6 +154,8 @@ char *digest_body(const struct digest *d)
 	report_date(d->as_of, d->lang, date, sizeof date);
 	o.s = xstrdup("");
 	o.cap = 1;
+	if (d->replies)
+		put(&o, "%s\n\n", DIGEST_REPLY_SEPARATOR);
 	if (fr) {
 		put(&o, "Bonjour ");
 		put_line_text(&o, d->owner_name);
@@ -208,6 +210,22 @@ char *digest_body(const struct digest *d)
 			put(&o, " (%s)\n", it->meeting_code);
 		}
 	}
+	if (d->replies && fr)
+		put(&o,
+		    "\nPour mettre une recommandation à jour, répondez à ce message, au-dessus de "
+		    "la première ligne, une ligne par recommandation" NBSP ":\n"
+		    "  %s mise en œuvre" NBSP ": la base est en service depuis le 3 mars\n"
+		    "  %s commentaire" NBSP ": en attente de la réponse du ministère\n"
+		    "(un état, ou «" NBSP "commentaire" NBSP "», puis votre texte)\n",
+		    d->items[0].ref, d->items[0].ref);
+	else if (d->replies)
+		put(&o,
+		    "\nTo update a recommendation, reply to this message, above its first line, "
+		    "one line per recommendation:\n"
+		    "  %s implemented: the database went live on 3 March\n"
+		    "  %s comment: waiting for the ministry's answer\n"
+		    "(a status, or \"comment\", then your text)\n",
+		    d->items[0].ref, d->items[0].ref);
 	if (fr)
 		put(&o, "\nMerci de mettre à jour leur état dans suivi" NNBSP "; si une échéance "
 			"n’est plus réaliste, dites-le au secrétariat.\n"
@@ -317,6 +335,12 @@ char *digest_report_body(const json_t *overdue, const json_t *changes, enum repo
 				    str(it, "handle"), n, n == 1 ? "" : "s");
 		}
 	}
+	const json_t *replies = json_object_get(changes, "replies");
+	if (json_is_integer(replies) && json_integer_value(replies) > 0)
+		put(&o,
+		    fr ? "\nRéponses des responsables par courriel %s %s" NBSP ": %lld\n"
+		       : "\nOwners' replies by mail %s %s: %lld\n",
+		    since_what, since, (long long)json_integer_value(replies));
 	put_paused(&o, json_object_get(changes, "owners_paused"), lang);
 	put_escalated(&o, json_object_get(changes, "escalated"), lang);
 	put_stale(&o, json_object_get(changes, "stale"), lang);

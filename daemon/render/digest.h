@@ -56,7 +56,11 @@ struct digest {
 	const char *as_of; /* YYYY-MM-DD */
 	struct digest_item *items;
 	size_t n;
+	bool replies; /* owners may answer by replying ([mail] reply_address is set) */
 };
+
+/* The line above which an owner writes its answer; import/mail-reply.c cuts replies there. */
+#define DIGEST_REPLY_SEPARATOR "— Répondez au-dessus de cette ligne / Reply above this line —"
 
 /* Overdue first, then by due date (earliest first), then by ref. */
 void digest_sort(struct digest_item *items, size_t n);

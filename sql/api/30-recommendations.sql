@@ -68,7 +68,9 @@ CREATE FUNCTION suivi_history_json(h history) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_build_object('id', h.id, 'version', h.version, 'at', suivi_ts(h.at),
 				  'actor', h.actor, 'kind', h.kind, 'before', h.before,
-				  'after', h.after, 'comment', h.comment)
+				  'after', h.after, 'comment', h.comment,
+				  -- 'mail' and the Message-ID for an owner's reply by mail.
+				  'source', h.source, 'message_id', h.message_id)
 $$;
 
 -- id (all digits) or ref "<meeting code>/<n>" (split at the last '/') → id, NULL when none.

@@ -211,6 +211,11 @@ BEGIN
 			      FROM reminder_skips k JOIN owners o ON o.id = k.owner_id
 			      WHERE k.as_of > since AND k.as_of <= as_of
 			      GROUP BY o.id) s), '[]'),
+		-- Replies received by mail and accepted since the previous report.
+		'replies', (SELECT count(*) FROM mail_inbound i
+			    WHERE i.outcome <> 'refused'
+			      AND (i.received_at AT TIME ZONE tz)::date > since
+			      AND (i.received_at AT TIME ZONE tz)::date <= as_of),
 		-- Owners whose reminders are paused and who lead overdue items.
 		'owners_paused', coalesce((
 			SELECT jsonb_agg(jsonb_build_object('handle', p.handle, 'name', p.name,

@@ -215,7 +215,7 @@ $$;
 -- 'sending' under a claim whose daemon is gone. SKIP LOCKED: two daemons never take one row.
 CREATE FUNCTION suivi_outbox_claim(claimer integer, lim integer)
 RETURNS TABLE (id bigint, dedup_key text, kind text, recipient text, subject text, body text,
-	       to_name text, attempts integer, created_at bigint)
+	       to_name text, attempts integer, created_at bigint, reply_code text)
 LANGUAGE sql AS $$
 	UPDATE notifications AS n
 	SET state = 'sending', attempts = n.attempts + 1, claimed_by = claimer, updated_at = now()
@@ -228,7 +228,9 @@ LANGUAGE sql AS $$
 		       ORDER BY c.next_attempt_at, c.id LIMIT lim FOR UPDATE SKIP LOCKED)
 	RETURNING n.id, n.dedup_key, n.kind, n.recipient, n.subject, n.body,
 		  coalesce(n.payload->>'to_name', ''), n.attempts,
-		  extract(epoch FROM n.created_at)::bigint
+		  extract(epoch FROM n.created_at)::bigint,
+		  -- A digest carries a signed reply address (55-mail.sql).
+		  CASE WHEN n.kind = 'reminder' THEN suivi_reply_code(n.id, n.payload->>'owner') END
 $$;
 
 -- The outcomes of a delivery, each only while this daemon's claim holds.

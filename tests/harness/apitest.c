@@ -34,6 +34,8 @@ char *apitest_conf(const char *conninfo)
 			 "data_dir = %%DIR%%/d\n"
 			 "[schedule]\n"
 			 "timezone = Europe/Brussels\n"
+			 "[mail]\n"
+			 "reply_address = suivi@example.org\n"
 			 "[hook]\n"
 			 "command = /bin/true\n"
 			 "[log]\n"

@@ -138,6 +138,17 @@ tests_integration_test_import_review_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_import_review_SOURCES = tests/integration/test-import-review.c \
 	$(APITEST_SOURCES) tests/harness/client-run.c tests/harness/client-run.h
 tests_integration_test_import_review_LDADD = $(INTEGRATION_LDADD)
+
+# Owners answer by replying to their reminder: replies built with Python's email package,
+# piped into suivi mail-in, applied; every refusal.
+check_PROGRAMS += tests/integration/test-mailin
+TESTS += tests/integration/test-mailin
+tests_integration_test_mailin_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_mailin_SOURCES = tests/integration/test-mailin.c \
+	tests/harness/notify-util.c tests/harness/notify-util.h \
+	tests/harness/client-run.c tests/harness/client-run.h
+tests_integration_test_mailin_LDADD = $(INTEGRATION_LDADD)
+EXTRA_DIST += tests/integration/mail-reply.py
 # suivi import reads .docx, .odt, .html and .pdf (fixtures made by make-documents.py from the
 # seeds with zipfile, groff -Tpdf and qpdf) and refuses bad files with one sentence.
 check_PROGRAMS += tests/integration/test-import-files

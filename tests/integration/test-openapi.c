@@ -240,6 +240,24 @@ START_TEST(responses_match_the_document)
 	       "/v1/notifications/%s/retry", nid);
 	free(nid);
 
+	/* A reply by mail to a digest of oa-o's, signed as the outbox signs it. */
+	char *mail = suivid_make_token(at.d, "oa-mta", "mail", NULL);
+	char *did = dbval("INSERT INTO notifications (dedup_key, kind, recipient, subject, body,"
+			  " payload) VALUES ('oa-digest', 'reminder', 'o@example.org', 'S', 'B',"
+			  " '{\"owner\":\"oa-o\"}') RETURNING id");
+	char *code = dbval("SELECT suivi_api.suivi_reply_code(%s, 'oa-o')", did);
+	char *msg = xasprintf("From: Owner <o@example.org>\r\nTo: suivi+%s@example.org\r\n"
+			      "Message-ID: <oa-reply@example.org>\r\nSubject: Re: S\r\n"
+			      "Content-Type: text/plain; charset=UTF-8\r\n\r\n"
+			      "oa-m/1 comment: on track\r\n",
+			      code);
+	sample(mail, "POST", "/v1/mail/inbound", "message/rfc822", msg, 200, "/v1/mail/inbound");
+	sample(sec, "GET", "/v1/mail/inbound", NULL, NULL, 200, "/v1/mail/inbound");
+	free(msg);
+	free(code);
+	free(did);
+	free(mail);
+
 	sample(adm, "GET", "/v1/tokens", NULL, NULL, 200, "/v1/tokens");
 	json_t *t =
 	    hcall(adm, "POST", "/v1/tokens", "{\"name\":\"oa-t\",\"role\":\"viewer\"}", 201);

@@ -21,6 +21,7 @@ tests_unit_unit_tests_SOURCES = tests/unit/runner.c tests/unit/suites.h \
 	tests/unit/test-hook.c \
 	tests/unit/test-digest.c \
 	tests/unit/test-remind-sim.c \
+	tests/unit/test-mail-reply.c \
 	tests/unit/test-import.c tests/unit/test-import.h \
 	tests/unit/test-import-items.c \
 	tests/unit/test-import-prose.c \

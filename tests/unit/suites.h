@@ -23,6 +23,7 @@
 	X(import_items)                                                                            \
 	X(import_prose)                                                                            \
 	X(remind_sim)                                                                              \
+	X(mail_reply)                                                                              \
 	X(rec_list)                                                                                \
 	X(validate)                                                                                \
 	X(report)                                                                                  \

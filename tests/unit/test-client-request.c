@@ -152,7 +152,7 @@ START_TEST(test_command_table)
 	static const char *const required[] = {
 	    "owner",  "meeting",       "add",   "import",   "list",         "show",    "history",
 	    "status", "assign",        "due",   "comment",  "edit",         "overdue", "report",
-	    "remind", "notifications", "token", "workflow", "calendar-url",
+	    "remind", "notifications", "token", "workflow", "calendar-url", "mail-in",
 	};
 	size_t n = 0;
 	for (const struct cmd_entry *const *e = cmd_table; *e != NULL; e++, n++) {

@@ -100,7 +100,7 @@ START_TEST(test_digest_english)
 	struct digest_item items[4];
 	memcpy(items, sample_items, sizeof items);
 	digest_sort(items, 4);
-	struct digest d = {"OCRTIS France", REPORT_EN, "2026-11-22", items, 4};
+	struct digest d = {"OCRTIS France", REPORT_EN, "2026-11-22", items, 4, false};
 	char *subject = digest_subject(&d);
 	char *body = digest_body(&d);
 
@@ -123,7 +123,7 @@ START_TEST(test_digest_english)
 	free(subject);
 	free(body);
 
-	struct digest one = {"X", REPORT_EN, "2026-11-22", items + 2, 1};
+	struct digest one = {"X", REPORT_EN, "2026-11-22", items + 2, 1, false};
 	subject = digest_subject(&one);
 	ck_assert_str_eq(subject, "suivi reminder: 1 recommendation due soon");
 	free(subject);
@@ -139,7 +139,7 @@ START_TEST(test_digest_french)
 	struct digest_item items[4];
 	memcpy(items, sample_items, sizeof items);
 	digest_sort(items, 4);
-	struct digest d = {"Office central", REPORT_FR, "2026-11-22", items, 4};
+	struct digest d = {"Office central", REPORT_FR, "2026-11-22", items, 4, false};
 	char *subject = digest_subject(&d);
 	char *body = digest_body(&d);
 
@@ -169,7 +169,7 @@ START_TEST(test_digest_french)
 	free(subject);
 	free(body);
 
-	struct digest one = {"X", REPORT_FR, "2026-11-22", items, 1};
+	struct digest one = {"X", REPORT_FR, "2026-11-22", items, 1, false};
 	subject = digest_subject(&one);
 	ck_assert_str_eq(subject, "Rappel suivi" NBSP ": 1 recommandation en retard");
 	free(subject);
@@ -251,7 +251,7 @@ START_TEST(test_due_today_and_closed_label)
 				    "eu-ca-2023",   "Dialogue UE–Asie centrale",
 				    "2026-11-22",   0,
 				    false};
-	struct digest d = {"Office central", REPORT_FR, "2026-11-22", &today, 1};
+	struct digest d = {"Office central", REPORT_FR, "2026-11-22", &today, 1, false};
 	char *body = digest_body(&d);
 	ck_assert_ptr_nonnull(strstr(body, "eu-ca-2023/4 — échéance aujourd’hui (22/11/2026)\n"));
 	ck_assert_ptr_null(strstr(body, "dans 0 jour"));
