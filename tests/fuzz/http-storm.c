@@ -195,8 +195,10 @@ static void storm_round(int port, struct storm_gen *g, unsigned long n)
 			}
 		}
 	}
-	for (int i = 0; i < CONNECTIONS; i++)
+	for (int i = 0; i < CONNECTIONS; i++) {
 		free(conns[i].in.data);
+		free(conns[i].req.buf.data);
+	}
 }
 
 int main(void)
