@@ -183,9 +183,11 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(command, "routes") == 0)
+	if (strcmp(command, "routes") == 0) {
+		free(d.config_path); /* routes reads no configuration */
 		return argc > 1 ? (fprintf(stderr, "suivid: routes takes no arguments\n"), 2)
 				: cmd_routes();
+	}
 	if (strcmp(command, "serve") != 0 && strcmp(command, "migrate") != 0 &&
 	    strcmp(command, "check-config") != 0 && strcmp(command, "token") != 0 &&
 	    strcmp(command, "mail-key") != 0) {
