@@ -228,6 +228,10 @@ static char *unzip_member(const char *name, const char *data, size_t len, const 
 damaged:
 	set_cause(cause, "%s is a damaged zip archive (%s)", name,
 		  archive_error_string(a) != NULL ? archive_error_string(a) : "unreadable");
+	/* libarchive's messages may span lines: the sentence must not. */
+	for (char *p = *cause; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20)
+			*p = ' ';
 fail:
 	archive_read_free(a);
 	free(buf);

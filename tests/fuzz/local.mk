@@ -138,6 +138,28 @@ tests_fuzz_fuzz_table_SOURCES = tests/fuzz/fuzz-table.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_table_LDADD = $(SUIVI_CLIENT_LIBS)
 tests_fuzz_fuzz_table_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 
+# the candidates of minutes: list items and recommendations found in prose (import-prose.c)
+FUZZ_REPLAYS += tests/fuzz/replay-import-prose
+tests_fuzz_replay_import_prose_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_TARGET='"import-prose"'
+tests_fuzz_replay_import_prose_SOURCES = tests/fuzz/fuzz-import-prose.c tests/fuzz/replay.c $(FUZZ_COMMON)
+tests_fuzz_replay_import_prose_LDADD = $(SUIVID_LIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz-import-prose
+tests_fuzz_fuzz_import_prose_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_import_prose_SOURCES = tests/fuzz/fuzz-import-prose.c $(FUZZ_COMMON)
+tests_fuzz_fuzz_import_prose_LDADD = $(SUIVID_LIBS)
+tests_fuzz_fuzz_import_prose_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# the client's documents: .docx, .odt and HTML into minutes text (client/convert.c)
+FUZZ_REPLAYS += tests/fuzz/replay-convert
+tests_fuzz_replay_convert_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_TARGET='"convert"'
+tests_fuzz_replay_convert_SOURCES = tests/fuzz/fuzz-convert.c tests/fuzz/replay.c $(FUZZ_COMMON)
+tests_fuzz_replay_convert_LDADD = $(SUIVI_CLIENT_LIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz-convert
+tests_fuzz_fuzz_convert_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_convert_SOURCES = tests/fuzz/fuzz-convert.c $(FUZZ_COMMON)
+tests_fuzz_fuzz_convert_LDADD = $(SUIVI_CLIENT_LIBS)
+tests_fuzz_fuzz_convert_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 
