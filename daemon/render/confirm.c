@@ -86,9 +86,11 @@ char *confirm_body(const json_t *outcome, enum report_lang lang)
 		json_array_foreach (results, i, r) {
 			if (!json_is_true(json_object_get(r, "ok")))
 				continue;
+			/* The status as the owner reads it, in its language. */
+			const char *label = str(json_object_get(r, "labels"), fr ? "fr" : "en");
 			if (strcmp(str(r, "action"), "status") == 0)
 				put(&o, fr ? "  %s — nouvel état" NBSP ": %s\n" : "  %s — now %s\n",
-				    str(r, "ref"), str(r, "status"));
+				    str(r, "ref"), label[0] != '\0' ? label : str(r, "status"));
 			else
 				put(&o,
 				    fr ? "  %s — commentaire ajouté\n" : "  %s — comment added\n",

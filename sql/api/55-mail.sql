@@ -115,7 +115,10 @@ BEGIN
 	PERFORM set_config('suivi.message_id', message_id, true);
 	FOR c IN SELECT x FROM jsonb_array_elements(commands) x LOOP
 		res := jsonb_build_object('line', c->'line', 'ref', c->>'ref', 'action',
-					  c->>'action', 'status', c->'status');
+					  c->>'action', 'status', c->'status',
+					  'labels', (SELECT jsonb_build_object('en', s.label_en,
+									       'fr', s.label_fr)
+						     FROM statuses s WHERE s.name = c->>'status'));
 		BEGIN
 			IF suivi_rec_resolve(c->>'ref') IS NULL THEN
 				PERFORM suivi_raise(404, 'not_found',
