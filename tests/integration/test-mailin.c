@@ -224,6 +224,12 @@ START_TEST(replies_in_every_shape)
 			      "1", 30000));
 	nt_keep_sample(&m.t, cid, "mailin-confirmation.eml");
 	free(cid);
+	/* The overdue report counts the replies received since the previous one. */
+	ck_assert_int_eq(nt_sql_int(m.t.db,
+				    "SELECT (suivi_api.suivi_report_changes("
+				    "(now() AT TIME ZONE 'UTC')::date, 'UTC')->>'replies')::int"),
+			 7);
+
 	/* The secretariat sees what came by mail: suivi show and suivi history say so. */
 	struct run sr = suivi_run(m.t.token, NULL, "show", "bamako-2019/5", NULL);
 	ck_assert_int_eq(sr.code, 0);
