@@ -160,6 +160,17 @@ tests_fuzz_fuzz_convert_SOURCES = tests/fuzz/fuzz-convert.c $(FUZZ_COMMON)
 tests_fuzz_fuzz_convert_LDADD = $(SUIVI_CLIENT_LIBS)
 tests_fuzz_fuzz_convert_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 
+# the inbound mail line parser: an owner's reply to its reminder (import/mail-reply.c)
+FUZZ_REPLAYS += tests/fuzz/replay-mail-reply
+tests_fuzz_replay_mail_reply_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_TARGET='"mail-reply"'
+tests_fuzz_replay_mail_reply_SOURCES = tests/fuzz/fuzz-mail-reply.c tests/fuzz/replay.c $(FUZZ_COMMON)
+tests_fuzz_replay_mail_reply_LDADD = $(SUIVID_LIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz-mail-reply
+tests_fuzz_fuzz_mail_reply_CPPFLAGS = $(FUZZ_CPPFLAGS)
+tests_fuzz_fuzz_mail_reply_SOURCES = tests/fuzz/fuzz-mail-reply.c $(FUZZ_COMMON)
+tests_fuzz_fuzz_mail_reply_LDADD = $(SUIVID_LIBS)
+tests_fuzz_fuzz_mail_reply_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
 check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 

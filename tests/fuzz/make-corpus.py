@@ -148,6 +148,9 @@ def main():
              "Mettre en place une base de données régionale partagée par tous", "2026-03-31",
              "x/1", "東京で会議を開催する", "—", "e\u0301\u0301", "\x1b[31mred\x1b[0m\t\r\n",
              "\xff\xfe bad", "👍🏽 emoji", ""]
+    for name, text in MAIL_REPLIES.items():
+        put("mail-reply", name, text)
+
     put("table", "basic", bytes([3, 1, 40]) + fields(*cells))
     put("table", "narrow", bytes([2, 0, 12]) + fields("Ref", "Text", *cells[3:]))
     put("table", "wide", bytes([4, 3, 0]) + fields(*(cells * 2)))
@@ -160,6 +163,23 @@ def digest_input(lang, owner, as_of, items):
     for ref, text, code, title, due, days, supporting in items:
         out += fields(ref, text, code, title, due) + b"\0" + bytes([days, supporting])
     return out
+
+
+MAIL_REPLIES = {
+    "english": "bamako-2019/1 implemented: the regional database went live on 3 March\n"
+               "bamako-2019/3 comment: waiting for the ministry's answer\n\n"
+               "On Mon, 2 Mar 2026 at 07:00, Suivi <suivi@example.org> wrote:\n"
+               "> Reply above this line\n> bamako-2019/1 ...\n",
+    "french": "bamako-2019/3 en cours : le guide est en relecture\r\n"
+              "bamako-2019/5 commentaire : réponse attendue\r\neu-ca-2023/1 Bloquée\r\n\r\n"
+              "Le lun. 2 mars 2026 à 07:00, Suivi <suivi@example.org> a écrit :\r\n"
+              "> Répondez au-dessus de cette ligne\r\n",
+    "outlook": "x/1 mise en oeuvre: fait\n\n-----Original Message-----\nFrom: Suivi\n"
+               "Sent: Monday\nx/2 implemented\n",
+    "inline": "> bamako-2019/1 overdue\nbamako-2019/1 in_progress: almost\n> bamako-2019/2\n"
+              "not a command at all\n-- \nJean Dupont\nx/9 implemented\n",
+    "fold": "  ÉN_COURS  Bloquée  ŒUVRE\tmise  en œuvre \u2003 ",
+}
 
 
 CHANGES = ('{"previous":"2026-11-15","since":"2026-11-15","became_overdue":[{"ref":'
