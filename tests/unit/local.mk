@@ -69,4 +69,6 @@ EXTRA_DIST += \
 	tests/data/prose/004.expected \
 	tests/data/seeds/000_22a1b08ae9fa8f8a.txt \
 	tests/data/seeds/001_e6407ce75b95ac61.txt \
-	tests/data/seeds/003_478cbb3d9346e4ba.txt
+	tests/data/seeds/002_676df5a59a77bd76.txt \
+	tests/data/seeds/003_478cbb3d9346e4ba.txt \
+	tests/data/seeds/004_93118d7436fa3c47.txt
