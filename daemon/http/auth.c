@@ -49,9 +49,10 @@ const struct db_stmt auth_stmts[] = {
 };
 
 static const char *const role_names[] = {
-    [ROLE_PUBLIC] = "public", [ROLE_FEED] = "feed",   [ROLE_METRICS] = "metrics", [ROLE_MAIL] = "mail",
-    [ROLE_VIEWER] = "viewer", [ROLE_OWNER] = "owner", [ROLE_SECRETARIAT] = "secretariat",
-    [ROLE_ADMIN] = "admin",
+    [ROLE_PUBLIC] = "public",           [ROLE_FEED] = "feed",
+    [ROLE_METRICS] = "metrics",         [ROLE_MAIL] = "mail",
+    [ROLE_VIEWER] = "viewer",           [ROLE_OWNER] = "owner",
+    [ROLE_SECRETARIAT] = "secretariat", [ROLE_ADMIN] = "admin",
 };
 
 const char *role_name(enum role role)
