@@ -186,7 +186,8 @@ tests_fuzz_http_storm_LDADD = tests/harness/libharness.a common/libcommon.a \
 FUZZ_HTTP_REQUESTS = 1000000
 FUZZ_HTTP_SECONDS = 3600
 fuzz-http: all tests/fuzz/http-storm
-	@$(AM_TESTS_ENVIRONMENT) STORM_REQUESTS='$(FUZZ_HTTP_REQUESTS)' \
+	@$(AM_TESTS_ENVIRONMENT) STORM_SEED=$${STORM_SEED:-$$$$} \
+	STORM_REQUESTS='$(FUZZ_HTTP_REQUESTS)' \
 	STORM_SECONDS='$(FUZZ_HTTP_SECONDS)' ./tests/fuzz/http-storm
 .PHONY: fuzz-http
 

@@ -368,6 +368,8 @@ void storm_generate(struct storm_gen *g, struct storm_req *r)
 size_t storm_parse_answer(const char *data, size_t len, bool head, int *status,
 			  enum storm_kind *kind)
 {
+	if (data == NULL || len == 0)
+		return 0; /* nothing came (memmem must not see NULL) */
 	const char *end = memmem(data, len, "\r\n\r\n", 4);
 	if (end == NULL || sscanf(data, "HTTP/1.%*d %d", status) != 1)
 		return 0;
