@@ -14,13 +14,13 @@
 #include "util.h"
 
 enum field_type {
-	FIELD_STRING, /* one line: no control characters */
-	FIELD_TEXT,   /* free text: newlines and tabs allowed, other controls refused */
-	FIELD_SLUG,   /* [a-z0-9][a-z0-9-]{0,62}: handles, meeting codes, series */
-	FIELD_EMAIL,  /* empty, or one @ with no blanks or controls */
+	FIELD_STRING,     /* one line: no control characters */
+	FIELD_TEXT,       /* free text: newlines and tabs allowed, other controls refused */
+	FIELD_SLUG,       /* [a-z0-9][a-z0-9-]{0,62}: handles, meeting codes, series */
+	FIELD_EMAIL,      /* empty, or one @ with no blanks or controls */
 	FIELD_EMAIL_LIST, /* array of FIELD_EMAIL items, none empty, at most max_items */
-	FIELD_DATE,   /* YYYY-MM-DD, a real date */
-	FIELD_ENUM,   /* one of choices */
+	FIELD_DATE,       /* YYYY-MM-DD, a real date */
+	FIELD_ENUM,       /* one of choices */
 	FIELD_BOOL,
 	FIELD_INT,         /* integer within [min, max] */
 	FIELD_STRING_LIST, /* array of FIELD_STRING items, at most max_items */

@@ -51,10 +51,10 @@ struct config {
 	char *reminders;          /* schedule text for the reminder run, default "daily 07:00" */
 
 	/* [mail] */
-	char *mail_from;     /* "addr" or "Name <addr>" (config_value_mailbox splits it) */
-	char *mail_reply_to; /* the same; empty: no Reply-To */
-	char *mail_reply_address;     /* local@domain of owners' replies; empty: replies off */
-	int mail_reply_grace;         /* days a rotated-out reply key still verifies */
+	char *mail_from;          /* "addr" or "Name <addr>" (config_value_mailbox splits it) */
+	char *mail_reply_to;      /* the same; empty: no Reply-To */
+	char *mail_reply_address; /* local@domain of owners' replies; empty: replies off */
+	int mail_reply_grace;     /* days a rotated-out reply key still verifies */
 	size_t mail_inbound_max_bytes; /* largest inbound message read */
 
 	/* [hook] */
