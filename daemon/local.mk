@@ -5,7 +5,8 @@ daemon_libsuivid_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/daemon \
 	$(LIBPQ_CFLAGS) $(LIBEVENT_CFLAGS) $(JANSSON_CFLAGS) $(SYSTEMD_CFLAGS) \
 	$(GMIME_CFLAGS) $(LIBXML2_CFLAGS)
 daemon_libsuivid_a_SOURCES = \
-	daemon/core/config.c daemon/core/config.h \
+	daemon/core/config.c daemon/core/config.h daemon/core/config-internal.h \
+	daemon/core/config-keys.c \
 	daemon/core/config-value.c daemon/core/config-value.h \
 	daemon/core/log.c daemon/core/log.h \
 	daemon/core/metrics.c daemon/core/metrics.h \

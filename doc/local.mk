@@ -1,5 +1,5 @@
 # Documentation: man pages, the example configuration and the check that keeps them in step
-# with the configuration key table of daemon/core/config.c.
+# with the configuration key table of daemon/core/config-keys.c.
 dist_man_MANS += doc/suivi.1
 dist_man_MANS += doc/suivid.conf.5
 dist_man_MANS += doc/suivid.8

@@ -1,5 +1,5 @@
 #!/bin/sh
-# check-config-docs.sh - keep the docs in step with the key table of daemon/core/config.c (TAP).
+# check-config-docs.sh - keep the docs in step with the key table of daemon/core/config-keys.c (TAP).
 #
 # Every key of the table must be described in doc/suivid.conf.5 (a ".TP" / ".B key" entry under
 # ".SS [section]") and shown in contrib/suivid.conf as "#key = default" under "[section]", with
@@ -8,7 +8,7 @@
 set -u
 
 top=${SUIVI_SRCDIR:-${srcdir:-$(dirname "$0")/..}}
-table=$top/daemon/core/config.c
+table=$top/daemon/core/config-keys.c
 man=$top/doc/suivid.conf.5
 example=$top/contrib/suivid.conf
 tab=$(printf '\t')
@@ -25,7 +25,7 @@ done
 
 # section TAB key TAB default, where default is "-" when unset and "?" when not a plain string.
 awk '
-	/^static const struct cf_key keys\[\] = \{/ { intable = 1; next }
+	/^const struct cf_key config_keys\[\] = \{/ { intable = 1; next }
 	intable && /^\};/ { intable = 0 }
 	!intable { next }
 	{ entry = entry " " $0 }
@@ -87,9 +87,9 @@ result() { # ok|not ok, description
 
 count=$(wc -l <"$tmp.table")
 if [ "$count" -ge 20 ]; then
-	result ok "the key table of daemon/core/config.c has $count keys"
+	result ok "the key table of daemon/core/config-keys.c has $count keys"
 else
-	result "not ok" "only $count keys read from daemon/core/config.c: has the table's layout changed?"
+	result "not ok" "only $count keys read from daemon/core/config-keys.c: has the table's layout changed?"
 fi
 
 while IFS="$tab" read -r section key def; do

@@ -1,9 +1,8 @@
 /* config.c — suivid.conf: a small INI reader feeding one declarative key table.
  *
- * Every key is one row of `keys` below (section, name, type, where it lives in struct config,
- * default, range, reloadable). Defaults go through the same setters as file values, so a
- * default can never be something the file could not say. tests/check-config-docs.sh reads the
- * `.section = …, .key = …` lines of the table to keep the man page and example config honest. */
+ * Every key is one row of `config_keys` (core/config-keys.c: section, name, type, where it lives
+ * in struct config, default, range, reloadable). Defaults go through the same setters as file
+ * values, so a default can never be something the file could not say. */
 #include "suivi-config.h"
 
 #include <errno.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/config-internal.h"
 #include "core/config-value.h"
 #include "core/schedule.h"
 #include "utf8.h"
@@ -22,44 +22,6 @@
 
 #define CONFIG_LINE_MAX 4096
 #define CONFIG_FILE_MAX (1024 * 1024)
-#define EMAIL_MAX 254
-#define SUN_PATH_MAX 107 /* sizeof(sockaddr_un.sun_path) - 1 on Linux */
-
-enum cf_type {
-	CF_STRING,   /* any text */
-	CF_PATH,     /* absolute path; max = longest allowed length (0: no limit) */
-	CF_INT,      /* int in min..max */
-	CF_SIZE,     /* size_t in min..max bytes, with optional k/M/G suffix */
-	CF_BOOL,     /* bool: yes/no, true/false, on/off, 1/0 */
-	CF_ENUM,     /* int index into names */
-	CF_LISTEN,   /* "IPv4:port" or "[IPv6]:port" */
-	CF_EMAIL,    /* bare address, local@domain */
-	CF_MAILBOX,  /* bare address or "Display Name <local@domain>" */
-	CF_SCHEDULE, /* schedule_parse() text, stored in canonical form */
-	CF_TIMEZONE, /* IANA zone name */
-	CF_DAYS,     /* comma list of days 1..max, stored descending; count at count_offset */
-	CF_COMMAND,  /* hook command line, argv[0] absolute */
-};
-
-/* What an empty value means for a key. */
-enum cf_empty {
-	EMPTY_REFUSE = 0, /* an error */
-	EMPTY_KEEP,       /* a meaningful empty value ("" for text, no items for lists) */
-	EMPTY_UNSET,      /* back to unset (NULL) */
-};
-
-struct cf_key {
-	const char *section;
-	const char *key;
-	enum cf_type type;
-	size_t offset;
-	const char *def; /* NULL: unset */
-	long long min, max;
-	bool reloadable;
-	enum cf_empty empty;
-	const char *const *names; /* CF_ENUM, NULL-terminated */
-	size_t count_offset;      /* CF_DAYS */
-};
 
 static int set_value(struct config *c, const struct cf_key *k, const char *value, bool builtin,
 		     char **cause) WUR;
@@ -75,251 +37,6 @@ static const char *find_section(const char *section);
 static char *unquote(char *value);
 static bool values_equal(const struct cf_key *k, const struct config *a, const struct config *b);
 static char *names_list(const char *const *names);
-
-static const char *const hook_format_names[] = {"mail", "json", NULL};
-static const char *const log_level_names[] = {"debug", "info", "warn", "error", NULL};
-
-_Static_assert(sizeof(enum hook_format) == sizeof(int), "enum stored as int");
-_Static_assert(sizeof(enum log_level) == sizeof(int), "enum stored as int");
-
-#define OFF(field) offsetof(struct config, field)
-
-/* The one list of keys. Keep doc/suivid.conf.5 and contrib/suivid.conf in step
- * (make check runs tests/check-config-docs.sh). */
-static const struct cf_key keys[] = {
-    {.section = "server",
-     .key = "listen",
-     .type = CF_LISTEN,
-     .offset = OFF(listen),
-     .def = "127.0.0.1:8470",
-     .empty = EMPTY_KEEP},
-    {.section = "server",
-     .key = "unix_socket",
-     .type = CF_PATH,
-     .offset = OFF(unix_socket),
-     .max = SUN_PATH_MAX,
-     .empty = EMPTY_UNSET},
-    {.section = "server",
-     .key = "max_body",
-     .type = CF_SIZE,
-     .offset = OFF(max_body),
-     .def = "1048576",
-     .min = 1024,
-     .max = 64 * 1024 * 1024,
-     .reloadable = true},
-    {.section = "server",
-     .key = "request_timeout",
-     .type = CF_INT,
-     .offset = OFF(request_timeout),
-     .def = "5",
-     .min = 1,
-     .max = 300,
-     .reloadable = true},
-    {.section = "server",
-     .key = "idle_timeout",
-     .type = CF_INT,
-     .offset = OFF(idle_timeout),
-     .def = "30",
-     .min = 1,
-     .max = 3600,
-     .reloadable = true},
-    {.section = "server",
-     .key = "max_connections",
-     .type = CF_INT,
-     .offset = OFF(max_connections),
-     .def = "1024",
-     .min = 1,
-     .max = 65535},
-
-    {.section = "database",
-     .key = "url",
-     .type = CF_STRING,
-     .offset = OFF(url),
-     .empty = EMPTY_UNSET},
-    {.section = "database",
-     .key = "pool",
-     .type = CF_INT,
-     .offset = OFF(pool),
-     .def = "4",
-     .min = 1,
-     .max = 64},
-    {.section = "database",
-     .key = "queue",
-     .type = CF_INT,
-     .offset = OFF(queue),
-     .def = "256",
-     .min = 1,
-     .max = 100000,
-     .reloadable = true},
-    {.section = "database",
-     .key = "data_dir",
-     .type = CF_PATH,
-     .offset = OFF(data_dir),
-     .def = SUIVI_LOCALSTATEDIR "/lib/suivi"},
-
-    {.section = "schedule",
-     .key = "timezone",
-     .type = CF_TIMEZONE,
-     .offset = OFF(timezone),
-     .def = "Europe/Brussels",
-     .reloadable = true},
-    {.section = "schedule",
-     .key = "overdue_report",
-     .type = CF_SCHEDULE,
-     .offset = OFF(overdue_report),
-     .def = "mon 08:00",
-     .reloadable = true,
-     .empty = EMPTY_KEEP},
-    {.section = "schedule",
-     .key = "report_to",
-     .type = CF_EMAIL,
-     .offset = OFF(report_to),
-     .def = "",
-     .max = EMAIL_MAX,
-     .reloadable = true,
-     .empty = EMPTY_KEEP},
-    {.section = "schedule",
-     .key = "remind_before",
-     .type = CF_DAYS,
-     .offset = OFF(remind_before),
-     .count_offset = OFF(n_remind_before),
-     .def = "14,3",
-     .min = 1,
-     .max = 365,
-     .reloadable = true,
-     .empty = EMPTY_KEEP},
-    {.section = "schedule",
-     .key = "remind_overdue_every",
-     .type = CF_INT,
-     .offset = OFF(remind_overdue_every),
-     .def = "7",
-     .min = 0,
-     .max = 365,
-     .reloadable = true},
-    {.section = "schedule",
-     .key = "remind_supporting",
-     .type = CF_BOOL,
-     .offset = OFF(remind_supporting),
-     .def = "false",
-     .reloadable = true},
-    {.section = "schedule",
-     .key = "escalate_after",
-     .type = CF_INT,
-     .offset = OFF(escalate_after),
-     .def = "0",
-     .min = 0,
-     .max = 3650,
-     .reloadable = true},
-    {.section = "schedule",
-     .key = "escalate_to",
-     .type = CF_EMAIL,
-     .offset = OFF(escalate_to),
-     .def = "",
-     .max = EMAIL_MAX,
-     .reloadable = true,
-     .empty = EMPTY_KEEP},
-    {.section = "schedule",
-     .key = "stale_after",
-     .type = CF_INT,
-     .offset = OFF(stale_after),
-     .def = "0",
-     .min = 0,
-     .max = 3650,
-     .reloadable = true},
-    {.section = "schedule",
-     .key = "reminders",
-     .type = CF_SCHEDULE,
-     .offset = OFF(reminders),
-     .def = "daily 07:00",
-     .reloadable = true,
-     .empty = EMPTY_KEEP},
-
-    {.section = "mail",
-     .key = "from",
-     .type = CF_MAILBOX,
-     .offset = OFF(mail_from),
-     .def = "suivi@localhost",
-     .max = EMAIL_MAX,
-     .reloadable = true},
-    {.section = "mail",
-     .key = "reply_to",
-     .type = CF_MAILBOX,
-     .offset = OFF(mail_reply_to),
-     .def = "",
-     .max = EMAIL_MAX,
-     .reloadable = true,
-     .empty = EMPTY_KEEP},
-    {.section = "mail",
-     .key = "reply_address",
-     .type = CF_EMAIL,
-     .offset = OFF(mail_reply_address),
-     .def = "",
-     .max = EMAIL_MAX,
-     .reloadable = true,
-     .empty = EMPTY_KEEP},
-    {.section = "mail",
-     .key = "reply_grace",
-     .type = CF_INT,
-     .offset = OFF(mail_reply_grace),
-     .def = "30",
-     .min = 0,
-     .max = 365,
-     .reloadable = true},
-    {.section = "mail",
-     .key = "inbound_max_bytes",
-     .type = CF_SIZE,
-     .offset = OFF(mail_inbound_max_bytes),
-     .def = "1048576",
-     .min = 1024,
-     .max = 16 * 1024 * 1024,
-     .reloadable = true},
-
-    {.section = "hook",
-     .key = "command",
-     .type = CF_COMMAND,
-     .offset = OFF(hook_command),
-     .def = "/usr/sbin/sendmail -t -oi",
-     .reloadable = true},
-    {.section = "hook",
-     .key = "format",
-     .type = CF_ENUM,
-     .offset = OFF(hook_format),
-     .def = "mail",
-     .names = hook_format_names,
-     .reloadable = true},
-    {.section = "hook",
-     .key = "timeout",
-     .type = CF_INT,
-     .offset = OFF(hook_timeout),
-     .def = "30",
-     .min = 1,
-     .max = 3600,
-     .reloadable = true},
-    {.section = "hook",
-     .key = "max_attempts",
-     .type = CF_INT,
-     .offset = OFF(hook_max_attempts),
-     .def = "6",
-     .min = 1,
-     .max = 100,
-     .reloadable = true},
-    {.section = "hook",
-     .key = "max_running",
-     .type = CF_INT,
-     .offset = OFF(hook_max_running),
-     .def = "4",
-     .min = 1,
-     .max = 64,
-     .reloadable = true},
-
-    {.section = "log",
-     .key = "level",
-     .type = CF_ENUM,
-     .offset = OFF(log_level),
-     .def = "info",
-     .names = log_level_names,
-     .reloadable = true},
-};
 
 #define FIELD(c, k, type) ((type *)(void *)((char *)(c) + (k)->offset))
 #define CFIELD(c, k, type) ((const type *)(const void *)((const char *)(c) + (k)->offset))
@@ -344,12 +61,12 @@ static bool is_text_type(enum cf_type type)
 struct config *config_defaults(void)
 {
 	struct config *c = xcalloc(1, sizeof *c);
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+	for (size_t i = 0; i < config_keys_count; i++) {
 		char *cause = NULL;
-		if (keys[i].def == NULL)
+		if (config_keys[i].def == NULL)
 			continue;
-		if (set_value(c, &keys[i], keys[i].def, true, &cause) != 0)
-			fatalx("event=config_default_invalid key=%s cause=%s", keys[i].key,
+		if (set_value(c, &config_keys[i], config_keys[i].def, true, &cause) != 0)
+			fatalx("event=config_default_invalid key=%s cause=%s", config_keys[i].key,
 			       log_quote(cause));
 	}
 	return c;
@@ -359,9 +76,9 @@ void config_free(struct config *c)
 {
 	if (c == NULL)
 		return;
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (is_text_type(keys[i].type))
-			free(*FIELD(c, &keys[i], char *));
+	for (size_t i = 0; i < config_keys_count; i++)
+		if (is_text_type(config_keys[i].type))
+			free(*FIELD(c, &config_keys[i], char *));
 	free(c->path);
 	free(c);
 }
@@ -586,7 +303,7 @@ static int parse_buffer(const char *name, const char *text, size_t len, struct c
 			char **cause)
 {
 	struct config *c = config_defaults();
-	int seen[ARRAY_LEN(keys)] = {0}; /* line where each key was set, 0: default */
+	int seen[CONFIG_KEYS_MAX] = {0}; /* line where each key was set, 0: default */
 	const char *section = NULL;
 	char line[CONFIG_LINE_MAX + 2];
 	size_t pos = 0;
@@ -735,18 +452,19 @@ static int check_config(const char *name, const struct config *c, const int *see
 
 static const char *find_section(const char *section)
 {
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-		if (strcmp(keys[i].section, section) == 0)
-			return keys[i].section;
+	for (size_t i = 0; i < config_keys_count; i++)
+		if (strcmp(config_keys[i].section, section) == 0)
+			return config_keys[i].section;
 	return NULL;
 }
 
 static const struct cf_key *find_key(const char *section, const char *key, size_t *index)
 {
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-		if (strcmp(keys[i].section, section) == 0 && strcmp(keys[i].key, key) == 0) {
+	for (size_t i = 0; i < config_keys_count; i++) {
+		if (strcmp(config_keys[i].section, section) == 0 &&
+		    strcmp(config_keys[i].key, key) == 0) {
 			*index = i;
-			return &keys[i];
+			return &config_keys[i];
 		}
 	}
 	return NULL;
@@ -812,11 +530,11 @@ static bool values_equal(const struct cf_key *k, const struct config *a, const s
 char *config_restart_keys(const struct config *a, const struct config *b)
 {
 	char *list = NULL;
-	for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
-		if (keys[i].reloadable || values_equal(&keys[i], a, b))
+	for (size_t i = 0; i < config_keys_count; i++) {
+		if (config_keys[i].reloadable || values_equal(&config_keys[i], a, b))
 			continue;
-		char *next =
-		    list == NULL ? xstrdup(keys[i].key) : xasprintf("%s,%s", list, keys[i].key);
+		char *next = list == NULL ? xstrdup(config_keys[i].key)
+					  : xasprintf("%s,%s", list, config_keys[i].key);
 		free(list);
 		list = next;
 	}
