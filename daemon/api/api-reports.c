@@ -56,9 +56,11 @@ const struct route api_reports_routes[] = {
     {0, NULL, 0, 0, 0, NULL},
 };
 
-/* The wanted format: ?format= wins, then the first acceptable type in Accept. Returns false
- * (and answers 406 or 422) when nothing we make is acceptable. */
-static bool pick_format(struct api_request *r, enum report_format *out, json_t **errors)
+/* The wanted format: ?format= wins, then the first acceptable type in Accept. Returns 1,
+ * 0 when ?format= is wrong (added to errors), -1 when nothing we make is acceptable (406).
+ * It answers nothing: prepare answers once (a 406 and a 422 for the same request answered
+ * it twice, a use after free that http-storm found). */
+static int pick_format(struct api_request *r, enum report_format *out, json_t **errors)
 {
 	const char *f = api_query(r, "format");
 
@@ -71,14 +73,14 @@ static bool pick_format(struct api_request *r, enum report_format *out, json_t *
 			*out = FORMAT_CSV;
 		else {
 			validate_error_add(errors, "format", "must be one of json, text, csv");
-			return false;
+			return 0;
 		}
-		return true;
+		return 1;
 	}
 	const char *accept = api_header(r, "Accept");
 	*out = FORMAT_JSON;
 	if (accept == NULL)
-		return true;
+		return 1;
 	/* Types in the order the client listed them; q-values are not weighed. */
 	const char *p = accept;
 	while (*p != '\0') {
@@ -88,22 +90,20 @@ static bool pick_format(struct api_request *r, enum report_format *out, json_t *
 		if (n == 0)
 			break;
 		if (strncmp(p, "application/json", n) == 0 && n == 16)
-			return (*out = FORMAT_JSON), true;
+			return (*out = FORMAT_JSON), 1;
 		if (strncmp(p, "text/plain", n) == 0 && n == 10)
-			return (*out = FORMAT_TEXT), true;
+			return (*out = FORMAT_TEXT), 1;
 		if (strncmp(p, "text/csv", n) == 0 && n == 8)
-			return (*out = FORMAT_CSV), true;
+			return (*out = FORMAT_CSV), 1;
 		if ((strncmp(p, "*/*", n) == 0 && n == 3) ||
 		    (strncmp(p, "application/*", n) == 0 && n == 13))
-			return (*out = FORMAT_JSON), true;
+			return (*out = FORMAT_JSON), 1;
 		if (strncmp(p, "text/*", n) == 0 && n == 6)
-			return (*out = FORMAT_TEXT), true;
+			return (*out = FORMAT_TEXT), 1;
 		p += n;
 		p += strcspn(p, ",");
 	}
-	api_problem(r, 406, "not_acceptable", NULL,
-		    "reports are available as application/json, text/plain or text/csv");
-	return false;
+	return -1;
 }
 
 /* Common parameter checks; answers and returns NULL on error. */
@@ -122,13 +122,16 @@ static struct report_call *prepare(struct api_request *r, enum report_kind kind,
 		api_today(r, as_of);
 	if (lang != NULL && strcmp(lang, "en") != 0 && strcmp(lang, "fr") != 0)
 		validate_error_add(&errors, "lang", "must be en or fr");
-	bool ok = pick_format(r, &format, &errors);
+	int picked = pick_format(r, &format, &errors);
 	if (errors != NULL) {
 		api_problem(r, 422, "invalid_parameters", errors, "invalid query parameters");
 		return NULL;
 	}
-	if (!ok)
-		return NULL; /* 406 answered */
+	if (picked < 0) {
+		api_problem(r, 406, "not_acceptable", NULL,
+			    "reports are available as application/json, text/plain or text/csv");
+		return NULL;
+	}
 	struct report_call *c = xcalloc(1, sizeof *c);
 	c->r = r;
 	c->kind = kind;

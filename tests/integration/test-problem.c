@@ -109,6 +109,9 @@ START_TEST(every_status_answers_as_documented)
 	    {"method", viewer, "DELETE", "/v1/owners", .status = 405, .code = "method_not_allowed"},
 	    {"accept", viewer, "GET", "/v1/reports/overdue", NULL, NULL, "Accept: image/png\r\n",
 	     .status = 406, .code = "not_acceptable"},
+	    /* Both wrong: one answer (two were sent, a use after free found by http-storm). */
+	    {"accept and a parameter", viewer, "GET", "/v1/reports/summary?nope=1", NULL, NULL,
+	     "Accept: image/png\r\n", .status = 422, .code = "invalid_parameters"},
 	    {"duplicate", sec, "POST", "/v1/owners", NULL, "{\"handle\":\"pb-own\",\"name\":\"N\"}",
 	     .status = 409, .code = "duplicate"},
 	    {"stale", owner, "POST", rec_comments, NULL, "{\"comment\":\"x\"}",
