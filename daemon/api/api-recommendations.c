@@ -194,47 +194,47 @@ static void recs_patch(struct api_request *r)
 	free(body);
 }
 
-static void recs_transition(struct api_request *r)
+/* A transition and a comment read the same way: an optional If-Match, a body checked
+ * against its fields, then the acting owner, the ref, the named body strings in order,
+ * the version and today. */
+static void rec_act(struct api_request *r, const struct field_spec *fields,
+		    const char *const keys[], size_t nkeys, const char *stmt)
 {
 	char version[16], today[11];
 	int m = api_if_match(r, version);
 	json_t *errors = NULL;
+	const char *params[6];
+	size_t n = 0;
 
 	if (m == -1)
 		return;
 	json_t *body = api_body_json(r);
-	if (!validate_object(body, transition_fields, &errors)) {
+	if (!validate_object(body, fields, &errors)) {
 		api_problem(r, 422, "invalid_fields", errors, "some fields are invalid");
 		return;
 	}
 	api_today(r, today);
-	const char *params[] = {api_identity(r)->name,
-				api_param(r, 0),
-				json_string_value(json_object_get(body, "to")),
-				json_string_value(json_object_get(body, "comment")),
-				m == 1 ? version : NULL,
-				today};
-	submit(r, "recs_transition", 6, params, rec_done);
+	params[n++] = api_identity(r)->name;
+	params[n++] = api_param(r, 0);
+	for (size_t i = 0; i < nkeys; i++)
+		params[n++] = json_string_value(json_object_get(body, keys[i]));
+	params[n++] = m == 1 ? version : NULL;
+	params[n++] = today;
+	submit(r, stmt, (int)n, params, rec_done);
+}
+
+static void recs_transition(struct api_request *r)
+{
+	static const char *const keys[] = {"to", "comment"};
+
+	rec_act(r, transition_fields, keys, ARRAY_LEN(keys), "recs_transition");
 }
 
 static void recs_comment(struct api_request *r)
 {
-	char version[16], today[11];
-	int m = api_if_match(r, version);
-	json_t *errors = NULL;
+	static const char *const keys[] = {"comment"};
 
-	if (m == -1)
-		return;
-	json_t *body = api_body_json(r);
-	if (!validate_object(body, comment_fields, &errors)) {
-		api_problem(r, 422, "invalid_fields", errors, "some fields are invalid");
-		return;
-	}
-	api_today(r, today);
-	const char *params[] = {api_identity(r)->name, api_param(r, 0),
-				json_string_value(json_object_get(body, "comment")),
-				m == 1 ? version : NULL, today};
-	submit(r, "recs_comment", 5, params, rec_done);
+	rec_act(r, comment_fields, keys, ARRAY_LEN(keys), "recs_comment");
 }
 
 static void recs_history(struct api_request *r)
