@@ -347,6 +347,15 @@ out:
 	return rc;
 }
 
+/* The administrative commands work on a migrated database over one blocking
+ * connection; NULL with *cause set when either fails. */
+static PGconn *admin_connect(struct daemon *d, char **cause)
+{
+	if (database_open(d, false, cause) == -1 || run_migrations(d->conninfo, false, cause) == -1)
+		return NULL;
+	return db_connect_blocking(d->conninfo, cause);
+}
+
 static int cmd_token(struct daemon *d, int argc, char **argv)
 {
 	const char *name = NULL, *role_text = NULL, *owner = NULL;
@@ -392,12 +401,7 @@ static int cmd_token(struct daemon *d, int argc, char **argv)
 		return 2;
 	}
 
-	if (database_open(d, false, &cause) == -1 ||
-	    run_migrations(d->conninfo, false, &cause) == -1) {
-		fprintf(stderr, "suivid: %s\n", cause);
-		goto out;
-	}
-	PGconn *conn = db_connect_blocking(d->conninfo, &cause);
+	PGconn *conn = admin_connect(d, &cause);
 	if (conn == NULL) {
 		fprintf(stderr, "suivid: %s\n", cause);
 		goto out;
@@ -429,12 +433,7 @@ static int cmd_mail_key(struct daemon *d, int argc, char **argv)
 		fprintf(stderr, "suivid: usage: suivid [-c FILE] mail-key rotate\n");
 		return 2;
 	}
-	if (database_open(d, false, &cause) == -1 ||
-	    run_migrations(d->conninfo, false, &cause) == -1) {
-		fprintf(stderr, "suivid: %s\n", cause);
-		goto out;
-	}
-	PGconn *conn = db_connect_blocking(d->conninfo, &cause);
+	PGconn *conn = admin_connect(d, &cause);
 	if (conn == NULL) {
 		fprintf(stderr, "suivid: %s\n", cause);
 		goto out;
