@@ -170,6 +170,32 @@ static void import_print(struct client *c, const struct cmd_args *a, const json_
 		n == 1 ? "" : "s", dry_run ? "would be added to" : "added to", cmd_arg(a, 0));
 }
 
+/* POST the import (a file's bytes or the chosen items) and print the server's answer. */
+static int post_import(struct client *c, const struct cmd_args *a, const char *type,
+		       const char *data, size_t len)
+{
+	char *meeting = client_escape(cmd_arg(a, 0), false);
+	char *query = cmd_query(a);
+	char *url = xasprintf("/v1/meetings/%s/import%s", meeting, query);
+	struct request_reply r;
+	int code = request_raw(c, "POST", url, "application/json", type, data, len, &r);
+	free(meeting);
+	free(query);
+	free(url);
+	if (code != EXIT_DONE)
+		return code;
+	if (r.json == NULL) {
+		request_reply_free(&r);
+		return client_fail(c, EXIT_UNREACHABLE, "the server's answer is not JSON");
+	}
+	if (c->json)
+		client_print_json(c, r.json);
+	else
+		import_print(c, a, r.json);
+	request_reply_free(&r);
+	return EXIT_DONE;
+}
+
 static int cmd_import_exec(struct client *c, const struct cmd_args *a)
 {
 	const char *file = cmd_arg(a, 1), *format = cmd_opt(a, "format");
@@ -231,27 +257,9 @@ static int cmd_import_exec(struct client *c, const struct cmd_args *a)
 		return code;
 	}
 
-	char *meeting = client_escape(cmd_arg(a, 0), false);
-	char *query = cmd_query(a);
-	char *url = xasprintf("/v1/meetings/%s/import%s", meeting, query);
-	struct request_reply r;
-	int code = request_raw(c, "POST", url, "application/json", type, data, len, &r);
-	free(meeting);
-	free(query);
-	free(url);
+	int code = post_import(c, a, type, data, len);
 	free(data);
-	if (code != EXIT_DONE)
-		return code;
-	if (r.json == NULL) {
-		request_reply_free(&r);
-		return client_fail(c, EXIT_UNREACHABLE, "the server's answer is not JSON");
-	}
-	if (c->json)
-		client_print_json(c, r.json);
-	else
-		import_print(c, a, r.json);
-	request_reply_free(&r);
-	return EXIT_DONE;
+	return code;
 }
 
 /* A document's minutes text; NULL with *code after saying why. A PDF read from standard
@@ -495,26 +503,7 @@ static int post_items(struct client *c, const struct cmd_args *a, json_t *items)
 {
 	char *body = json_dumps(items, JSON_COMPACT);
 	json_decref(items);
-	char *meeting = client_escape(cmd_arg(a, 0), false);
-	char *query = cmd_query(a);
-	char *url = xasprintf("/v1/meetings/%s/import%s", meeting, query);
-	struct request_reply r;
-	int code = request_raw(c, "POST", url, "application/json", "application/json", body,
-			       strlen(body), &r);
-	free(meeting);
-	free(query);
-	free(url);
+	int code = post_import(c, a, "application/json", body, strlen(body));
 	free(body);
-	if (code != EXIT_DONE)
-		return code;
-	if (r.json == NULL) {
-		request_reply_free(&r);
-		return client_fail(c, EXIT_UNREACHABLE, "the server's answer is not JSON");
-	}
-	if (c->json)
-		client_print_json(c, r.json);
-	else
-		import_print(c, a, r.json);
-	request_reply_free(&r);
-	return EXIT_DONE;
+	return code;
 }
