@@ -239,6 +239,12 @@ START_TEST(replies_in_every_shape)
 	ck_assert_int_eq(sr.code, 0);
 	ck_assert_msg(strstr(sr.out, "ocrtis (mail)") != NULL, "%s", sr.out);
 	run_free(&sr);
+	/* The round trip kept above ends with the history its reply wrote. */
+	sr = suivi_run(m.t.token, NULL, "history", "bamako-2019/1", NULL);
+	ck_assert_int_eq(sr.code, 0);
+	ck_assert_msg(strstr(sr.out, "ocrtis (mail)") != NULL, "%s", sr.out);
+	keep_text("mailin-history.txt", sr.out);
+	run_free(&sr);
 
 	/* One confirmation per accepted message, to its sender, in French. */
 	ck_assert(nt_wait_sql(m.t.db,
