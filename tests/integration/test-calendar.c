@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,20 @@
 #include "client-run.h"
 #include "harness-internal.h"
 #include "sha256.h"
+
+/* The last feed read and what python3-icalendar understood of it, for people to read (as
+ * test-notify keeps its mails). */
+static void keep_sample(const char *name, const char *data, size_t len)
+{
+	mkdir("/tmp/suivi-notify-samples", 0755);
+	char *path = xasprintf("/tmp/suivi-notify-samples/%s", name);
+	FILE *f = fopen(path, "wb");
+	if (f != NULL) {
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+	free(path);
+}
 
 /* A feed as both parsers read it: python3-icalendar's JSON (caller decrefs). The libical
  * check must pass too. */
@@ -48,6 +63,8 @@ static json_t *parse_feed(const char *ics, size_t len)
 		      text, ics);
 	json_t *doc = json_loads(text, 0, NULL);
 	ck_assert_msg(doc != NULL, "ical-check.py said:\n%s", text);
+	keep_sample("calendar-feed.ics", ics, len);
+	keep_sample("calendar-parsed.json", text, strlen(text));
 	free(text);
 
 	/* ical-strict is built next to this program. */
