@@ -9,7 +9,7 @@
 # SUIVI_TEST_UNDER_VALGRIND=1 lets the few latency assertions step aside (they say so).
 VALGRIND = valgrind
 VALGRIND_DIR = tests/valgrind/logs
-# Every suite that starts suivid (test-sql* do not). The two longest first (about 2 min
+# Suites that start suivid (not all: test-chaos and the import suites stay out for time). The two longest first (about 2 min
 # each under valgrind) so that make -j2 runs them side by side.
 VALGRIND_SUITES = tests/unit/unit-tests \
 	tests/integration/test-notify \
