@@ -114,8 +114,10 @@ static enum line_kind classify(const char *s, const char *e, bool indented, cons
 		return LINE_BLANK;
 	if (is_separator(s, e))
 		return LINE_SEPARATOR;
+	/* "1. * *" or "• - -": a marker before a rule is still a rule, not an item (written back
+	 * as "- * *", it could not be read as one). */
 	if ((*text = skip_marker(s, e)) != NULL)
-		return LINE_ITEM;
+		return is_separator(*text, e) ? LINE_SEPARATOR : LINE_ITEM;
 	if (*s == '#' || (!indented && e[-1] == ':'))
 		return LINE_HEADING;
 	return LINE_OTHER;

@@ -487,12 +487,13 @@ START_TEST(test_minutes_rules)
 	     1,
 	     {"Aux États membres : ratifier la convention."},
 	     {1}},
-	    /* Not items: titles and honorifics, years, a dash without space, rules. */
+	    /* Not items: titles and honorifics, years, a dash without space, rules, rules after
+	     * a marker (written back as "- * *" they would be a rule). */
 	    {"A. Contexte\nM. Dupont ouvre la séance.\nII. Débats\n2023. Bilan.\n-pas un "
-	     "point\n----\n* * *\n# Titre\n(b) Un point.\n",
+	     "point\n----\n* * *\n1. * *\n\xe2\x80\xa2 - -\n# Titre\n(b) Un point.\n",
 	     1,
 	     {"Un point."},
-	     {9}},
+	     {11}},
 	    /* Bullets from word processors; white space collapsed, a lone no-break space
 	     * kept, a run with one no-break space becomes one space. */
 	    {"\xe2\x80\xa2\tUn  point\t\t" NBSP " ici.\n\xe2\x80\x94 Deux" NBSP "!\n"
