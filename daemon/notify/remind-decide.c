@@ -5,9 +5,12 @@
 #include "suivi-config.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <event2/buffer.h>
 
 #include "core/log.h"
 #include "notify/remind-internal.h"
@@ -56,18 +59,69 @@ enum {
 /* What one owner's digest collects. */
 struct owner_digest {
 	struct digest_item *items;
+	struct ledger_row *ledger; /* one per item; note set when the digest is written */
 	size_t n;
-	json_t *ledger; /* [{rec_id, owner_id, reason, horizon, due_on, sent_on}] */
-	json_t *lines;  /* [{ref, reason}] for the dry run's answer */
+	struct evbuffer *lines; /* "ref\treason\n" per item, for the answer */
 };
 
 static void add_digest(struct run *run, PGresult *res, int first, struct owner_digest *od);
 static int int_or(PGresult *res, int row, int col, int none);
+static size_t notification_add(struct run *run, json_t *row, struct evbuffer *lines);
+static void ledger_add(struct run *run, const struct ledger_row *rows, size_t n, size_t note);
+static void ledger_row_set(struct ledger_row *l, PGresult *res, int row, int rec_col, int owner_col,
+			   int due_col, const char *reason, int horizon);
 static char *reason_text(enum digest_reason why, int days, int horizon, bool supporting);
 
 static int int_or(PGresult *res, int row, int col, int none)
 {
 	return PQgetisnull(res, row, col) ? none : (int)strtol(PQgetvalue(res, row, col), NULL, 10);
+}
+
+/* Append a notification (row: reference taken) with its lines (drained; NULL: none); returns
+ * its index in run->notifications. */
+static size_t notification_add(struct run *run, json_t *row, struct evbuffer *lines)
+{
+	size_t i = json_array_size(run->notifications);
+
+	if (i >= run->lines_cap) {
+		run->lines_cap = run->lines_cap > 0 ? 2 * run->lines_cap : 64;
+		run->lines = xrealloc(run->lines, run->lines_cap * sizeof *run->lines);
+	}
+	run->lines[i] = NULL;
+	size_t len = lines != NULL ? evbuffer_get_length(lines) : 0;
+	if (len > 0) {
+		run->lines[i] = xmalloc(len + 1);
+		evbuffer_copyout(lines, run->lines[i], len);
+		run->lines[i][len] = '\0';
+	}
+	json_array_append_new(run->notifications, row);
+	return i;
+}
+
+/* Record n ledger rows with the notification at index note. */
+static void ledger_add(struct run *run, const struct ledger_row *rows, size_t n, size_t note)
+{
+	if (run->n_ledger + n > run->ledger_cap) {
+		run->ledger_cap = run->n_ledger + n > 2 * run->ledger_cap ? run->n_ledger + n
+									  : 2 * run->ledger_cap;
+		run->ledger = xrealloc(run->ledger, run->ledger_cap * sizeof *run->ledger);
+	}
+	for (size_t i = 0; i < n; i++) {
+		run->ledger[run->n_ledger] = rows[i];
+		run->ledger[run->n_ledger++].note = note;
+	}
+}
+
+static void ledger_row_set(struct ledger_row *l, PGresult *res, int row, int rec_col, int owner_col,
+			   int due_col, const char *reason, int horizon)
+{
+	*l = (struct ledger_row){
+	    .rec_id = strtoll(PQgetvalue(res, row, rec_col), NULL, 10),
+	    .owner_id = strtoll(PQgetvalue(res, row, owner_col), NULL, 10),
+	    .reason = reason,
+	    .horizon = horizon,
+	};
+	snprintf(l->due_on, sizeof l->due_on, "%s", PQgetvalue(res, row, due_col));
 }
 
 /* "due in 3 days (3-day notice)", "overdue 12 days": what suivi remind --dry-run shows. */
@@ -87,19 +141,20 @@ void remind_decide_reminders(struct run *run, PGresult *res)
 {
 	struct digest_policy policy = {run->before, run->n_before, run->overdue_every};
 	int rows = PQntuples(res);
-	struct owner_digest od = {.items = xcalloc((size_t)rows + 1, sizeof *od.items)};
+	struct owner_digest od = {
+	    .items = xcalloc((size_t)rows + 1, sizeof *od.items),
+	    .ledger = xcalloc((size_t)rows + 1, sizeof *od.ledger),
+	    .lines = evbuffer_new(),
+	};
 	int first = 0;
 
-	od.ledger = json_array();
-	od.lines = json_array();
 	for (int i = 0; i <= rows; i++) {
 		if (i == rows ||
 		    strcmp(PQgetvalue(res, i, C_HANDLE), PQgetvalue(res, first, C_HANDLE)) != 0) {
 			if (od.n > 0)
 				add_digest(run, res, first, &od);
 			od.n = 0;
-			json_array_clear(od.ledger);
-			json_array_clear(od.lines);
+			evbuffer_drain(od.lines, evbuffer_get_length(od.lines));
 			first = i;
 			if (i == rows)
 				break;
@@ -114,6 +169,9 @@ void remind_decide_reminders(struct run *run, PGresult *res)
 		if (why == DIGEST_NONE)
 			continue;
 		bool supporting = strcmp(PQgetvalue(res, i, C_ROLE), "supporting") == 0;
+		ledger_row_set(&od.ledger[od.n], res, i, C_REC_ID, C_OWNER_ID, C_DUE_ON,
+			       why == DIGEST_OVERDUE ? "overdue" : "horizon",
+			       why == DIGEST_DUE_SOON ? horizon : -1);
 		od.items[od.n++] = (struct digest_item){
 		    .ref = PQgetvalue(res, i, C_REF),
 		    .text = PQgetvalue(res, i, C_TEXT),
@@ -123,25 +181,13 @@ void remind_decide_reminders(struct run *run, PGresult *res)
 		    .days = st.days,
 		    .supporting = supporting,
 		};
-		json_t *entry = json_pack(
-		    "{s:I,s:I,s:s,s:s,s:s}", "rec_id",
-		    (json_int_t)strtoll(PQgetvalue(res, i, C_REC_ID), NULL, 10), "owner_id",
-		    (json_int_t)strtoll(PQgetvalue(res, i, C_OWNER_ID), NULL, 10), "reason",
-		    why == DIGEST_OVERDUE ? "overdue" : "horizon", "due_on",
-		    PQgetvalue(res, i, C_DUE_ON), "sent_on", run->as_of);
-		if (why == DIGEST_DUE_SOON)
-			json_object_set_new(entry, "horizon", json_integer(horizon));
-		json_array_append_new(od.ledger, entry);
 		char *why_text = reason_text(why, st.days, horizon, supporting);
-		json_t *line =
-		    json_pack("{s:s,s:s}", "ref", PQgetvalue(res, i, C_REF), "reason", why_text);
-		if (line != NULL)
-			json_array_append_new(od.lines, line);
+		evbuffer_add_printf(od.lines, "%s\t%s\n", PQgetvalue(res, i, C_REF), why_text);
 		free(why_text);
 	}
 	free(od.items);
-	json_decref(od.ledger);
-	json_decref(od.lines);
+	free(od.ledger);
+	evbuffer_free(od.lines);
 }
 
 /* One owner's digest to its address and to each cc address, each a notification of its own
@@ -187,25 +233,26 @@ static void add_digest(struct run *run, PGresult *res, int first, struct owner_d
 	};
 	char *subject = digest_subject(&d);
 	char *body = digest_body(&d);
+	bool recorded = false;
 	json_array_foreach (to, i, a) {
 		const char *addr = json_string_value(a);
 		bool own = strcmp(addr, email) == 0;
 		char *key = own ? xasprintf("reminder:%s:%s", handle, run->as_of)
 				: xasprintf("reminder:%s:%s:cc:%s", handle, run->as_of, addr);
 		json_t *row =
-		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:i,s:b},s:o}", "dedup_key",
-			      key, "kind", "reminder", "recipient", addr, "subject", subject,
-			      "body", body, "payload", "as_of", run->as_of, "owner", handle,
-			      "to_name", own ? name : "", "lang", locale, "items", (int)od->n, "cc",
-			      !own, "lines", json_deep_copy(od->lines));
+		    json_pack("{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s,s:i,s:b}}", "dedup_key", key,
+			      "kind", "reminder", "recipient", addr, "subject", subject, "body",
+			      body, "payload", "as_of", run->as_of, "owner", handle, "to_name",
+			      own ? name : "", "lang", locale, "items", (int)od->n, "cc", !own);
 		if (row == NULL) {
 			log_warnx("event=remind_skipped owner=%s cause=\"not valid UTF-8\"",
 				  handle);
 		} else {
-			/* Copies: od's arrays are cleared for the next owner. */
-			if (i == 0)
-				json_object_set_new(row, "ledger", json_deep_copy(od->ledger));
-			json_array_append_new(run->notifications, row);
+			size_t note = notification_add(run, row, od->lines);
+			/* The ledger rides with the first copy written. */
+			if (!recorded)
+				ledger_add(run, od->ledger, od->n, note);
+			recorded = true;
 		}
 		free(key);
 	}
@@ -216,8 +263,10 @@ static void add_digest(struct run *run, PGresult *res, int first, struct owner_d
 
 void remind_decide_escalations(struct run *run, PGresult *res)
 {
-	json_t *all = json_array(), *mail = json_array(), *ledger = json_array();
-	json_t *lines = json_array();
+	json_t *all = json_array(), *mail = json_array();
+	struct ledger_row *ledger = xcalloc((size_t)PQntuples(res) + 1, sizeof *ledger);
+	size_t n_ledger = 0;
+	struct evbuffer *lines = evbuffer_new();
 
 	for (int i = 0; i < PQntuples(res); i++) {
 		json_t *it = json_pack(
@@ -232,22 +281,13 @@ void remind_decide_escalations(struct run *run, PGresult *res)
 		int ago = int_or(res, i, E_ESCALATED_AGO, -1);
 		if (ago < 0 || ago >= ESCALATE_AGAIN_DAYS) {
 			json_array_append(mail, it);
-			json_array_append_new(
-			    ledger,
-			    json_pack("{s:I,s:I,s:s,s:s,s:s}", "rec_id",
-				      (json_int_t)strtoll(PQgetvalue(res, i, E_REC_ID), NULL, 10),
-				      "owner_id",
-				      (json_int_t)strtoll(PQgetvalue(res, i, E_OWNER_ID), NULL, 10),
-				      "reason", "escalation", "due_on",
-				      PQgetvalue(res, i, E_DUE_ON), "sent_on", run->as_of));
-			char *why = xasprintf("escalated: %d days, %d reminder%s, no answer",
-					      int_or(res, i, E_DAYS_OVERDUE, 0),
-					      int_or(res, i, E_REMINDERS, 0),
-					      int_or(res, i, E_REMINDERS, 0) == 1 ? "" : "s");
-			json_array_append_new(lines,
-					      json_pack("{s:s,s:s}", "ref",
-							PQgetvalue(res, i, E_REF), "reason", why));
-			free(why);
+			ledger_row_set(&ledger[n_ledger++], res, i, E_REC_ID, E_OWNER_ID, E_DUE_ON,
+				       "escalation", -1);
+			int reminders = int_or(res, i, E_REMINDERS, 0);
+			evbuffer_add_printf(
+			    lines, "%s\tescalated: %d days, %d reminder%s, no answer\n",
+			    PQgetvalue(res, i, E_REF), int_or(res, i, E_DAYS_OVERDUE, 0), reminders,
+			    reminders == 1 ? "" : "s");
 		}
 		json_array_append_new(all, it);
 	}
@@ -256,12 +296,11 @@ void remind_decide_escalations(struct run *run, PGresult *res)
 		char *body = digest_escalation_body(mail, run->as_of, REPORT_EN);
 		char *key = xasprintf("escalation:%s", run->as_of);
 		json_t *row = json_pack(
-		    "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I},s:O,s:O}", "dedup_key", key, "kind",
-		    "escalation", "recipient", run->escalate_to, "subject", subject, "body", body,
-		    "payload", "as_of", run->as_of, "to_name", "", "items",
-		    (json_int_t)json_array_size(mail), "ledger", ledger, "lines", lines);
+		    "{s:s,s:s,s:s,s:s,s:s,s:{s:s,s:s,s:I}}", "dedup_key", key, "kind", "escalation",
+		    "recipient", run->escalate_to, "subject", subject, "body", body, "payload",
+		    "as_of", run->as_of, "to_name", "", "items", (json_int_t)json_array_size(mail));
 		if (row != NULL)
-			json_array_append_new(run->notifications, row);
+			ledger_add(run, ledger, n_ledger, notification_add(run, row, lines));
 		free(key);
 		free(subject);
 		free(body);
@@ -269,8 +308,8 @@ void remind_decide_escalations(struct run *run, PGresult *res)
 	json_decref(run->escalated);
 	run->escalated = all;
 	json_decref(mail);
-	json_decref(ledger);
-	json_decref(lines);
+	free(ledger);
+	evbuffer_free(lines);
 }
 
 /* Columns: 0 suivi_report_overdue, 1 suivi_report_changes. */
@@ -315,7 +354,7 @@ void remind_decide_report(struct run *run, PGresult *res)
 			      "body", body, "payload", "as_of", run->as_of, "to_name", "", "items",
 			      json_integer_value(json_object_get(overdue, "total")));
 		if (row != NULL)
-			json_array_append_new(run->notifications, row);
+			notification_add(run, row, NULL);
 		free(key);
 	}
 	free(subject);
@@ -324,14 +363,64 @@ void remind_decide_report(struct run *run, PGresult *res)
 	json_decref(changes);
 }
 
-json_t *remind_summary_of(const json_t *n)
+json_t *remind_summary_of(const struct run *run, size_t i)
 {
+	const json_t *n = json_array_get(run->notifications, i);
 	json_t *s =
 	    json_pack("{s:O,s:O,s:O,s:O,s:O}", "kind", json_object_get(n, "kind"), "recipient",
 		      json_object_get(n, "recipient"), "subject", json_object_get(n, "subject"),
 		      "dedup_key", json_object_get(n, "dedup_key"), "items",
 		      json_object_get(json_object_get(n, "payload"), "items"));
-	if (json_is_array(json_object_get(n, "lines")))
-		json_object_set(s, "lines", json_object_get(n, "lines"));
+	if (s == NULL || run->lines[i] == NULL)
+		return s;
+	json_t *lines = json_array();
+	for (const char *p = run->lines[i]; *p != '\0';) {
+		const char *tab = strchr(p, '\t'), *end = strchr(p, '\n');
+		if (tab == NULL || end == NULL || tab > end)
+			break; /* cannot happen: written by notification_add's callers */
+		json_array_append_new(lines, json_pack("{s:s%,s:s%}", "ref", p, (size_t)(tab - p),
+						       "reason", tab + 1, (size_t)(end - tab - 1)));
+		p = end + 1;
+	}
+	json_object_set_new(s, "lines", lines);
 	return s;
+}
+
+/* Grows one array literal: "{" then values separated by commas, closed by ledger_arrays. */
+static void array_value(struct evbuffer *b, const char *fmt, ...) PRINTFLIKE(2, 3);
+static void array_value(struct evbuffer *b, const char *fmt, ...)
+{
+	va_list ap;
+	evbuffer_add(b, evbuffer_get_length(b) > 0 ? "," : "{", 1);
+	va_start(ap, fmt);
+	evbuffer_add_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+void remind_ledger_arrays(const struct run *run, char *arrays[6])
+{
+	struct evbuffer *b[6];
+	for (int k = 0; k < 6; k++)
+		b[k] = evbuffer_new();
+	for (size_t i = 0; i < run->n_ledger; i++) {
+		const struct ledger_row *l = &run->ledger[i];
+		array_value(b[0], "%lld", l->rec_id);
+		array_value(b[1], "%lld", l->owner_id);
+		array_value(b[2], "%s", l->reason);
+		if (l->horizon >= 0)
+			array_value(b[3], "%d", l->horizon);
+		else
+			array_value(b[3], "NULL");
+		array_value(b[4], "%s", l->due_on);
+		array_value(b[5], "%zu", l->note + 1);
+	}
+	for (int k = 0; k < 6; k++) {
+		if (evbuffer_get_length(b[k]) == 0)
+			evbuffer_add(b[k], "{", 1);
+		evbuffer_add(b[k], "}", 2); /* with the NUL */
+		size_t len = evbuffer_get_length(b[k]);
+		arrays[k] = xmalloc(len);
+		evbuffer_copyout(b[k], arrays[k], len);
+		evbuffer_free(b[k]);
+	}
 }

@@ -24,6 +24,18 @@ enum step {
 	STEP_END,
 };
 
+/* One reminder to record in the ledger, with the notification that carries it. Kept as plain
+ * C (about 48 bytes an item, against the kilobyte of a JSON object): a run at a million
+ * recommendations may record hundreds of thousands. */
+struct ledger_row {
+	long long rec_id;
+	long long owner_id;
+	const char *reason; /* "horizon", "overdue" or "escalation" (static) */
+	int horizon;        /* the notice in days; -1 when the reason has none */
+	char due_on[11];
+	size_t note; /* index of the notification in run->notifications */
+};
+
 struct run {
 	struct db_pool *pool;
 	struct db_conn *conn;
@@ -50,10 +62,14 @@ struct run {
 
 	bool already_run;
 	json_t *notifications; /* what would be written: the outbox rows */
-	json_t *skipped;       /* owners without a usable email: {owner_id, handle, name, items} */
-	json_t *escalated;     /* the report's "escalated" items; NULL when not configured */
-	json_t *stale;         /* the report's "stale" document; NULL when not configured */
-	json_t *created;       /* the answer's list */
+	char **lines;          /* lines[i]: notification i's items, "ref\treason\n"…, or NULL */
+	size_t lines_cap;
+	struct ledger_row *ledger; /* the ledger rows, written with the notifications */
+	size_t n_ledger, ledger_cap;
+	json_t *skipped;   /* owners without a usable email: {owner_id, handle, name, items} */
+	json_t *escalated; /* the report's "escalated" items; NULL when not configured */
+	json_t *stale;     /* the report's "stale" document; NULL when not configured */
+	json_t *created;   /* the answer's list */
 };
 
 /* The candidates (suivi_remind_candidates' rows) into digests, cc copies and ledger rows. */
@@ -62,7 +78,11 @@ void remind_decide_reminders(struct run *run, PGresult *res);
 void remind_decide_escalations(struct run *run, PGresult *res);
 /* The overdue report (suivi_report_overdue, suivi_report_changes) as a notification. */
 void remind_decide_report(struct run *run, PGresult *res);
-/* What the API's answer says of one notification. */
-json_t *remind_summary_of(const json_t *notification);
+/* What the API's answer says of notification i of the run. */
+json_t *remind_summary_of(const struct run *run, size_t i);
+/* The ledger rows as the array literals of suivi_notifications_insert's parameters 3 to 8
+ * (rec_ids, owner_ids, reasons, horizons, due_ons, notes: 1-based indexes into the items);
+ * free each with free(). */
+void remind_ledger_arrays(const struct run *run, char *arrays[6]);
 
 #endif

@@ -54,7 +54,9 @@ const struct db_stmt remind_stmts[] = {
     {"remind_skips", "SELECT suivi_remind_skips($1::date, $2::jsonb)"},
     {"remind_report", "SELECT suivi_report_overdue($1::date, NULL, NULL, $2)::text,"
 		      " suivi_report_changes($1::date, $2)::text"},
-    {"remind_insert", "SELECT * FROM suivi_notifications_insert($1::jsonb)"},
+    {"remind_insert",
+     "SELECT * FROM suivi_notifications_insert($1::jsonb, $2::date, $3::bigint[], $4::bigint[],"
+     " $5::text[], $6::integer[], $7::date[], $8::integer[])"},
     {"remind_preview", "SELECT * FROM suivi_notifications_preview($1::jsonb)"},
     {NULL, NULL},
 };
@@ -256,8 +258,17 @@ static void run_insert(struct run *run)
 		return;
 	}
 	char *rows = json_dumps(run->notifications, JSON_COMPACT);
-	const char *v[] = {rows};
-	run_send(run, STEP_INSERT, run->dry_run ? "remind_preview" : "remind_insert", 1, v);
+	if (run->dry_run) {
+		const char *v[] = {rows};
+		run_send(run, STEP_INSERT, "remind_preview", 1, v);
+	} else {
+		char *a[6];
+		remind_ledger_arrays(run, a);
+		const char *v[] = {rows, run->as_of, a[0], a[1], a[2], a[3], a[4], a[5]};
+		run_send(run, STEP_INSERT, "remind_insert", 8, v);
+		for (int k = 0; k < 6; k++)
+			free(a[k]);
+	}
 	free(rows);
 }
 
@@ -272,13 +283,13 @@ static void run_finish(struct run *run, PGresult *res)
 		json_array_foreach (run->notifications, k, n) {
 			const char *key = json_string_value(json_object_get(n, "dedup_key"));
 			if (key != NULL)
-				json_object_set(by_key, key, n);
+				json_object_set_new(by_key, key, json_integer((json_int_t)k));
 		}
 		for (int i = 0; i < PQntuples(res); i++) {
 			n = json_object_get(by_key, PQgetvalue(res, i, 0));
 			if (n == NULL)
 				continue;
-			json_t *s = remind_summary_of(n);
+			json_t *s = remind_summary_of(run, (size_t)json_integer_value(n));
 			if (!PQgetisnull(res, i, 1))
 				json_object_set_new(
 				    s, "id",
@@ -332,6 +343,10 @@ static void run_free(struct run *run)
 	free(run->escalate_to);
 	json_decref(run->escalated);
 	json_decref(run->stale);
+	for (size_t i = 0; i < json_array_size(run->notifications); i++)
+		free(run->lines[i]);
+	free(run->lines);
+	free(run->ledger);
 	json_decref(run->notifications);
 	json_decref(run->skipped);
 	json_decref(run->created);
