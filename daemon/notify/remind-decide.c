@@ -86,8 +86,10 @@ static size_t notification_add(struct run *run, json_t *row, struct evbuffer *li
 	if (i >= run->lines_cap) {
 		run->lines_cap = run->lines_cap > 0 ? 2 * run->lines_cap : 64;
 		run->lines = xrealloc(run->lines, run->lines_cap * sizeof *run->lines);
+		run->ids = xrealloc(run->ids, run->lines_cap * sizeof *run->ids);
 	}
 	run->lines[i] = NULL;
+	run->ids[i] = REMIND_NOT_NEW;
 	size_t len = lines != NULL ? evbuffer_get_length(lines) : 0;
 	if (len > 0) {
 		run->lines[i] = xmalloc(len + 1);
@@ -397,13 +399,15 @@ static void array_value(struct evbuffer *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void remind_ledger_arrays(const struct run *run, char *arrays[6])
+void remind_ledger_arrays(const struct run *run, size_t from, size_t to, char *arrays[6])
 {
 	struct evbuffer *b[6];
 	for (int k = 0; k < 6; k++)
 		b[k] = evbuffer_new();
 	for (size_t i = 0; i < run->n_ledger; i++) {
 		const struct ledger_row *l = &run->ledger[i];
+		if (l->note < from || l->note >= to)
+			continue;
 		array_value(b[0], "%lld", l->rec_id);
 		array_value(b[1], "%lld", l->owner_id);
 		array_value(b[2], "%s", l->reason);
@@ -412,7 +416,7 @@ void remind_ledger_arrays(const struct run *run, char *arrays[6])
 		else
 			array_value(b[3], "NULL");
 		array_value(b[4], "%s", l->due_on);
-		array_value(b[5], "%zu", l->note + 1);
+		array_value(b[5], "%zu", l->note - from + 1);
 	}
 	for (int k = 0; k < 6; k++) {
 		if (evbuffer_get_length(b[k]) == 0)

@@ -16,6 +16,7 @@ enum step {
 	STEP_LOCK,
 	STEP_CLAIM,
 	STEP_CANDIDATES,
+	STEP_INSERT_DIGESTS,
 	STEP_SKIPS,
 	STEP_ESCALATIONS,
 	STEP_STALE,
@@ -35,6 +36,11 @@ struct ledger_row {
 	char due_on[11];
 	size_t note; /* index of the notification in run->notifications */
 };
+
+/* run->ids[i] when notification i is not written (its key exists: never twice), or written by
+ * a dry run (no id). */
+#define REMIND_NOT_NEW (-2)
+#define REMIND_NEW_DRY (-1)
 
 struct run {
 	struct db_pool *pool;
@@ -63,7 +69,9 @@ struct run {
 	bool already_run;
 	json_t *notifications; /* what would be written: the outbox rows */
 	char **lines;          /* lines[i]: notification i's items, "ref\treason\n"…, or NULL */
-	size_t lines_cap;
+	long long *ids;        /* ids[i]: notification i's id once written, or REMIND_NOT_NEW… */
+	size_t lines_cap;      /* of lines and ids */
+	size_t inserted;       /* notifications before this index are written (or previewed) */
 	struct ledger_row *ledger; /* the ledger rows, written with the notifications */
 	size_t n_ledger, ledger_cap;
 	json_t *skipped;   /* owners without a usable email: {owner_id, handle, name, items} */
@@ -80,9 +88,9 @@ void remind_decide_escalations(struct run *run, PGresult *res);
 void remind_decide_report(struct run *run, PGresult *res);
 /* What the API's answer says of notification i of the run. */
 json_t *remind_summary_of(const struct run *run, size_t i);
-/* The ledger rows as the array literals of suivi_notifications_insert's parameters 3 to 8
- * (rec_ids, owner_ids, reasons, horizons, due_ons, notes: 1-based indexes into the items);
- * free each with free(). */
-void remind_ledger_arrays(const struct run *run, char *arrays[6]);
+/* The ledger rows of notifications [from, to) as the array literals of
+ * suivi_notifications_insert's parameters 3 to 8 (rec_ids, owner_ids, reasons, horizons,
+ * due_ons, notes: 1-based indexes into that part); free each with free(). */
+void remind_ledger_arrays(const struct run *run, size_t from, size_t to, char *arrays[6]);
 
 #endif

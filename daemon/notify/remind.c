@@ -2,8 +2,12 @@
  * outbox in one transaction, on one borrowed connection:
  *
  *   BEGIN → lock (one run at a time) → claim the scheduled time (scheduled runs) →
- *   candidates → reminder_skips → report documents → INSERT … ON CONFLICT DO NOTHING →
- *   COMMIT, then kick the outbox.
+ *   candidates → INSERT the digests … ON CONFLICT DO NOTHING → reminder_skips →
+ *   escalations, stale items, report documents → INSERT those → COMMIT, then kick the outbox.
+ *
+ * The digests are written before the report is built, and their bodies dropped once written:
+ * at a million recommendations both are tens of megabytes, and the report's documents the
+ * largest part of the run's memory, so they should not be alive at once.
  *
  * A dry run takes the same path in a READ ONLY transaction, skips the writes and asks which
  * dedup keys do not exist yet instead of inserting. */
@@ -36,8 +40,9 @@ static void run_after_candidates(struct run *run);
 static void run_after_skips(struct run *run);
 static void run_after_escalations(struct run *run);
 static void run_report(struct run *run);
-static void run_insert(struct run *run);
-static void run_finish(struct run *run, PGresult *res);
+static void run_insert(struct run *run, enum step step, enum step next);
+static void run_inserted(struct run *run, PGresult *res);
+static void run_finish(struct run *run);
 static void run_fail(struct run *run, const struct db_error *err);
 static void run_free(struct run *run);
 
@@ -161,6 +166,10 @@ static void run_step_done(PGresult *res, const struct db_error *err, void *arg)
 		break;
 	case STEP_CANDIDATES:
 		remind_decide_reminders(run, res);
+		run_insert(run, STEP_INSERT_DIGESTS, STEP_SKIPS);
+		break;
+	case STEP_INSERT_DIGESTS:
+		run_inserted(run, res);
 		run_after_candidates(run);
 		break;
 	case STEP_SKIPS:
@@ -177,13 +186,14 @@ static void run_step_done(PGresult *res, const struct db_error *err, void *arg)
 		break;
 	case STEP_REPORT:
 		remind_decide_report(run, res);
-		run_insert(run);
+		run_insert(run, STEP_INSERT, STEP_END);
 		break;
 	case STEP_INSERT:
-		run_finish(run, res);
+		run_inserted(run, res);
+		run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
 		break;
 	case STEP_END:
-		run_finish(run, NULL);
+		run_finish(run);
 		break;
 	}
 }
@@ -248,60 +258,80 @@ static void run_report(struct run *run)
 		run_send(run, STEP_REPORT, "remind_report", 2, v);
 		return;
 	}
-	run_insert(run);
+	run_insert(run, STEP_INSERT, STEP_END);
 }
 
-static void run_insert(struct run *run)
+/* Write (or, dry, preview) the notifications decided since the last insert, with their ledger
+ * rows. Nothing new: go on to next (STEP_SKIPS: after the candidates; STEP_END: commit). */
+static void run_insert(struct run *run, enum step step, enum step next)
 {
-	if (json_array_size(run->notifications) == 0) {
-		run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
+	size_t from = run->inserted, to = json_array_size(run->notifications);
+
+	if (from == to) {
+		if (next == STEP_SKIPS)
+			run_after_candidates(run);
+		else
+			run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
 		return;
 	}
-	char *rows = json_dumps(run->notifications, JSON_COMPACT);
+	json_t *part = json_array();
+	for (size_t i = from; i < to; i++)
+		json_array_append(part, json_array_get(run->notifications, i));
+	char *rows = json_dumps(part, JSON_COMPACT);
+	json_decref(part);
 	if (run->dry_run) {
 		const char *v[] = {rows};
-		run_send(run, STEP_INSERT, "remind_preview", 1, v);
+		run_send(run, step, "remind_preview", 1, v);
 	} else {
 		char *a[6];
-		remind_ledger_arrays(run, a);
+		remind_ledger_arrays(run, from, to, a);
 		const char *v[] = {rows, run->as_of, a[0], a[1], a[2], a[3], a[4], a[5]};
-		run_send(run, STEP_INSERT, "remind_insert", 8, v);
+		run_send(run, step, "remind_insert", 8, v);
 		for (int k = 0; k < 6; k++)
 			free(a[k]);
 	}
 	free(rows);
 }
 
-/* After the insert (res: dedup_key, id of each new row) or at the end (res NULL). */
-static void run_finish(struct run *run, PGresult *res)
+/* res: (dedup_key, id) of each notification of the last insert that is new. Records which,
+ * and drops the bodies: written, they are the database's. */
+static void run_inserted(struct run *run, PGresult *res)
 {
-	if (res != NULL) {
-		/* Index the decided notifications by dedup key (unique): a run may decide
-		 * thousands, and matching each returned row by a scan was quadratic. */
-		json_t *by_key = json_object(), *n;
-		size_t k;
-		json_array_foreach (run->notifications, k, n) {
-			const char *key = json_string_value(json_object_get(n, "dedup_key"));
-			if (key != NULL)
-				json_object_set_new(by_key, key, json_integer((json_int_t)k));
-		}
-		for (int i = 0; i < PQntuples(res); i++) {
-			n = json_object_get(by_key, PQgetvalue(res, i, 0));
-			if (n == NULL)
-				continue;
-			json_t *s = remind_summary_of(run, (size_t)json_integer_value(n));
-			if (!PQgetisnull(res, i, 1))
-				json_object_set_new(
-				    s, "id",
-				    json_integer(strtoll(PQgetvalue(res, i, 1), NULL, 10)));
-			json_array_append_new(run->created, s);
-		}
-		json_decref(by_key);
-		run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
-		return;
+	size_t from = run->inserted, to = json_array_size(run->notifications);
+	/* Index the part by dedup key (unique): a run may decide thousands, and matching each
+	 * returned row by a scan was quadratic. */
+	json_t *by_key = json_object();
+	for (size_t k = from; k < to; k++) {
+		json_t *n = json_array_get(run->notifications, k);
+		const char *key = json_string_value(json_object_get(n, "dedup_key"));
+		if (key != NULL)
+			json_object_set_new(by_key, key, json_integer((json_int_t)k));
+		json_object_del(n, "body");
 	}
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *k = json_object_get(by_key, PQgetvalue(res, i, 0));
+		if (k != NULL)
+			run->ids[json_integer_value(k)] =
+			    PQgetisnull(res, i, 1) ? REMIND_NEW_DRY
+						   : strtoll(PQgetvalue(res, i, 1), NULL, 10);
+	}
+	json_decref(by_key);
+	run->inserted = to;
+}
+
+/* After COMMIT or ROLLBACK: the answer. */
+static void run_finish(struct run *run)
+{
 	db_release(run->conn);
 	run->conn = NULL;
+	for (size_t i = 0; i < json_array_size(run->notifications); i++) {
+		if (run->ids[i] == REMIND_NOT_NEW)
+			continue;
+		json_t *s = remind_summary_of(run, i);
+		if (run->ids[i] >= 0)
+			json_object_set_new(s, "id", json_integer(run->ids[i]));
+		json_array_append_new(run->created, s);
+	}
 	size_t made = json_array_size(run->created);
 	log_info("event=remind_run as_of=%s dry_run=%s job=%s already_run=%s created=%zu "
 		 "owners_without_email=%zu",
@@ -346,6 +376,7 @@ static void run_free(struct run *run)
 	for (size_t i = 0; i < json_array_size(run->notifications); i++)
 		free(run->lines[i]);
 	free(run->lines);
+	free(run->ids);
 	free(run->ledger);
 	json_decref(run->notifications);
 	json_decref(run->skipped);

@@ -70,8 +70,8 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Items to escalate as of as_of: open, overdue for escalate_after days or more, reminded as
--- overdue at least once, and without a status change or a comment since the first such
--- reminder. With the number of reminders sent, the last activity and how many days ago the
+-- overdue at least once before as_of (a reminder of this very run leaves no time to answer),
+-- and without a status change or a comment since the first such reminder. With the number of reminders sent, the last activity and how many days ago the
 -- item was last escalated (NULL: never).
 CREATE FUNCTION suivi_remind_escalations(as_of date, escalate_after integer)
 RETURNS TABLE (owner_id bigint, owner text, owner_name text, rec_id bigint, ref text,
@@ -92,7 +92,7 @@ LANGUAGE sql STABLE AS $$
 	CROSS JOIN LATERAL (
 		SELECT max(h.at) AS last_at FROM history h WHERE h.rec_id = r.id) AS a
 	WHERE r.is_open AND r.due_on <= as_of - escalate_after
-	  AND l.first_overdue IS NOT NULL
+	  AND l.first_overdue < as_of
 	  AND NOT EXISTS (SELECT 1 FROM history h
 			  WHERE h.rec_id = r.id AND h.kind IN ('transition', 'comment')
 			    AND h.at >= l.first_overdue::timestamptz)
