@@ -16,11 +16,17 @@ function titled(svg, title) {
   return svg;
 }
 
+// The drawing's width in its own units: narrower on a phone, so that its text, scaled with
+// it, stays readable.
+function chartWidth() {
+  return document.documentElement.clientWidth < 600 ? 360 : 560;
+}
+
 // rows: [{label, value, cls}]. One bar per row, the value written after it.
 export function barChart(rows, title) {
   const rowH = 26;
-  const labelW = 150;
-  const width = 560;
+  const width = chartWidth();
+  const labelW = width < 500 ? 110 : 150;
   const valueW = 44;
   const height = rows.length * rowH + 6;
   const max = Math.max(1, ...rows.map((r) => r.value));
@@ -39,7 +45,7 @@ export function barChart(rows, title) {
 
 // bins: [{label, value}] left to right, drawn as adjacent columns over a base line.
 export function histogram(bins, title) {
-  const width = 560;
+  const width = chartWidth();
   const height = 190;
   const top = 22;
   const bottom = 34;

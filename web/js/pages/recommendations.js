@@ -67,8 +67,8 @@ function hashFor(params) {
 export function render(main, d, ctx) {
   const f = d.filters;
   const stateValue = f.open === 'true' ? 'open' : f.open === 'false' ? 'closed' : '';
-  const form = h('form', { class: 'filters card', id: 'filters', role: 'search' },
-    h('fieldset', null, h('legend', null, t('recs.filters')),
+  const form = h('form', { id: 'filters', role: 'search' },
+    h('fieldset', null, h('legend', { class: 'sr-only' }, t('recs.filters')),
       h('div', { class: 'fields-grid' },
         field('q', t('recs.q'), input('q', 'search', f.q, { minlength: 3, maxlength: 200, 'aria-describedby': 'q-hint' }), t('recs.q_hint')),
         field('status', t('col.status'), select('status', (f.status || [])[0],
@@ -101,7 +101,11 @@ export function render(main, d, ctx) {
     ]));
   });
 
-  add(main, heading(t('recs.title')), form);
+  // On a phone the filters fold away unless some are in use.
+  const active = Object.keys(f).length > 0;
+  const wide = document.documentElement.clientWidth >= 720;
+  add(main, heading(t('recs.title')),
+    h('details', { class: 'filters card', open: active || wide }, h('summary', null, t('recs.filters')), form));
   if (d.error) {
     const errs = (d.error.problem.errors || []).map((e) => `${e.field}: ${e.message}`).join('; ');
     add(main, d.error.status === 422 ? notice(errs || d.error.message, 'error') : errorBox(d.error));
