@@ -15,6 +15,7 @@ SUIVI_DEPS=(
 	debhelper lintian
 	clang libclang-rt-14-dev
 	libarchive-dev poppler-utils groff qpdf
+	chromium chromium-driver python3-selenium
 )
 
 # npm packages the tests need where Debian has none, pinned: the OpenAPI validator
