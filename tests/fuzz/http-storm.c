@@ -5,15 +5,19 @@
  * NULs in JSON, huge numbers, deep nesting — sent over many connections at once.
  *
  * Properties: no 5xx (the database stays up); suivid never dies; every request is answered or
- * its connection closed within a bound (idle_timeout plus a margin): no hang; every error
- * suivid writes itself is problem+json (libevent's own HTML answers to what it cannot parse
- * are counted apart); a refused write changes nothing — every REFUSAL_CHECK_EVERY-th request
- * is a write sent alone after the daemon is quiet, between two digests of every table; and
- * suivid's memory (RSS) after the storm stays near what it was once warmed up (not under
- * AddressSanitizer, whose quarantine grows by design).
+ * its connection closed within a bound (idle_timeout plus request_timeout plus a margin): no
+ * hang; every error suivid writes itself is problem+json (libevent's own HTML answers to what
+ * it cannot parse are counted apart); a refused write changes nothing — after every
+ * STORM_CHECK_EVERY requests (default 500) the storm stops and a write is sent alone once the
+ * daemon is quiet, between two digests of every table; and suivid's memory (RSS) after the
+ * storm stays near what it was once warmed up (not under AddressSanitizer, whose quarantine
+ * grows by design).
  *
  * Bounded in time and count: STORM_SECONDS (default 30) and STORM_REQUESTS (default
- * unlimited within the time); STORM_SEED makes a run repeatable. Prints what it sent and saw;
+ * unlimited within the time); STORM_SEED makes a run repeatable. STORM_CONNECTIONS (default
+ * 24) connections at once; suivid runs with idle_timeout STORM_IDLE_TIMEOUT (default 1 s):
+ * a request that never ends (cut short, a Content-Length lie) holds its connection that long.
+ * Prints what it sent and saw, with how long connections lived and where the time went;
  * exits 1 when a property failed. `make check` runs it for 30 s with seed 1, `make
  * fuzz-http` for a million requests with a new seed. */
 #include "suivi-config.h"
@@ -35,9 +39,14 @@
 #include "storm.h"
 #include "util.h"
 
-#define CONNECTIONS 24
-#define ANSWER_BOUND_MS 12000 /* idle_timeout 5 s, request_timeout 5 s, and a margin */
+#define REQUEST_TIMEOUT 5 /* s: a request waiting for the database; 503 after it */
 #define REFUSAL_CHECK_EVERY 500
+
+/* The knobs of a run (environment, see main). */
+static int connections = 24;      /* STORM_CONNECTIONS: connections at once */
+static int idle_timeout = 1;      /* STORM_IDLE_TIMEOUT: suivid's idle_timeout, in seconds */
+static double answer_bound_ms;    /* a request is answered or its connection closed by then */
+static unsigned long check_every; /* STORM_CHECK_EVERY: requests between refusal checks */
 
 struct conn {
 	int fd;
@@ -46,6 +55,7 @@ struct conn {
 	size_t sent;
 	struct storm_buf in;
 	unsigned answered;
+	int first_status; /* of the first answer; 0: none came */
 	bool active;
 };
 
@@ -88,13 +98,14 @@ static int connect_to(int port)
 	return fd;
 }
 
-static void conn_start(struct conn *c, int port, struct storm_gen *g)
+static void conn_start(struct conn *c, int port, struct storm_gen *g, bool writes_only)
 {
-	storm_generate(g, &c->req);
+	storm_generate(g, &c->req, writes_only);
 	c->fd = connect_to(port);
 	c->sent = 0;
 	c->in.len = 0;
 	c->answered = 0;
+	c->first_status = 0;
 	c->started = now_ms();
 	c->active = c->fd >= 0;
 	stats.sent += c->req.count;
@@ -115,6 +126,8 @@ static void conn_finish(struct conn *c, bool timed_out)
 		if (used == 0)
 			break;
 		off += used;
+		if (c->first_status == 0)
+			c->first_status = status;
 		if (c->answered < c->req.count)
 			c->answered++;
 		stats.status[status >= 100 && status < 600 ? status : 599]++;
@@ -128,29 +141,33 @@ static void conn_finish(struct conn *c, bool timed_out)
 			fail("a %d neither problem+json nor libevent's page: %.300s", status,
 			     c->req.summary);
 	}
-	if (now_ms() - c->started > 1000)
+	double lived = now_ms() - c->started;
+	if (lived > 1000)
 		stats.slow++;
+	storm_count_lifetime(&stats, lived);
 	if (timed_out)
-		fail("no answer nor close within %d ms (%u of %u answered): %.300s",
-		     ANSWER_BOUND_MS, c->answered, c->req.count, c->req.summary);
+		fail("no answer nor close within %.0f ms (%u of %u answered): %.300s",
+		     answer_bound_ms, c->answered, c->req.count, c->req.summary);
 	stats.answered += c->answered;
 	stats.closed_early += c->req.count - c->answered;
 	close(c->fd);
 	c->active = false;
 }
 
-/* One round of the storm: every connection busy until n requests were sent. */
-static void storm_round(int port, struct storm_gen *g, unsigned long n)
+static struct conn *conns;
+static struct pollfd *pfd;
+
+/* Send n requests over nconn connections at once (each connection sends one request or one
+ * pipelined batch, then closes), until every one is answered or closed. */
+static void storm_round(int port, struct storm_gen *g, int nconn, unsigned long n, bool writes_only)
 {
-	struct conn conns[CONNECTIONS];
-	struct pollfd pfd[CONNECTIONS];
-	memset(conns, 0, sizeof conns);
 	unsigned long started = 0;
-	for (int i = 0; i < CONNECTIONS && started < n; i++, started++)
-		conn_start(&conns[i], port, g);
+	for (int i = 0; i < nconn && started < n; i++, started++)
+		conn_start(&conns[i], port, g, writes_only);
+	double t0 = now_ms(), draining = 0;
 	for (;;) {
 		int live = 0;
-		for (int i = 0; i < CONNECTIONS; i++) {
+		for (int i = 0; i < nconn; i++) {
 			struct conn *c = &conns[i];
 			pfd[i].fd = c->active ? c->fd : -1;
 			pfd[i].events = 0;
@@ -161,13 +178,15 @@ static void storm_round(int port, struct storm_gen *g, unsigned long n)
 		}
 		if (live == 0)
 			break;
-		poll(pfd, CONNECTIONS, 100);
+		if (draining == 0 && live < nconn)
+			draining = now_ms();
+		poll(pfd, (nfds_t)nconn, 100);
 		double now = now_ms();
-		for (int i = 0; i < CONNECTIONS; i++) {
+		for (int i = 0; i < nconn; i++) {
 			struct conn *c = &conns[i];
 			if (!c->active)
 				continue;
-			if (now - c->started > ANSWER_BOUND_MS) {
+			if (now - c->started > answer_bound_ms) {
 				conn_finish(c, true);
 			} else if (pfd[i].revents & POLLOUT) {
 				ssize_t w = send(c->fd, c->req.data + c->sent, c->req.len - c->sent,
@@ -190,15 +209,65 @@ static void storm_round(int port, struct storm_gen *g, unsigned long n)
 				}
 			}
 			if (!c->active && started < n) {
-				conn_start(c, port, g);
+				conn_start(c, port, g, writes_only);
 				started++;
 			}
 		}
 	}
-	for (int i = 0; i < CONNECTIONS; i++) {
-		free(conns[i].in.data);
-		free(conns[i].req.buf.data);
+	double t1 = now_ms();
+	if (draining == 0)
+		draining = t1;
+	stats.busy_ms += draining - t0;
+	stats.drain_ms += t1 - draining;
+}
+
+/* One write alone, the daemon quiet before and after, between two digests of every table:
+ * -1 when it was refused (or not answered) and still changed one. Sent like the storm's (a
+ * truncated one half-closed), so that its answer or close comes as fast. */
+static int refusal_check(struct storm_gen *g, const char *db, int port)
+{
+	if (!storm_wait_quiet(db, 20000))
+		return 0; /* never quiet: nothing can be concluded, nothing claimed */
+	char *before = storm_digest(db);
+	double busy = stats.busy_ms, drain = stats.drain_ms; /* counted as the check's time */
+	storm_round(port, g, 1, 1, true);
+	stats.busy_ms = busy;
+	stats.drain_ms = drain;
+	const struct conn *c = &conns[0];
+	int status = c->first_status;
+	(void)storm_wait_quiet(db, 20000);
+	char *after = storm_digest(db);
+	int rc = 0;
+	/* A pipelined write may have been accepted after a refused first one: only single
+	 * requests (or a first one refused and nothing else sent) are judged. */
+	if (c->req.count == 1 && (status == 0 || status >= 400)) {
+		stats.refusal_checks++;
+		if (before == NULL || after == NULL || strcmp(before, after) != 0) {
+			fprintf(stderr, "http-storm: refused (%d) and changed: %s\n%s\n%s\n",
+				status, c->req.summary, before != NULL ? before : "?",
+				after != NULL ? after : "?");
+			rc = -1;
+		}
+	} else if (status >= 200 && status < 300) {
+		stats.refusal_accepted++;
 	}
+	free(before);
+	free(after);
+	return rc;
+}
+
+static long env_long(const char *name, long def, long min, long max)
+{
+	const char *v = getenv(name);
+	if (v == NULL || *v == '\0')
+		return def;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (*end != '\0' || n < min || n > max) {
+		fprintf(stderr, "http-storm: %s must be %ld to %ld\n", name, min, max);
+		exit(2);
+	}
+	return n;
 }
 
 int main(void)
@@ -213,17 +282,27 @@ int main(void)
 	    (v = getenv("STORM_REQUESTS")) != NULL ? strtoul(v, NULL, 10) : 0;
 	/* A fixed seed unless told: make check sends the same requests every time. */
 	unsigned long seed = (v = getenv("STORM_SEED")) != NULL ? strtoul(v, NULL, 10) : 1;
-	printf("1..1\n# http-storm: seed %lu, %.0f s, %lu requests at most\n", seed, seconds,
-	       max_requests);
+	connections = (int)env_long("STORM_CONNECTIONS", connections, 1, 900);
+	idle_timeout = (int)env_long("STORM_IDLE_TIMEOUT", idle_timeout, 1, 30);
+	check_every =
+	    (unsigned long)env_long("STORM_CHECK_EVERY", REFUSAL_CHECK_EVERY, 1, 100000000);
+	/* A request is read within idle_timeout, waits for the database at most
+	 * request_timeout, and a margin for the machine. */
+	answer_bound_ms = (idle_timeout + REQUEST_TIMEOUT) * 1000.0 + 2000;
+	printf("1..1\n# http-storm: seed %lu, %.0f s, %lu requests at most, %d connections, "
+	       "idle_timeout %d s\n",
+	       seed, seconds, max_requests, connections, idle_timeout);
+	conns = xcalloc((size_t)connections, sizeof *conns);
+	pfd = xcalloc((size_t)connections, sizeof *pfd);
 
 	struct pg_cluster *pg = pg_cluster_start();
 	const char *db = pg_cluster_new_database(pg);
-	char *conf = xasprintf("[server]\nlisten = 127.0.0.1:%%PORT%%\nrequest_timeout = 5\n"
-			       "idle_timeout = 5\nmax_connections = 1000\nmax_body = 65536\n"
+	char *conf = xasprintf("[server]\nlisten = 127.0.0.1:%%PORT%%\nrequest_timeout = %d\n"
+			       "idle_timeout = %d\nmax_connections = 1000\nmax_body = 65536\n"
 			       "[database]\nurl = %s\npool = 4\ndata_dir = %%DIR%%/d\n"
 			       "[schedule]\ntimezone = UTC\n[hook]\ncommand = /bin/true\n"
 			       "[log]\nlevel = error\n",
-			       db);
+			       REQUEST_TIMEOUT, idle_timeout, db);
 	struct suivid_proc *d = suivid_start(conf, NULL, true);
 	free(conf);
 	int port = suivid_port(d);
@@ -235,12 +314,12 @@ int main(void)
 	}
 	bool asan = storm_under_asan(getenv("SUIVID"));
 
-	double start = now_ms();
+	double start = now_ms(), shown = start;
 	long warm_rss = -1, peak_rss = 0;
 	unsigned long round = 0;
 	while (!stopping && now_ms() - start < seconds * 1000 &&
 	       (max_requests == 0 || stats.sent < max_requests)) {
-		storm_round(port, g, REFUSAL_CHECK_EVERY);
+		storm_round(port, g, connections, check_every, false);
 		round++;
 		if (kill(suivid_pid(d), 0) != 0 || suivid_wait_exit(d, 0) != -1) {
 			fail("suivid died: %s", suivid_log(d));
@@ -248,18 +327,25 @@ int main(void)
 		}
 		/* Writes alone, the daemon quiet, between two digests, until one was refused
 		 * (about half are accepted: twenty tries make a round without one unlikely). */
+		double c0 = now_ms();
 		unsigned long checked = stats.refusal_checks;
 		for (int k = 0; k < 20 && stats.refusal_checks == checked; k++)
-			if (storm_refusal_check(g, db, port, &stats) != 0)
+			if (refusal_check(g, db, port) != 0)
 				fail("a refused write changed the database");
+		stats.check_ms += now_ms() - c0;
 		long rss = storm_rss_kb(suivid_pid(d));
 		if (rss > peak_rss)
 			peak_rss = rss;
 		if (round == 2)
 			warm_rss = rss;
-		if (round % 20 == 0)
-			printf("# %.0f s: %lu requests, %lu slower than 1 s, RSS %ld kB\n",
-			       (now_ms() - start) / 1000, stats.sent, stats.slow, rss);
+		if (now_ms() - shown >= 60000) {
+			shown = now_ms();
+			printf("# %.0f s: %lu requests (%.0f/s), %lu slower than 1 s, %lu refusals "
+			       "checked, RSS %ld kB\n",
+			       (shown - start) / 1000, stats.sent,
+			       stats.sent * 1000.0 / (shown - start), stats.slow,
+			       stats.refusal_checks, rss);
+		}
 	}
 	double elapsed = (now_ms() - start) / 1000;
 	long final_rss = storm_rss_kb(suivid_pid(d));
@@ -273,6 +359,12 @@ int main(void)
 	if (kill(suivid_pid(d), 0) != 0)
 		fail("suivid is gone at the end");
 
+	for (int i = 0; i < connections; i++) {
+		free(conns[i].in.data);
+		free(conns[i].req.buf.data);
+	}
+	free(conns);
+	free(pfd);
 	storm_gen_free(g);
 	free(admin);
 	suivid_stop(d);

@@ -175,7 +175,8 @@ check_PROGRAMS += $(FUZZ_REPLAYS)
 TESTS += $(FUZZ_REPLAYS)
 
 # The HTTP fuzzer against the real daemon (http-storm.c): 30 s in make check (its default),
-# a million requests in make fuzz-http (STORM_REQUESTS, STORM_SECONDS, STORM_SEED).
+# a million requests in make fuzz-http (STORM_REQUESTS, STORM_SECONDS, STORM_SEED,
+# STORM_CONNECTIONS, STORM_CHECK_EVERY: requests between two refusal checks).
 check_PROGRAMS += tests/fuzz/http-storm
 TESTS += tests/fuzz/http-storm
 tests_fuzz_http_storm_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/harness \
@@ -185,10 +186,15 @@ tests_fuzz_http_storm_LDADD = tests/harness/libharness.a common/libcommon.a \
 	$(LIBPQ_LIBS) $(JANSSON_LIBS)
 FUZZ_HTTP_REQUESTS = 1000000
 FUZZ_HTTP_SECONDS = 3600
+FUZZ_HTTP_CONNECTIONS = 128
+FUZZ_HTTP_CHECK_EVERY = 5000
 fuzz-http: all tests/fuzz/http-storm
 	@$(AM_TESTS_ENVIRONMENT) STORM_SEED=$${STORM_SEED:-$$$$} \
 	STORM_REQUESTS='$(FUZZ_HTTP_REQUESTS)' \
-	STORM_SECONDS='$(FUZZ_HTTP_SECONDS)' ./tests/fuzz/http-storm
+	STORM_SECONDS='$(FUZZ_HTTP_SECONDS)' \
+	STORM_CONNECTIONS='$(FUZZ_HTTP_CONNECTIONS)' \
+	STORM_CHECK_EVERY='$(FUZZ_HTTP_CHECK_EVERY)' \
+	./tests/fuzz/http-storm
 .PHONY: fuzz-http
 
 if ENABLE_FUZZING

@@ -360,9 +360,9 @@ static void generate(struct storm_gen *g, struct storm_req *r, bool writes_only)
 	r->len = r->buf.len;
 }
 
-void storm_generate(struct storm_gen *g, struct storm_req *r)
+void storm_generate(struct storm_gen *g, struct storm_req *r, bool writes_only)
 {
-	generate(g, r, false);
+	generate(g, r, writes_only);
 }
 
 size_t storm_parse_answer(const char *data, size_t len, bool head, int *status,
@@ -427,8 +427,7 @@ int storm_seed_data(int port, const char *token)
 	return 0;
 }
 
-/* Everything a write can change, as one text. */
-static char *digest(const char *conninfo)
+char *storm_digest(const char *conninfo)
 {
 	return pg_query_value(
 	    conninfo,
@@ -452,6 +451,7 @@ static const char *quiet_db;
 /* No statement of suivid's running on the database (its LISTEN connection is idle). */
 static bool quiet(void *arg)
 {
+	(void)arg;
 	char *n = pg_query_value(quiet_db, "SELECT count(*) FROM pg_stat_activity"
 					   " WHERE datname = current_database() AND state <> 'idle'"
 					   " AND pid <> pg_backend_pid()");
@@ -460,38 +460,10 @@ static bool quiet(void *arg)
 	return ok;
 }
 
-int storm_refusal_check(struct storm_gen *g, const char *conninfo, int port,
-			struct storm_stats *stats)
+bool storm_wait_quiet(const char *conninfo, int timeout_ms)
 {
 	quiet_db = conninfo;
-	if (!wait_until(quiet, NULL, 20000))
-		return 0; /* never quiet: nothing can be concluded, nothing claimed */
-	char *before = digest(conninfo);
-	struct storm_req r = {0};
-	generate(g, &r, true);
-	struct http_response *a = http_raw(port, r.data, r.len, 12000);
-	int status = a->status;
-	http_response_free(a);
-	(void)wait_until(quiet, NULL, 20000);
-	char *after = digest(conninfo);
-	int rc = 0;
-	/* A pipelined write may have been accepted after a refused first one: only single
-	 * requests (or a first one refused and nothing else sent) are judged. */
-	if (r.count == 1 && (status == 0 || status >= 400)) {
-		stats->refusal_checks++;
-		if (before == NULL || after == NULL || strcmp(before, after) != 0) {
-			fprintf(stderr, "http-storm: refused (%d) and changed: %s\n%s\n%s\n",
-				status, r.summary, before != NULL ? before : "?",
-				after != NULL ? after : "?");
-			rc = -1;
-		}
-	} else if (status >= 200 && status < 300) {
-		stats->refusal_accepted++;
-	}
-	free(before);
-	free(after);
-	free(r.buf.data);
-	return rc;
+	return wait_until(quiet, NULL, timeout_ms);
 }
 
 long storm_rss_kb(pid_t pid)
@@ -531,6 +503,15 @@ bool storm_under_asan(const char *path)
 	return found;
 }
 
+void storm_count_lifetime(struct storm_stats *s, double ms)
+{
+	static const int limits[] = STORM_LIFETIME_LIMITS;
+	size_t i = 0;
+	while (i < ARRAY_LEN(limits) && ms >= limits[i])
+		i++;
+	s->lifetime[i]++;
+}
+
 void storm_print_stats(const struct storm_stats *s, double seconds)
 {
 	printf("# %lu requests in %.1f s (%.0f/s): %lu answered, %lu closed before an answer "
@@ -544,6 +525,17 @@ void storm_print_stats(const struct storm_stats *s, double seconds)
 	printf("\n# errors as problem+json: %lu; libevent's own HTML answers: %lu\n", s->problems,
 	       s->html);
 	printf("# connections slower than 1 s: %lu\n", s->slow);
+	static const int limits[] = STORM_LIFETIME_LIMITS;
+	printf("# connections by lifetime:");
+	for (size_t i = 0; i < ARRAY_LEN(limits); i++)
+		printf(" <%d ms %lu,", limits[i], s->lifetime[i]);
+	printf(" longer %lu\n", s->lifetime[ARRAY_LEN(limits)]);
+	double all = s->busy_ms + s->drain_ms + s->check_ms;
+	if (all > 0)
+		printf("# time: storm %.1f s (%.0f%%), rounds ending %.1f s (%.0f%%), refusal "
+		       "checks %.1f s (%.0f%%)\n",
+		       s->busy_ms / 1000, 100 * s->busy_ms / all, s->drain_ms / 1000,
+		       100 * s->drain_ms / all, s->check_ms / 1000, 100 * s->check_ms / all);
 	printf("# refused writes checked against the tables: %lu (and %lu accepted alone)\n",
 	       s->refusal_checks, s->refusal_accepted);
 }

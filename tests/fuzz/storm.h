@@ -35,13 +35,23 @@ struct storm_stats {
 	unsigned long refusal_checks, refusal_accepted;
 	unsigned long slow; /* connections that took over a second (waits for a body that
 			     * never comes end with idle_timeout) */
+	/* How long connections lived, by STORM_LIFETIME_LIMITS (the last: longer). */
+	unsigned long lifetime[8];
+	/* Where the time went: connections at work, a round's last connections ending (fewer
+	 * than all busy), refusal checks (quiet, digests, the write alone). */
+	double busy_ms, drain_ms, check_ms;
 };
+#define STORM_LIFETIME_LIMITS                                                                      \
+	{                                                                                          \
+		10, 100, 500, 1000, 2000, 5000, 8000                                               \
+	}
+void storm_count_lifetime(struct storm_stats *s, double ms);
 
 struct storm_gen;
 struct storm_gen *storm_gen_new(unsigned long seed, const char *token, int port);
 void storm_gen_free(struct storm_gen *g);
-/* Fill r with the next mutated request(s). */
-void storm_generate(struct storm_gen *g, struct storm_req *r);
+/* Fill r with the next mutated request(s); writes_only: from the templates that write. */
+void storm_generate(struct storm_gen *g, struct storm_req *r, bool writes_only);
 
 /* Kinds of answer body. */
 enum storm_kind { STORM_OTHER, STORM_PROBLEM, STORM_HTML };
@@ -54,10 +64,10 @@ unsigned storm_count_answers(const struct storm_buf *in, const struct storm_req 
 
 /* Owners, a meeting and recommendations for the templates to address. */
 int storm_seed_data(int port, const char *token);
-/* Send one mutated write alone, the daemon quiet before and after; -1 when it was refused
- * (or not answered) and still changed a table. */
-int storm_refusal_check(struct storm_gen *g, const char *conninfo, int port,
-			struct storm_stats *stats);
+/* Everything a write can change, as one text: the row count and a checksum of each table. */
+char *storm_digest(const char *conninfo);
+/* Wait until no statement of suivid's runs on the database; false when it never did. */
+bool storm_wait_quiet(const char *conninfo, int timeout_ms);
 
 /* Resident memory of pid in kB (-1 when unknown). */
 long storm_rss_kb(pid_t pid);
