@@ -23,6 +23,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/http/http-internal.h \
 	daemon/http/http-path.c \
 	daemon/http/http-reply.c \
+	daemon/http/http-web.c \
 	daemon/render/calendar.c daemon/render/calendar.h \
 	daemon/render/confirm.c daemon/render/confirm.h \
 	daemon/render/digest.c daemon/render/digest.h \
@@ -53,6 +54,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/api/api-owners.c daemon/api/api-owners.h \
 	daemon/api/api-recommendations.c daemon/api/api-recommendations.h \
 	daemon/api/api-reports.c daemon/api/api-reports.h \
+	daemon/api/api-sessions.c daemon/api/api-sessions.h \
 	daemon/api/api-tokens.c daemon/api/api-tokens.h \
 	daemon/api/api-util.c daemon/api/api-util.h \
 	daemon/api/api-workflow.c daemon/api/api-workflow.h \

@@ -31,6 +31,7 @@
 #include "api/api-owners.h"
 #include "api/api-recommendations.h"
 #include "api/api-reports.h"
+#include "api/api-sessions.h"
 #include "api/api-tokens.h"
 #include "api/api-workflow.h"
 #include "api/app.h"
@@ -104,17 +105,16 @@ static const struct db_stmt *const stmt_tables[] = {
     api_calendar_stmts,
     api_metrics_stmts,
     api_mail_stmts,
+    api_sessions_stmts,
     NULL,
 };
 
 static const struct route *const route_tables[] = {
-    api_health_routes,   api_tokens_routes,
-    api_owners_routes,   api_meetings_routes,
-    api_import_routes,   api_recommendations_routes,
-    api_reports_routes,  api_notifications_routes,
-    api_workflow_routes, api_calendar_routes,
-    api_openapi_routes,  api_metrics_routes,
-    api_mail_routes,     NULL,
+    api_health_routes,   api_tokens_routes,        api_owners_routes,
+    api_meetings_routes, api_import_routes,        api_recommendations_routes,
+    api_reports_routes,  api_notifications_routes, api_workflow_routes,
+    api_calendar_routes, api_openapi_routes,       api_metrics_routes,
+    api_mail_routes,     api_sessions_routes,      NULL,
 };
 
 static void usage(FILE *f)

@@ -7,6 +7,7 @@ dist_sqlapi_DATA = \
 	sql/api/00-helpers.sql \
 	sql/api/05-workflow.sql \
 	sql/api/10-owners.sql \
+	sql/api/15-sessions.sql \
 	sql/api/20-meetings.sql \
 	sql/api/30-recommendations.sql \
 	sql/api/40-import.sql \

@@ -26,6 +26,8 @@ enum cf_type {
 	CF_TIMEZONE, /* IANA zone name */
 	CF_DAYS,     /* comma list of days 1..max, stored descending; count at count_offset */
 	CF_COMMAND,  /* hook command line, argv[0] absolute */
+	CF_URL,      /* http:// or https:// URL without query or fragment, stored without a
+		      * trailing slash */
 };
 
 /* What an empty value means for a key. */

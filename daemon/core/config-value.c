@@ -286,6 +286,54 @@ int config_value_command(const char *v, char **cause)
 	return rc;
 }
 
+int config_value_url(const char *v, size_t max, char **cause)
+{
+	const char *host;
+	if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else {
+		set_cause(cause, "must start with https:// or http://");
+		return -1;
+	}
+	if (strlen(v) > max) {
+		set_cause(cause, "longer than %zu bytes", max);
+		return -1;
+	}
+	/* Printable ASCII only, and nothing a mail reader or a shell would split or quote. */
+	for (const char *p = v; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == ' ') {
+			set_cause(cause, "a blank is not allowed in a link");
+			return -1;
+		}
+		if (c < 0x20 || c >= 0x7f) {
+			set_cause(cause,
+				  "only ASCII is allowed in a link (percent-encode the rest)");
+			return -1;
+		}
+		if (strchr("\"'<>\\^`{|}", c) != NULL) {
+			set_cause(cause, "character '%c' is not allowed in a link", c);
+			return -1;
+		}
+	}
+	if (strpbrk(v, "?#") != NULL) {
+		set_cause(cause, "no query (?) or fragment (#): suivi appends its own paths");
+		return -1;
+	}
+	size_t hlen = strcspn(host, "/");
+	if (hlen == 0 || host[0] == ':') {
+		set_cause(cause, "no host after the scheme");
+		return -1;
+	}
+	if (memchr(host, '@', hlen) != NULL) {
+		set_cause(cause, "no user name in the URL");
+		return -1;
+	}
+	return 0;
+}
+
 /* "14, 3,30" → {30, 14, 3}: days from 1 to max, duplicates dropped, descending. */
 int config_value_days(const char *v, int max, int *days, int *n, char **cause)
 {

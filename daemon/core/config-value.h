@@ -23,6 +23,10 @@ int config_value_email(const char *v, size_t max, char **cause) WUR;
 int config_value_mailbox(const char *v, size_t max, char **name, char **addr, char **cause) WUR;
 /* A hook command line whose first word is an absolute path. */
 int config_value_command(const char *v, char **cause) WUR;
+/* An http:// or https:// URL of a host, with an optional port and path, at most max bytes:
+ * what a link in a mail starts with, so no query, fragment, user part, blank, quote, angle
+ * bracket or non-ASCII character. */
+int config_value_url(const char *v, size_t max, char **cause) WUR;
 /* A comma list of days 1..max into days[CONFIG_MAX_REMIND_BEFORE], descending, no duplicates;
  * unused slots are zeroed. */
 int config_value_days(const char *v, int max, int *days, int *n, char **cause) WUR;

@@ -52,6 +52,7 @@ static bool is_text_type(enum cf_type type)
 	case CF_SCHEDULE:
 	case CF_TIMEZONE:
 	case CF_COMMAND:
+	case CF_URL:
 		return true;
 	default:
 		return false;
@@ -247,6 +248,14 @@ static int set_value(struct config *c, const struct cf_key *k, const char *value
 			goto out;
 		}
 		text = xstrdup(value);
+		break;
+	case CF_URL:
+		if (config_value_url(value, (size_t)k->max, &sub) != 0) {
+			set_cause(cause, "[%s] %s: bad URL '%s': %s", k->section, k->key, value,
+				  sub);
+			goto out;
+		}
+		text = xstrndup(value, strlen(value) - (value[strlen(value) - 1] == '/'));
 		break;
 	}
 	if (text != NULL) {

@@ -30,6 +30,11 @@ struct config {
 	int request_timeout; /* seconds a request may wait on the database before 503 */
 	int idle_timeout;    /* seconds a connection may idle or dribble a request */
 	int max_connections; /* simultaneous HTTP connections */
+	bool web;            /* serve the web view's files at / */
+	char *web_dir;       /* where they are */
+	char *public_url;    /* "https://suivi.example.org" (no trailing slash); "": no links */
+	int session_hours;   /* lifetime of a web session */
+	int link_days;       /* lifetime of a digest's sign-in link */
 
 	/* [database] */
 	char *url;      /* libpq conninfo or URI; NULL: embedded PostgreSQL in data_dir */

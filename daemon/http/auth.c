@@ -1,6 +1,7 @@
-/* auth.c — bearer tokens: generation from getrandom(2), SHA-256 hashes, and the lookups the
- * router makes through the pool (the identity behind a token, the lead owner of a
- * recommendation). No cache: a revoked token must be refused by the very next request. */
+/* auth.c — bearer tokens and session secrets: generation from getrandom(2), SHA-256 hashes,
+ * and the lookups the router makes through the pool (the identity behind a token or a
+ * session, the lead owner of a recommendation). No cache: a revoked token or session must be
+ * refused by the very next request. */
 #include "suivi-config.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@
 
 /* Length of a token as auth_token_generate makes it: prefix + unpadded base64url. */
 #define AUTH_TOKEN_LEN (sizeof AUTH_TOKEN_PREFIX - 1 + BASE64_URL_LEN(AUTH_TOKEN_RANDOM_BYTES))
+#define AUTH_SESSION_LEN BASE64_URL_LEN(AUTH_SESSION_RANDOM_BYTES)
 
 struct auth {
 	struct event_base *base;
@@ -32,6 +34,8 @@ struct auth_query {
 };
 
 static bool token_looks_valid(const char *token);
+static bool base64url_only(const char *s);
+static int random_bytes(unsigned char *buf, size_t len);
 static bool parse_id(const char *s, size_t len, int64_t *out);
 static void auth_defer(struct auth_query *q);
 static void auth_deferred_cb(evutil_socket_t fd, short what, void *arg);
@@ -39,8 +43,17 @@ static void auth_lookup_done(PGresult *res, const struct db_error *err, void *ar
 static void auth_owner_done(PGresult *res, const struct db_error *err, void *arg);
 
 const struct db_stmt auth_stmts[] = {
-    {"auth_token_lookup", "SELECT t.id, t.name, t.role, t.owner_id FROM tokens t"
+    {"auth_token_lookup", "SELECT t.id, t.name, t.role, t.owner_id, 0 FROM tokens t"
 			  " WHERE t.hash = decode($1, 'hex') AND t.revoked_at IS NULL"},
+    /* The same columns for a session: its token's identity, or role owner for a link's
+     * owner. The token's revocation and the owner's activity are checked in this one
+     * statement, so that no request slips between them. */
+    {"auth_session_lookup",
+     "SELECT coalesce(t.id, 0), coalesce(t.name, o.name), coalesce(t.role, 'owner'),"
+     " coalesce(t.owner_id, s.owner_id), s.id FROM sessions s"
+     " LEFT JOIN tokens t ON t.id = s.token_id LEFT JOIN owners o ON o.id = s.owner_id"
+     " WHERE s.hash = decode($1, 'hex') AND s.revoked_at IS NULL AND s.expires_at > now()"
+     " AND CASE WHEN s.token_id IS NOT NULL THEN t.revoked_at IS NULL ELSE o.active END"},
     {"auth_rec_owner_by_id", "SELECT r.owner_id FROM recommendations r WHERE r.id = $1::bigint"},
     {"auth_rec_owner_by_ref",
      "SELECT r.owner_id FROM recommendations r JOIN meetings m ON m.id = r.meeting_id"
@@ -74,12 +87,11 @@ bool role_parse(const char *s, enum role *out)
 	return false;
 }
 
-int auth_token_generate(char **token, char hash_hex[65])
+static int random_bytes(unsigned char *buf, size_t len)
 {
-	unsigned char raw[AUTH_TOKEN_RANDOM_BYTES];
 	size_t got = 0;
-	while (got < sizeof raw) {
-		ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
+	while (got < len) {
+		ssize_t n = getrandom(buf + got, len - got, 0);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -87,6 +99,14 @@ int auth_token_generate(char **token, char hash_hex[65])
 		}
 		got += (size_t)n;
 	}
+	return 0;
+}
+
+int auth_token_generate(char **token, char hash_hex[65])
+{
+	unsigned char raw[AUTH_TOKEN_RANDOM_BYTES];
+	if (random_bytes(raw, sizeof raw) != 0)
+		return -1;
 	char *t = xmalloc(AUTH_TOKEN_LEN + 1);
 	memcpy(t, AUTH_TOKEN_PREFIX, sizeof AUTH_TOKEN_PREFIX - 1);
 	base64_url_encode(raw, sizeof raw, t + sizeof AUTH_TOKEN_PREFIX - 1);
@@ -101,19 +121,77 @@ void auth_token_hash(const char *token, char hash_hex[65])
 	sha256_hex(token, strlen(token), hash_hex);
 }
 
-/* Cheap refusal of anything auth_token_generate could not have made, before any query. */
-static bool token_looks_valid(const char *token)
+int auth_session_generate(char **secret, char hash_hex[65])
 {
-	size_t plen = sizeof AUTH_TOKEN_PREFIX - 1;
-	if (strlen(token) != AUTH_TOKEN_LEN || strncmp(token, AUTH_TOKEN_PREFIX, plen) != 0)
-		return false;
-	for (const char *p = token + plen; *p != '\0'; p++) {
+	unsigned char raw[AUTH_SESSION_RANDOM_BYTES];
+	if (random_bytes(raw, sizeof raw) != 0)
+		return -1;
+	char *t = xmalloc(AUTH_SESSION_LEN + 1);
+	base64_url_encode(raw, sizeof raw, t);
+	explicit_bzero(raw, sizeof raw);
+	sha256_hex(t, strlen(t), hash_hex);
+	*secret = t;
+	return 0;
+}
+
+static bool base64url_only(const char *s)
+{
+	for (const char *p = s; *p != '\0'; p++) {
 		char c = *p;
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 		      c == '-' || c == '_'))
 			return false;
 	}
 	return true;
+}
+
+/* Cheap refusal of anything auth_token_generate could not have made, before any query. */
+static bool token_looks_valid(const char *token)
+{
+	size_t plen = sizeof AUTH_TOKEN_PREFIX - 1;
+	return strlen(token) == AUTH_TOKEN_LEN && strncmp(token, AUTH_TOKEN_PREFIX, plen) == 0 &&
+	       base64url_only(token + plen);
+}
+
+/* "a=1; suivi_session=XYZ; b=2": the first suivi_session pair (RFC 6265 5.4 sends the most
+ * specific first). */
+bool auth_session_cookie(const char *header, char *buf, size_t size)
+{
+	static const char name[] = AUTH_SESSION_COOKIE "=";
+	for (const char *p = header; *p != '\0';) {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		size_t len = strcspn(p, ";");
+		if (strncmp(p, name, sizeof name - 1) == 0) {
+			const char *v = p + sizeof name - 1;
+			size_t vlen = len - (sizeof name - 1);
+			while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+				vlen--;
+			if (vlen != AUTH_SESSION_LEN || vlen >= size)
+				return false;
+			memcpy(buf, v, vlen);
+			buf[vlen] = '\0';
+			return base64url_only(buf);
+		}
+		p += len;
+	}
+	return false;
+}
+
+void auth_session_lookup(struct auth *a, const char *secret, auth_cb cb, void *arg)
+{
+	struct auth_query *q = xcalloc(1, sizeof *q);
+	q->auth = a;
+	q->cb = cb;
+	q->arg = arg;
+	char hash[65];
+	sha256_hex(secret, strlen(secret), hash);
+	const char *values[] = {hash};
+	if (db_exec(a->pool, "auth_session_lookup", 1, values, auth_lookup_done, q) != 0) {
+		log_warnx(
+		    "event=auth_lookup_failed cause=\"statement auth_session_lookup unknown\"");
+		auth_defer(q);
+	}
 }
 
 /* All digits and within int64 (a longer id cannot exist: the caller answers "not found"). */
@@ -208,6 +286,7 @@ static void auth_lookup_done(PGresult *res, const struct db_error *err, void *ar
 	id.name = PQgetvalue(res, 0, 1);
 	id.role = role;
 	id.owner_id = PQgetisnull(res, 0, 3) ? 0 : strtoll(PQgetvalue(res, 0, 3), NULL, 10);
+	id.session_id = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
 	q->cb(&id, NULL, q->arg);
 	free(q);
 }

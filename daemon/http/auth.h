@@ -1,5 +1,6 @@
-/* auth.h — bearer tokens: generation from the OS's randomness, SHA-256 hashes, lookup of the
- * identity behind a token, and the roles the router checks. Tokens are never stored. */
+/* auth.h — bearer tokens and web sessions: generation from the OS's randomness, SHA-256
+ * hashes, lookup of the identity behind a token or a session cookie, and the roles the router
+ * checks. Neither tokens nor session secrets are stored, only their hashes. */
 #ifndef SUIVI_AUTH_H
 #define SUIVI_AUTH_H
 
@@ -26,13 +27,16 @@ enum role {
 
 #define AUTH_TOKEN_PREFIX "suivi_"
 #define AUTH_TOKEN_RANDOM_BYTES 24 /* 192 bits from getrandom(2) */
+#define AUTH_SESSION_COOKIE "suivi_session"
+#define AUTH_SESSION_RANDOM_BYTES 32 /* 256 bits */
 
 struct identity {
 	int64_t token_id;
 	char *name; /* token name: the actor recorded in history */
 	enum role role;
-	int64_t owner_id; /* owner tokens: the owner they act for; feed tokens: their owner
-			   * filter; 0 otherwise */
+	int64_t owner_id;   /* owner tokens: the owner they act for; feed tokens: their owner
+			     * filter; 0 otherwise */
+	int64_t session_id; /* the web session it came through, 0 for a bearer token */
 };
 
 struct auth;
@@ -54,6 +58,17 @@ typedef void (*auth_cb)(const struct identity *id /* NULL: unknown or revoked */
 /* Look up the identity behind a bearer token (async, through the pool). cb runs once, always
  * from the loop, never before auth_lookup returns; id is borrowed for the call. */
 void auth_lookup(struct auth *a, const char *token, auth_cb cb, void *arg);
+
+/* A new session secret: base64url of AUTH_SESSION_RANDOM_BYTES random bytes, and its SHA-256
+ * in hex. -1 when the OS has no randomness to give. */
+int auth_session_generate(char **secret, char hash_hex[65]) WUR;
+/* The value of the suivi_session cookie in a Cookie header, copied into buf; false when
+ * there is none or it is not shaped like a secret auth_session_generate makes. */
+bool auth_session_cookie(const char *header, char *buf, size_t size);
+/* Look up the identity behind a session secret: like auth_lookup. A session of a token has
+ * the token's identity (refused once the token is revoked); a session of a sign-in link is
+ * role owner for its owner. Expired or revoked sessions are unknown. */
+void auth_session_lookup(struct auth *a, const char *secret, auth_cb cb, void *arg);
 
 /* Who leads a recommendation, for the router's owner scoping: id_or_ref is all digits (an
  * id) or "meeting-code/n". found is false when no such recommendation exists (or the id is

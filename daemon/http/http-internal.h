@@ -62,7 +62,9 @@ struct api_request {
 	const char *body_type;
 	json_t *body_json;
 	bool authenticated;
-	bool by_key; /* the token came as ?key= (ROUTE_FEED_KEY routes) */
+	bool by_key;    /* the token came as ?key= (ROUTE_FEED_KEY routes) */
+	bool by_cookie; /* the session came as the suivi_session cookie */
+	bool web;       /* a file of web_dir is the answer */
 	struct identity identity;
 	struct timespec started;
 };
@@ -82,6 +84,12 @@ bool http_path_match(const char *pat, char *const *segs, size_t nsegs, struct ht
 bool http_peer_is_local(const struct sockaddr *sa);
 /* Only ASCII digits (true for ""). */
 bool http_all_digits(const char *s);
+
+/* Answer r with a file of [server] web_dir when the web view is on and segs (the decoded
+ * path) name one it may serve; false (nothing sent) otherwise. */
+bool http_web_serve(struct api_request *r, char *const *segs, size_t nsegs);
+/* The headers of every answer: Content-Security-Policy, nosniff, no-referrer, DENY. */
+void http_security_headers(struct evkeyvalq *out);
 
 /* Send the reply, log the request line, and free r. */
 void http_request_send(struct api_request *r, int status, const char *type, const char *data,

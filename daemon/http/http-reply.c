@@ -209,6 +209,8 @@ const char *http_status_phrase(int status)
 		return "Created";
 	case 204:
 		return "No Content";
+	case 303:
+		return "See Other";
 	case 304:
 		return "Not Modified";
 	case 400:

@@ -445,8 +445,12 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 			    xasprintf("%s/%s", segs[spans[i].first], segs[spans[i].first + 1]);
 	}
 	r->nparams = r->route != NULL ? nspans : 0;
+	/* Routes win over files: only a path no route takes may name one. */
+	bool served = allowed == 0 && rc == 0 && http_web_serve(r, segs, nsegs);
 	for (size_t i = 0; i < nsegs; i++)
 		free(segs[i]);
+	if (served)
+		return;
 
 	if (allowed == 0) {
 		api_problem(r, 404, "not_found", NULL, "no resource at this path");
@@ -494,6 +498,13 @@ static void http_dispatch(struct evhttp_request *req, void *arg)
 	if (header == NULL && (r->route->flags & ROUTE_FEED_KEY) && api_query(r, "key") != NULL) {
 		r->by_key = true;
 		token = api_query(r, "key");
+	}
+	/* The web view's session: only without an Authorization header (a bearer token wins). */
+	const char *cookie = header == NULL && token == NULL ? api_header(r, "Cookie") : NULL;
+	if (cookie != NULL && auth_session_cookie(cookie, buf, sizeof buf)) {
+		r->by_cookie = true;
+		auth_session_lookup(s->auth, buf, on_identity, r);
+		return;
 	}
 	if (token == NULL) {
 		api_set_header(r, "WWW-Authenticate", "Bearer realm=\"suivi\"");
@@ -578,6 +589,11 @@ static void on_identity(const struct identity *id, const struct db_error *err, v
 		api_problem_db(r, err);
 		return;
 	}
+	if (id == NULL && r->by_cookie) {
+		api_problem(r, 401, "invalid_session", NULL,
+			    "the session is unknown, expired or revoked: sign in again");
+		return;
+	}
 	if (id == NULL) {
 		api_set_header(r, "WWW-Authenticate",
 			       "Bearer realm=\"suivi\", error=\"invalid_token\"");
@@ -587,6 +603,15 @@ static void on_identity(const struct identity *id, const struct db_error *err, v
 	r->authenticated = true;
 	r->identity = *id;
 	r->identity.name = xstrdup(id->name);
+	/* A cookie goes with any request the browser sends, a cross-site form's too; a custom
+	 * header cannot be sent cross-site without CORS, which suivid never grants. */
+	const char *csrf = api_header(r, "X-Suivi-CSRF");
+	if (r->by_cookie && r->method != EVHTTP_REQ_GET && r->method != EVHTTP_REQ_HEAD &&
+	    (csrf == NULL || strcmp(csrf, "1") != 0)) {
+		api_problem(r, 403, "csrf", NULL,
+			    "a write with the session cookie must carry X-Suivi-CSRF: 1");
+		return;
+	}
 	if (r->by_key && id->role != ROLE_FEED) {
 		api_problem(
 		    r, 403, "not_a_feed_token", NULL,
@@ -734,9 +759,19 @@ void http_request_send(struct api_request *r, int status, const char *type, cons
 		       size_t len)
 {
 	struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
+	http_security_headers(out);
 	if (type != NULL) {
 		evhttp_remove_header(out, "Content-Type");
 		evhttp_add_header(out, "Content-Type", type);
+	}
+	/* HEAD: the length of what GET would send, and no body (evhttp 2.1 writes the body of a
+	 * HEAD answer as given, and adds no Content-Length to it). */
+	if (r->method == EVHTTP_REQ_HEAD && status >= 200 && status != 204 && status != 304) {
+		char clen[24];
+		snprintf(clen, sizeof clen, "%zu", len);
+		evhttp_remove_header(out, "Content-Length");
+		evhttp_add_header(out, "Content-Length", clen);
+		len = 0;
 	}
 	struct evbuffer *buf = evbuffer_new();
 	if (buf == NULL || (len > 0 && evbuffer_add(buf, data, len) != 0))
@@ -760,7 +795,10 @@ void http_request_send(struct api_request *r, int status, const char *type, cons
 	for (size_t i = 0; i < ARRAY_LEN(methods); i++)
 		if (r->method == (enum evhttp_cmd_type)(1u << i))
 			method = methods[i];
-	metrics_http_request(r->route != NULL ? r->route->pattern : NULL, method, status, ms / 1e3);
+	metrics_http_request(r->route != NULL ? r->route->pattern
+			     : r->web         ? "(web)"
+					      : NULL,
+			     method, status, ms / 1e3);
 	const char *path = log_quote(r->path);
 	log_info("event=request method=%s path=%s status=%d ms=%.1f actor=%s", method, path, status,
 		 ms, r->authenticated ? log_quote(r->identity.name) : "-");

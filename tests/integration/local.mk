@@ -165,3 +165,11 @@ TESTS += tests/integration/test-chaos
 tests_integration_test_chaos_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_chaos_SOURCES = tests/integration/test-chaos.c
 tests_integration_test_chaos_LDADD = $(INTEGRATION_LDADD)
+# The web view's server side: static files and their headers, sessions and CSRF, the
+# digests' sign-in links, the dashboard against SQL.
+check_PROGRAMS += tests/integration/test-web
+TESTS += tests/integration/test-web
+tests_integration_test_web_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_web_SOURCES = tests/integration/test-web.c \
+	tests/integration/test-web.h $(APITEST_SOURCES)
+tests_integration_test_web_LDADD = $(INTEGRATION_LDADD)

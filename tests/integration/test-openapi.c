@@ -23,6 +23,7 @@
 
 static char workdir[] = "/tmp/suivi-openapi-XXXXXX";
 static FILE *samples;
+static const char *sample_headers; /* extra request headers of the next samples, or NULL */
 
 static const char *srcdir(void)
 {
@@ -67,7 +68,7 @@ static void sample(const char *token, const char *method, const char *template, 
 	va_start(ap, fmt);
 	char *path = xvasprintf(fmt, ap);
 	va_end(ap);
-	struct http_response *r = hreq(token, method, path, ctype, body, NULL);
+	struct http_response *r = hreq(token, method, path, ctype, body, sample_headers);
 	ck_assert_msg(r->status == expect, "%s %s: %d, expected %d: %.500s", method, path,
 		      r->status, expect, r->body);
 	char *type = http_header(r, "Content-Type");
@@ -271,6 +272,28 @@ START_TEST(responses_match_the_document)
 
 	sample(v, "GET", "/v1/calendar.ics", NULL, NULL, 200, "/v1/calendar.ics?owner=oa-o");
 	sample(v, "GET", "/v1/calendar.ics", NULL, NULL, 404, "/v1/calendar.ics?meeting=oa-none");
+
+	/* The web view: a session (its cookie for the two after), a digest's sign-in link. */
+	char *sbody = xasprintf("{\"token\":\"%s\"}", v);
+	sample(NULL, "POST", "/v1/sessions", NULL, sbody, 201, "/v1/sessions");
+	struct http_response *sr = hreq(NULL, "POST", "/v1/sessions", NULL, sbody, NULL);
+	char *cookie = http_header(sr, "Set-Cookie");
+	ck_assert_ptr_nonnull(cookie);
+	char *headers =
+	    xasprintf("Cookie: %.*s\r\nX-Suivi-CSRF: 1\r\n", (int)strcspn(cookie, ";"), cookie);
+	sample_headers = headers;
+	sample(NULL, "GET", "/v1/sessions/current", NULL, NULL, 200, "/v1/sessions/current");
+	sample(NULL, "DELETE", "/v1/sessions/current", NULL, NULL, 204, "/v1/sessions/current");
+	sample_headers = NULL;
+	char *link = dbval("SET search_path = suivi_api, public; SELECT suivi_signin_link(id, "
+			   "extract(epoch FROM now())::bigint"
+			   " + 600) FROM owners WHERE handle = 'oa-o'");
+	sample(NULL, "GET", "/signin", NULL, NULL, 303, "/signin?l=%s", link);
+	free(link);
+	free(headers);
+	free(cookie);
+	http_response_free(sr);
+	free(sbody);
 
 	ck_assert_int_eq(fclose(samples), 0);
 	char *report = check_script("responses", file);

@@ -82,6 +82,8 @@ START_TEST(every_status_answers_as_documented)
 	    {"create", sec, "POST", "/v1/owners", NULL, "{\"handle\":\"pb-new\",\"name\":\"N\"}",
 	     .status = 201},
 	    {"options", NULL, "OPTIONS", "/v1/owners", .status = 204},
+	    /* A sign-in link that does not work redirects to the sign-in page's error. */
+	    {"signin link", NULL, "GET", "/signin?l=nope", .status = 303},
 	    {"unchanged feed", viewer, "GET", "/v1/calendar.ics", NULL, NULL,
 	     "If-None-Match: *\r\n", .status = 304},
 	    {"bad percent", viewer, "GET", "/v1/owners/%zz", .status = 400,

@@ -380,6 +380,93 @@ START_TEST(test_command_errors)
 }
 END_TEST
 
+/* The web view's keys: a public URL that links in mails can start with, sessions and links
+ * of bounded lifetimes, a web_dir that is a path. */
+START_TEST(test_web_errors)
+{
+	test_config_parse_err("[server]\npublic_url = suivi.example.org\n",
+			      "suivid.conf:2: [server] public_url: bad URL 'suivi.example.org': "
+			      "must start with https:// or http://");
+	test_config_parse_err(
+	    "[server]\npublic_url = ftp://suivi.example.org\n",
+	    "suivid.conf:2: [server] public_url: bad URL 'ftp://suivi.example.org': "
+	    "must start with https:// or http://");
+	test_config_parse_err(
+	    "[server]\npublic_url = https://\n",
+	    "suivid.conf:2: [server] public_url: bad URL 'https://': no host after "
+	    "the scheme");
+	test_config_parse_err(
+	    "[server]\npublic_url = https:///suivi\n",
+	    "suivid.conf:2: [server] public_url: bad URL 'https:///suivi': no host "
+	    "after the scheme");
+	test_config_parse_err(
+	    "[server]\npublic_url = https://x.org/?a=1\n",
+	    "suivid.conf:2: [server] public_url: bad URL 'https://x.org/?a=1': no "
+	    "query (?) or fragment (#): suivi appends its own paths");
+	test_config_parse_err(
+	    "[server]\npublic_url = https://x.org/#top\n",
+	    "suivid.conf:2: [server] public_url: bad URL 'https://x.org/#top': no "
+	    "query (?) or fragment (#): suivi appends its own paths");
+	test_config_parse_err(
+	    "[server]\npublic_url = https://me@x.org\n",
+	    "suivid.conf:2: [server] public_url: bad URL 'https://me@x.org': no user "
+	    "name in the URL");
+	test_config_parse_err("[server]\npublic_url = \"https://x.org/a b\"\n",
+			      "suivid.conf:2: [server] public_url: bad URL 'https://x.org/a b': a "
+			      "blank is not allowed in a link");
+	test_config_parse_err("[server]\npublic_url = https://x.org/<a>\n",
+			      "suivid.conf:2: [server] public_url: bad URL 'https://x.org/<a>': "
+			      "character '<' is not allowed in a link");
+	test_config_parse_err("[server]\npublic_url = https://x.org/caf\xc3\xa9\n",
+			      "suivid.conf:2: [server] public_url: bad URL "
+			      "'https://x.org/caf\xc3\xa9': only ASCII is allowed in a link "
+			      "(percent-encode the rest)");
+	char path[501];
+	memset(path, 'a', 500);
+	path[500] = '\0';
+	char *text = xasprintf("[server]\npublic_url = https://x.org/%s\n", path);
+	char *expected = xasprintf("suivid.conf:2: [server] public_url: bad URL "
+				   "'https://x.org/%s': longer than 512 bytes",
+				   path);
+	test_config_parse_err(text, expected);
+	free(text);
+	free(expected);
+	test_config_parse_err("[server]\nsession_hours = 0\n",
+			      "suivid.conf:2: [server] session_hours: 0 is out of range 1..720");
+	test_config_parse_err("[server]\nsession_hours = 721\n",
+			      "suivid.conf:2: [server] session_hours: 721 is out of range 1..720");
+	test_config_parse_err("[server]\nlink_days = 0\n",
+			      "suivid.conf:2: [server] link_days: 0 is out of range 1..90");
+	test_config_parse_err("[server]\nlink_days = 91\n",
+			      "suivid.conf:2: [server] link_days: 91 is out of range 1..90");
+	test_config_parse_err("[server]\nweb = maybe\n",
+			      "suivid.conf:2: [server] web: 'maybe' is not one of yes, no, true, "
+			      "false, on, off, 1, 0");
+	test_config_parse_err("[server]\nweb_dir = web\n",
+			      "suivid.conf:2: [server] web_dir: 'web' is not an absolute path");
+	test_config_parse_err("[server]\nweb_dir =\n",
+			      "suivid.conf:2: [server] web_dir: value must not be empty");
+
+	/* Accepted: a trailing slash is dropped (links append "/signin"), a port and a path
+	 * are kept; empty means no links. */
+	struct config *c =
+	    test_config_parse_ok("[server]\npublic_url = https://x.org:8443/suivi/\nweb = off\n"
+				 "session_hours = 720\nlink_days = 90\n");
+	ck_assert_str_eq(c->public_url, "https://x.org:8443/suivi");
+	ck_assert(!c->web);
+	ck_assert_int_eq(c->session_hours, 720);
+	ck_assert_int_eq(c->link_days, 90);
+	config_free(c);
+	c = test_config_parse_ok("[server]\npublic_url =\n");
+	ck_assert_str_eq(c->public_url, "");
+	ck_assert(c->web);
+	ck_assert_int_eq(c->session_hours, 12);
+	ck_assert_int_eq(c->link_days, 14);
+	ck_assert_str_eq(c->web_dir, SUIVI_PKGDATADIR "/web");
+	config_free(c);
+}
+END_TEST
+
 START_TEST(test_cross_checks)
 {
 	test_config_parse_err(
@@ -424,4 +511,5 @@ void test_config_add_errors(TCase *tc)
 	tcase_add_test(tc, test_schedule_errors);
 	tcase_add_test(tc, test_command_errors);
 	tcase_add_test(tc, test_cross_checks);
+	tcase_add_test(tc, test_web_errors);
 }
