@@ -9,6 +9,7 @@ webjsdir = $(webdir)/js
 dist_webjs_DATA = \
 	web/js/api.js \
 	web/js/app.js \
+	web/js/boot.js \
 	web/js/charts.js \
 	web/js/dom.js \
 	web/js/i18n.js \

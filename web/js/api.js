@@ -34,6 +34,15 @@ export function refPath(ref) {
   return String(ref).split('/').map(encodeURIComponent).join('/');
 }
 
+// The answer boot.js already asked for (once), else null.
+function booted(method, path, query) {
+  const boot = window.suiviBoot;
+  if (method !== 'GET' || query || !boot || !boot[path]) return null;
+  const p = boot[path];
+  delete boot[path];
+  return p;
+}
+
 async function request(method, path, { query, body, version, quiet } = {}) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-Suivi-CSRF'] = '1';
@@ -41,13 +50,13 @@ async function request(method, path, { query, body, version, quiet } = {}) {
   if (version !== undefined && version !== null) headers['If-Match'] = `"${version}"`;
   let res;
   try {
-    res = await fetch(url(path, query), {
+    res = await (booted(method, path, query) || fetch(url(path, query), {
       method,
       headers,
       credentials: 'same-origin',
       cache: 'no-store',
       body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    }));
   } catch (e) {
     throw new ApiError(0, { code: 'network', detail: String(e.message || e) });
   }

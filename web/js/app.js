@@ -169,6 +169,8 @@ async function route({ keepFocus = false } = {}) {
     finish(false, 0);
   } finally {
     if (seq === navSeq) main.removeAttribute('aria-busy');
+    // What boot.js asked for serves the first page only (a sign-in changes the answers).
+    window.suiviBoot = null;
   }
 }
 

@@ -425,6 +425,9 @@ export function fmtTime(iso) {
   return timeFmt[lang].format(d);
 }
 
+const numFmt = {};
+
 export function fmtNum(n) {
-  return new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB').format(n);
+  numFmt[lang] ??= new Intl.NumberFormat(lang === 'fr' ? 'fr-FR' : 'en-GB');
+  return numFmt[lang].format(n);
 }
