@@ -106,7 +106,8 @@ function renderHeader() {
   for (const el of sessionBox.querySelectorAll('.who, .signout')) el.remove();
   if (signed) {
     sessionBox.prepend(
-      h('span', { class: 'who' }, t('signed.as', { name: session.name, role: t(`role.${session.role}`) })),
+      h('span', { class: 'who' }, h('span', { class: 'sr-only' }, t('signed.as')), ' ',
+        session.name, ' · ', t(`role.${session.role}`)),
       h('button', { type: 'button', class: 'signout', id: 'signout', onclick: () => ctx.signOut() }, t('signout')),
     );
   }
