@@ -157,13 +157,16 @@ static void conn_finish(struct conn *c, bool timed_out)
 static struct conn *conns;
 static struct pollfd *pfd;
 
-/* Send n requests over nconn connections at once (each connection sends one request or one
- * pipelined batch, then closes), until every one is answered or closed. */
+/* Send n requests (or a few more: a pipelined batch is not split) over nconn connections at
+ * once — each connection sends one request or one pipelined batch, then closes — until every
+ * one is answered or closed. */
 static void storm_round(int port, struct storm_gen *g, int nconn, unsigned long n, bool writes_only)
 {
-	unsigned long started = 0;
-	for (int i = 0; i < nconn && started < n; i++, started++)
+	unsigned long started = 0; /* requests: a pipelined batch counts each */
+	for (int i = 0; i < nconn && started < n; i++) {
 		conn_start(&conns[i], port, g, writes_only);
+		started += conns[i].req.count;
+	}
 	double t0 = now_ms(), draining = 0;
 	for (;;) {
 		int live = 0;
@@ -210,7 +213,7 @@ static void storm_round(int port, struct storm_gen *g, int nconn, unsigned long 
 			}
 			if (!c->active && started < n) {
 				conn_start(c, port, g, writes_only);
-				started++;
+				started += c->req.count;
 			}
 		}
 	}
@@ -319,7 +322,10 @@ int main(void)
 	unsigned long round = 0;
 	while (!stopping && now_ms() - start < seconds * 1000 &&
 	       (max_requests == 0 || stats.sent < max_requests)) {
-		storm_round(port, g, connections, check_every, false);
+		unsigned long n = check_every;
+		if (max_requests > 0 && max_requests - stats.sent < n)
+			n = max_requests - stats.sent; /* the last round: no more than asked */
+		storm_round(port, g, connections, n, false);
 		round++;
 		if (kill(suivid_pid(d), 0) != 0 || suivid_wait_exit(d, 0) != -1) {
 			fail("suivid died: %s", suivid_log(d));
