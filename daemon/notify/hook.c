@@ -15,6 +15,9 @@
 #include <string.h>
 #include <sys/queue.h>
 #include <sys/syscall.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -76,7 +79,8 @@ static void free_strv(char **v);
 static void hook_free(struct hook *h);
 static void start_queued(struct hook_runner *r);
 static void hook_start(struct hook *h);
-static void child_exec(struct hook *h, int in_fd, int err_fd, int status_fd, int null_fd) NORETURN;
+static void child_exec(struct hook *h, pid_t parent, int in_fd, int err_fd, int status_fd,
+		       int null_fd) NORETURN;
 static void on_stdin(evutil_socket_t fd, short what, void *arg);
 static void close_stdin(struct hook *h);
 static void on_stderr(evutil_socket_t fd, short what, void *arg);
@@ -291,6 +295,7 @@ static void hook_start(struct hook *h)
 {
 	struct event_base *base = h->runner->base;
 	int in[2] = {-1, -1}, err[2] = {-1, -1}, st[2] = {-1, -1}, null_fd = -1, saved;
+	pid_t parent = getpid();
 	sigset_t all, old;
 	struct timeval tv = {h->timeout_s, 0};
 
@@ -306,7 +311,7 @@ static void hook_start(struct hook *h)
 	sigprocmask(SIG_SETMASK, &all, &old);
 	h->pid = fork();
 	if (h->pid == 0)
-		child_exec(h, in[0], err[1], st[1], null_fd);
+		child_exec(h, parent, in[0], err[1], st[1], null_fd);
 	saved = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (h->pid == -1) {
@@ -355,9 +360,10 @@ fail:
 	event_active(h->ev_failed, EV_TIMEOUT, 1);
 }
 
-/* In the child: default signals, own group, stdio from the pipes, nothing else open. Only
- * async-signal-safe calls: everything was prepared before fork. */
-static void child_exec(struct hook *h, int in_fd, int err_fd, int status_fd, int null_fd)
+/* In the child: default signals, own group, death with the daemon, stdio from the pipes,
+ * nothing else open. Only async-signal-safe calls: everything was prepared before fork. */
+static void child_exec(struct hook *h, pid_t parent, int in_fd, int err_fd, int status_fd,
+		       int null_fd)
 {
 	struct sigaction sa;
 	sigset_t none;
@@ -371,6 +377,16 @@ static void child_exec(struct hook *h, int in_fd, int err_fd, int status_fd, int
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setpgid(0, 0);
+#ifdef PR_SET_PDEATHSIG
+	/* A daemon that dies (SIGKILL, a crash) leaves its notification 'sending' under a dead
+	 * claim, and the next daemon delivers it again: a hook left running would deliver it a
+	 * second time. So the hook dies with the daemon — or does not start if the daemon is
+	 * already gone (it exits 127, a retry nobody records). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == 0 && getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
 
 	/* Move the sources above the targets first, so no dup2 overwrites another source. */
 	in_fd = fcntl(in_fd, F_DUPFD, 10);

@@ -4,6 +4,9 @@
  * standard input, standard output on /dev/null, standard error captured (bounded), and an
  * environment of PATH, LANG and the caller's extras only. A run is bounded by a timeout that
  * kills the whole group. At most max_running hooks run at once; the others wait in a queue.
+ * A hook dies with the daemon (Linux: SIGKILL when its parent dies): a daemon killed while a
+ * hook runs leaves the notification 'sending' for the next daemon to deliver, once. The
+ * hook's own children are not covered: what it handed on before it died stays handed on.
  *
  * The daemon owns signals: its one SIGCHLD event calls hook_runner_sigchld(). */
 #ifndef SUIVI_HOOK_H
