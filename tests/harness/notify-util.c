@@ -103,7 +103,7 @@ void nt_start(struct nt *t, struct pg_cluster *pg, const struct nt_opts *o)
 	ck_assert_ptr_nonnull(mkdtemp(tmpl));
 	chmod(tmpl, 0755);
 	t->dir = xstrdup(tmpl);
-	t->db = pg_cluster_new_database(pg);
+	t->db = o->db != NULL ? o->db : pg_cluster_new_database(pg);
 	char *script = xasprintf(hook_script, t->dir, o->behaviour != NULL ? o->behaviour : "");
 	write_file(nt_path(t, "", "hook.sh"), script, 0755);
 	free(script);
@@ -118,7 +118,7 @@ void nt_start(struct nt *t, struct pg_cluster *pg, const struct nt_opts *o)
 		      "[mail]\n%s"
 		      "[hook]\ncommand = %s\n%s"
 		      "[log]\nlevel = info\n",
-		      t->db, o->timezone != NULL ? o->timezone : "UTC",
+		      o->url != NULL ? o->url : t->db, o->timezone != NULL ? o->timezone : "UTC",
 		      o->schedule != NULL ? o->schedule : "report_to = secretariat@example.org\n",
 		      o->mail != NULL ? o->mail : "from = suivi@example.org\n", command,
 		      o->hook_extra != NULL ? o->hook_extra : "");

@@ -24,6 +24,8 @@ struct nt_opts {
 	const char *behaviour;    /* shell run by the script after recording, before delivering */
 	const char *timezone;     /* [schedule] timezone; NULL: UTC */
 	const char *mail;         /* [mail] lines; NULL: from = suivi@example.org */
+	const char *db;           /* an existing database's conninfo; NULL: a new one on pg */
+	const char *url;          /* [database] url (e.g. several hosts); NULL: db */
 };
 
 struct nt {

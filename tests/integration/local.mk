@@ -165,6 +165,15 @@ TESTS += tests/integration/test-chaos
 tests_integration_test_chaos_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_chaos_SOURCES = tests/integration/test-chaos.c
 tests_integration_test_chaos_LDADD = $(INTEGRATION_LDADD)
+# Notifications under chaos: the hook killed mid-delivery, suivid killed while a hook runs, the
+# scheduler's leadership across a failover to a promoted synchronous standby; each
+# notification delivered exactly once.
+check_PROGRAMS += tests/integration/test-chaos-notify
+TESTS += tests/integration/test-chaos-notify
+tests_integration_test_chaos_notify_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_chaos_notify_SOURCES = tests/integration/test-chaos-notify.c \
+	tests/harness/notify-util.c tests/harness/notify-util.h
+tests_integration_test_chaos_notify_LDADD = $(INTEGRATION_LDADD)
 # The web view's server side: static files and their headers, sessions and CSRF, the
 # digests' sign-in links, the dashboard against SQL.
 check_PROGRAMS += tests/integration/test-web
