@@ -1,22 +1,32 @@
-// pages/reports.js — #/reports[?brief=<meeting>]: the overdue report (by owner, then
-// meeting), the summary (by status, meeting and owner) and the follow-up brief of a meeting
-// of a series, each with links to its CSV and plain-text forms (the cookie opens them).
+// pages/reports.js — #/reports[?owner=&meeting=&brief=]: the overdue report (by owner, then
+// meeting; narrowed to an owner or a meeting), the summary (by status, meeting and owner) and
+// the follow-up brief of a meeting of a series, each with links to its CSV and plain-text
+// forms (the cookie opens them). With more than OVERDUE_MAX overdue items the whole report
+// is not drawn: it waits for a filter (the CSV still has it all).
 
 import * as api from '../api.js';
 import { h, add } from '../dom.js';
 import { t, lang, label, fmtDate, fmtNum } from '../i18n.js';
 import { heading, section, table, recLink, ownerLink, meetingLink, recTable } from '../ui.js';
 
+const OVERDUE_MAX = 1000;
+
 export async function load({ query }) {
   const brief = query.get('brief');
-  const [overdue, summary, meetings, wf] = await Promise.all([
-    api.get('/v1/reports/overdue'),
+  const filter = {};
+  for (const k of ['owner', 'meeting']) if (query.get(k)) filter[k] = query.get(k);
+  const [summary, meetings, wf] = await Promise.all([
     api.get('/v1/reports/summary'),
     api.get('/v1/meetings', { limit: 500 }),
     api.workflow(),
   ]);
-  const briefData = brief ? await api.get('/v1/reports/brief', { meeting: brief }).catch((e) => ({ error: e })) : null;
-  return { overdue, summary, meetings: meetings.items, wf, brief, briefData };
+  const filtered = Object.keys(filter).length > 0;
+  const [overdue, briefData] = await Promise.all([
+    filtered || summary.overdue <= OVERDUE_MAX
+      ? api.get('/v1/reports/overdue', filtered ? filter : undefined).catch((e) => ({ error: e })) : null,
+    brief ? api.get('/v1/reports/brief', { meeting: brief }).catch((e) => ({ error: e })) : null,
+  ]);
+  return { overdue, summary, meetings: meetings.items, wf, brief, briefData, filter };
 }
 
 function downloads(path, query, name) {
@@ -31,13 +41,45 @@ function statusName(labels, name) {
   return label(labels && labels[name], name);
 }
 
-function overdueSection(r) {
+function overdueFilter(d, ctx) {
+  const owner = h('input', { id: 'overdue-owner', name: 'owner', type: 'text', value: d.filter.owner || '', autocomplete: 'off' });
+  const meeting = h('select', { id: 'overdue-meeting', name: 'meeting' },
+    h('option', { value: '' }, t('recs.any')),
+    d.meetings.map((m) => h('option', { value: m.code, selected: m.code === d.filter.meeting }, m.title)));
+  const form = h('form', { class: 'fields-grid', id: 'overdue-filter' },
+    h('div', { class: 'field' }, h('label', { for: 'overdue-owner' }, t('col.owner')), owner),
+    h('div', { class: 'field' }, h('label', { for: 'overdue-meeting' }, t('col.meeting')), meeting),
+    h('div', { class: 'field check' }, h('button', { type: 'submit' }, t('recs.apply'))));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    if (owner.value.trim()) q.set('owner', owner.value.trim());
+    if (meeting.value) q.set('meeting', meeting.value);
+    if (d.brief) q.set('brief', d.brief);
+    const qs = q.toString();
+    ctx.navigate(`#/reports${qs ? `?${qs}` : ''}`);
+  });
+  return form;
+}
+
+function overdueSection(d, ctx) {
+  const r = d.overdue;
+  const top = [overdueFilter(d, ctx), downloads('/v1/reports/overdue', d.filter, 'overdue')];
+  if (!r) {
+    return section(t('reports.overdue'), top,
+      h('p', null, t('reports.too_many', { n: fmtNum(d.summary.overdue) })));
+  }
+  if (r.error) return section(t('reports.overdue'), top, h('p', { class: 'alert alert-error', role: 'alert' }, r.error.message));
+  return overdueReport(r, top);
+}
+
+function overdueReport(r, top) {
   const itemRows = (items, meeting) => items.map((i) => [recLink(i.ref), h('span', { class: 'rec-text' }, i.text),
     meeting ? meetingLink(meeting.code, meeting.title) : t('none'), statusName(r.status_labels, i.status), fmtDate(i.due_on), fmtNum(i.days_overdue)]);
   const headers = [t('col.ref'), t('col.text'), t('col.meeting'), t('col.status'), t('col.due'), { text: t('col.late'), num: true }];
   const parts = [
+    ...top,
     h('p', null, `${t('dash.asof', { date: fmtDate(r.as_of) })} — ${t('reports.total', { n: fmtNum(r.total) })}`),
-    downloads('/v1/reports/overdue', {}, 'overdue'),
   ];
   for (const o of r.owners || []) {
     parts.push(h('h3', null, ownerLink(o.owner.handle, o.owner.name), ` — ${fmtNum(o.total)}`),
@@ -76,7 +118,9 @@ function briefSection(d, ctx) {
     h('button', { type: 'submit' }, t('reports.brief_show')));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    ctx.navigate(`#/reports?brief=${encodeURIComponent(sel.value)}`);
+    const q = new URLSearchParams(d.filter);
+    q.set('brief', sel.value);
+    ctx.navigate(`#/reports?${q}`);
   });
   const parts = [form];
   const b = d.briefData;
@@ -101,7 +145,7 @@ export function render(main, d, ctx) {
       h('li', null, h('a', { href: '#/reports', 'data-target': 'overdue-report' }, t('reports.overdue'))),
       h('li', null, h('a', { href: '#/reports', 'data-target': 'summary-report' }, t('reports.summary'))),
       h('li', null, h('a', { href: '#/reports', 'data-target': 'brief' }, t('reports.brief'))))),
-    h('div', { id: 'overdue-report' }, overdueSection(d.overdue)),
+    h('div', { id: 'overdue-report' }, overdueSection(d, ctx)),
     h('div', { id: 'summary-report' }, summarySection(d.summary, d.wf)),
     briefSection(d, ctx));
   // In-page links cannot use the hash (it is the route): move the focus to the section.
