@@ -689,6 +689,26 @@ def test_pages_and_keyboard(t):
         assert info["h1"] == 1 and info["focus"] == "page-title", (path, info)
         assert info["landmarks"] and not info["unlabelled"], (path, info)
         assert info["title"].endswith("— suivi"), info
+    # The reports' CSV links work with the session cookie alone.
+    t.go("/reports?brief=euca-drugs-2023", "reports")
+    for link, head in (("#overdue-csv", "owner,owner_name,meeting,ref,status,due_on,days_overdue,text"),
+                       ("#summary-csv", None), ("#brief-csv", None)):
+        href = t.one(link).get_attribute("href")
+        st, body = t.fetch("GET", href[len(s.base):])
+        assert st == 200 and body.strip(), (link, st, body[:200])
+        if head:
+            assert body.splitlines()[0].strip() == head, body.splitlines()[0]
+    # The overdue report narrowed to a meeting, through its form.
+    from selenium.webdriver.support.ui import Select
+    Select(t.one("#overdue-meeting")).select_by_value("bamako-2019")
+    before = t.ready()
+    t.one("#overdue-filter button").click()
+    t.wait_page("reports", before)
+    refs = [e.text for e in t.css("#overdue-report table.recs tbody th")]
+    api_refs = [i["ref"] for o in s.get_json("/v1/reports/overdue?meeting=bamako-2019", adm)["owners"]
+                for m in o["meetings"] for i in m["items"]]
+    assert refs and sorted(refs) == sorted(api_refs) and all(r.startswith("bamako-2019/") for r in refs), refs
+    assert "meeting=bamako-2019" in t.one("#overdue-csv").get_attribute("href")
     # The meeting page: a progress bar per status, the counts of the API, the brief.
     t.go("/meetings/euca-drugs-2023", "meeting")
     m = s.get_json("/v1/meetings/euca-drugs-2023", adm)
@@ -784,11 +804,8 @@ def doc_screenshots(t):
                                  ("recommendation", "/recommendations/bamako-2019/1", "recommendation")):
             t.load(path, page)
             t.d.execute_script("document.activeElement.blur()")
-            height = t.d.execute_script("return document.documentElement.scrollHeight")
-            t.d.set_window_size(1280, min(max(height, 700), 1600))
             out = os.path.join(DOC_SHOTS, f"{name}-{lang}.png")
             assert t.d.save_screenshot(out), out
-            t.d.set_window_size(1280, 900)
     t.d.execute_script("localStorage.setItem('suivi.lang', 'en')")
 
 
