@@ -1,5 +1,6 @@
-/* cmd-owner.c — suivi owner add|edit|list|show: the organisations and people who own items,
- * where their reminders go and whether they get any. */
+/* cmd-owner.c — suivi owner add|edit|list|show|revoke-links: the organisations and people who
+ * own items, where their reminders go, whether they get any, and the sign-in links of their
+ * digests. */
 #include "suivi-config.h"
 
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 static int cmd_owner_exec(struct client *c, const struct cmd_args *a);
 static void owner_print_added(struct client *c, const struct cmd_args *a, const json_t *o);
 static void owner_print_list(struct client *c, const struct cmd_args *a, const json_t *items);
+static void owner_print_revoked(struct client *c, const struct cmd_args *a, const json_t *r);
 
 static const struct cmd_arg owner_handle_args[] = {
     {.name = "HANDLE", .kind = CMD_OWNER},
@@ -23,6 +25,7 @@ static const struct cmd_sub cmd_owner_subs[] = {
     {"edit", owner_handle_args, false, NULL},
     {"list", NULL, true, NULL},
     {"show", owner_handle_args, false, NULL},
+    {"revoke-links", owner_handle_args, false, NULL},
     CMD_SUB_END,
 };
 
@@ -72,8 +75,10 @@ const struct cmd_entry cmd_owner_entry = {
     .usage = "owner add HANDLE\n"
 	     "owner edit HANDLE\n"
 	     "owner list\n"
-	     "owner show HANDLE",
-    .summary = "add, edit, list or show the owners of recommendations",
+	     "owner show HANDLE\n"
+	     "owner revoke-links HANDLE",
+    .summary = "add, edit, list or show the owners of recommendations; void the sign-in "
+	       "links of an owner's digests",
     .subs = cmd_owner_subs,
     .options = cmd_owner_options,
     .exec = cmd_owner_exec,
@@ -108,6 +113,15 @@ static void owner_print_list(struct client *c, const struct cmd_args *a, const j
 	}
 	table_print(t, c->out, c->width, c->colour);
 	table_free(t);
+}
+
+static void owner_print_revoked(struct client *c, const struct cmd_args *a, const json_t *r)
+{
+	(void)a;
+	fprintf(c->out, "sign-in links of %s revoked (%lld session%s ended)\n",
+		client_str(r, "owner"),
+		(long long)json_integer_value(json_object_get(r, "sessions_revoked")),
+		json_integer_value(json_object_get(r, "sessions_revoked")) == 1 ? "" : "s");
 }
 
 static int cmd_owner_exec(struct client *c, const struct cmd_args *a)
@@ -146,8 +160,10 @@ static int cmd_owner_exec(struct client *c, const struct cmd_args *a)
 	if (strcmp(sub, "list") == 0)
 		return cmd_list(c, a, "/v1/owners", 0, owner_print_list);
 	char *handle = client_escape(cmd_arg(a, 0), false);
-	char *path = xasprintf("/v1/owners/%s", handle);
-	int code = cmd_request(c, a, "GET", path, NULL, render_owner_print);
+	bool revoke = strcmp(sub, "revoke-links") == 0;
+	char *path = xasprintf(revoke ? "/v1/owners/%s/revoke-links" : "/v1/owners/%s", handle);
+	int code = revoke ? cmd_request(c, a, "POST", path, NULL, owner_print_revoked)
+			  : cmd_request(c, a, "GET", path, NULL, render_owner_print);
 	free(handle);
 	free(path);
 	return code;

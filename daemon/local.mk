@@ -44,6 +44,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/notify/remind-decide.c \
 	daemon/notify/scheduler.c daemon/notify/scheduler.h \
 	daemon/api/api-calendar.c daemon/api/api-calendar.h \
+	daemon/api/api-dashboard.c daemon/api/api-dashboard.h \
 	daemon/api/api-health.c daemon/api/api-health.h \
 	daemon/api/api-import.c daemon/api/api-import.h \
 	daemon/api/api-mail.c daemon/api/api-mail.h \

@@ -21,6 +21,7 @@
 #endif
 
 #include "api/api-calendar.h"
+#include "api/api-dashboard.h"
 #include "api/api-health.h"
 #include "api/api-import.h"
 #include "api/api-mail.h"
@@ -106,15 +107,15 @@ static const struct db_stmt *const stmt_tables[] = {
     api_metrics_stmts,
     api_mail_stmts,
     api_sessions_stmts,
+    api_dashboard_stmts,
     NULL,
 };
 
 static const struct route *const route_tables[] = {
-    api_health_routes,   api_tokens_routes,        api_owners_routes,
-    api_meetings_routes, api_import_routes,        api_recommendations_routes,
-    api_reports_routes,  api_notifications_routes, api_workflow_routes,
-    api_calendar_routes, api_openapi_routes,       api_metrics_routes,
-    api_mail_routes,     api_sessions_routes,      NULL,
+    api_health_routes,   api_tokens_routes,          api_owners_routes,    api_meetings_routes,
+    api_import_routes,   api_recommendations_routes, api_reports_routes,   api_notifications_routes,
+    api_workflow_routes, api_calendar_routes,        api_openapi_routes,   api_metrics_routes,
+    api_mail_routes,     api_sessions_routes,        api_dashboard_routes, NULL,
 };
 
 static void usage(FILE *f)

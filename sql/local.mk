@@ -12,6 +12,7 @@ dist_sqlapi_DATA = \
 	sql/api/30-recommendations.sql \
 	sql/api/40-import.sql \
 	sql/api/50-reports.sql \
+	sql/api/52-dashboard.sql \
 	sql/api/55-mail.sql \
 	sql/api/60-notify.sql \
 	sql/api/80-calendar.sql \

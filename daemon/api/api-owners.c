@@ -1,4 +1,6 @@
-/* api-owners.c — GET,POST /v1/owners; GET,PATCH /v1/owners/{handle}.
+/* api-owners.c — GET,POST /v1/owners; GET,PATCH /v1/owners/{handle};
+ * POST /v1/owners/{handle}/revoke-links (voids the digests' sign-in links,
+ * sql/api/15-sessions.sql).
  *
  * Bodies are checked against the field tables below, then one statement does the work and
  * builds the representation (doc/api.md "Owner") in PostgreSQL. */
@@ -10,6 +12,7 @@
 #include "api/api-owners.h"
 #include "api/api-util.h"
 #include "http/auth.h"
+#include "core/log.h"
 #include "util.h"
 #include "api/validate.h"
 
@@ -17,6 +20,7 @@ static void owners_list(struct api_request *r);
 static void owners_create(struct api_request *r);
 static void owners_get(struct api_request *r);
 static void owners_patch(struct api_request *r);
+static void owners_revoke_links(struct api_request *r);
 
 /* The representation, refusals (SUnnn) and paging live in migrations/0002_tracking.sql. */
 const struct db_stmt api_owners_stmts[] = {
@@ -24,6 +28,7 @@ const struct db_stmt api_owners_stmts[] = {
     {"owners_list", "SELECT suivi_owner_list($1, $2::int)::text"},
     {"owners_create", "SELECT suivi_owner_create($1, $2::jsonb)::text"},
     {"owners_patch", "SELECT suivi_owner_patch($1, $2, $3::jsonb)::text"},
+    {"owners_revoke_links", "SELECT suivi_owner_revoke_links($1)::text"},
     {NULL, NULL},
 };
 
@@ -55,6 +60,8 @@ const struct route api_owners_routes[] = {
     {EVHTTP_REQ_POST, "/v1/owners", ROLE_SECRETARIAT, BODY_JSON, 0, owners_create},
     {EVHTTP_REQ_GET, "/v1/owners/{handle}", ROLE_VIEWER, BODY_NONE, 0, owners_get},
     {EVHTTP_REQ_PATCH, "/v1/owners/{handle}", ROLE_SECRETARIAT, BODY_JSON, 0, owners_patch},
+    {EVHTTP_REQ_POST, "/v1/owners/{handle}/revoke-links", ROLE_SECRETARIAT, BODY_NONE, 0,
+     owners_revoke_links},
     {0, NULL, 0, 0, 0, NULL},
 };
 
@@ -94,4 +101,13 @@ static void owners_patch(struct api_request *r)
 	const char *params[] = {api_identity(r)->name, api_param(r, 0), body};
 	api_exec_reply(r, "owners_patch", 3, params, 200, NULL);
 	free(body);
+}
+
+static void owners_revoke_links(struct api_request *r)
+{
+	const char *params[] = {api_param(r, 0)};
+
+	log_info("event=owner_links_revoked owner=%s actor=%s", log_quote(api_param(r, 0)),
+		 log_quote(api_identity(r)->name));
+	api_exec_reply(r, "owners_revoke_links", 1, params, 200, NULL);
 }

@@ -39,6 +39,7 @@ enum {
 	C_DAYS,
 	C_HORIZON_SENT,
 	C_OVERDUE_SENT_AGO,
+	C_LINK, /* the owner's sign-in link on its first row, NULL elsewhere or without links */
 };
 
 /* Columns of suivi_remind_escalations. */
@@ -225,6 +226,10 @@ static void add_digest(struct run *run, PGresult *res, int first, struct owner_d
 		return;
 	}
 	digest_sort(od->items, od->n);
+	char *signin = NULL;
+	if (!PQgetisnull(res, first, C_LINK))
+		signin =
+		    xasprintf("%s/signin?l=%s", run->public_url, PQgetvalue(res, first, C_LINK));
 	struct digest d = {
 	    .owner_name = name,
 	    .lang = report_lang_parse(locale),
@@ -232,6 +237,8 @@ static void add_digest(struct run *run, PGresult *res, int first, struct owner_d
 	    .items = od->items,
 	    .n = od->n,
 	    .replies = run->replies,
+	    .signin_url = signin,
+	    .link_days = run->link_days,
 	};
 	char *subject = digest_subject(&d);
 	char *body = digest_body(&d);
@@ -260,6 +267,7 @@ static void add_digest(struct run *run, PGresult *res, int first, struct owner_d
 	}
 	free(subject);
 	free(body);
+	free(signin);
 	json_decref(to);
 }
 

@@ -62,7 +62,10 @@ struct run {
 	int n_before;
 	int overdue_every;
 	bool supporting;
-	bool replies; /* [mail] reply_address is set: digests invite replies */
+	bool replies;           /* [mail] reply_address is set: digests invite replies */
+	char *public_url;       /* [server] public_url; "": digests carry no sign-in link */
+	int link_days;          /* how long a digest's link signs its owner in */
+	long long link_expires; /* the links' expiry, unix seconds */
 	int escalate_after;
 	int stale_after;
 

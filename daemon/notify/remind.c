@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "render/digest.h"
 #include "core/log.h"
@@ -52,7 +53,7 @@ const struct db_stmt remind_stmts[] = {
     /* Zero rows: this scheduled time (or a later one) already ran. */
     {"remind_claim_run", "SELECT suivi_remind_claim_run($1, $2::bigint)"},
     {"remind_candidates",
-     "SELECT * FROM suivi_remind_candidates($1::date, $2::integer, $3::boolean)"},
+     "SELECT * FROM suivi_remind_candidates($1::date, $2::integer, $3::boolean, $4::bigint)"},
     {"remind_escalations", "SELECT * FROM suivi_remind_escalations($1::date, $2::integer)"},
     /* The report lists at most 50 stale items, and how many there are. */
     {"remind_stale", "SELECT suivi_remind_stale($1::date, $2::integer, 50)::text"},
@@ -89,6 +90,10 @@ void remind_run(struct db_pool *pool, const struct config *config, struct outbox
 	run->overdue_every = config->remind_overdue_every;
 	run->supporting = config->remind_supporting;
 	run->replies = config->mail_reply_address != NULL && config->mail_reply_address[0] != '\0';
+	/* Links in the digests sign their owner in until link_days from now. */
+	run->public_url = xstrdup(config->public_url != NULL ? config->public_url : "");
+	run->link_days = config->link_days;
+	run->link_expires = (long long)time(NULL) + (long long)config->link_days * 86400;
 	run->escalate_after = config->escalate_after;
 	run->stale_after = config->stale_after;
 	run->escalate_to = xstrdup(config->escalate_to != NULL && config->escalate_to[0] != '\0'
@@ -207,8 +212,11 @@ static void run_next_after_claim(struct run *run)
 				longest = run->before[i];
 		char horizon[16];
 		snprintf(horizon, sizeof horizon, "%d", longest);
-		const char *v[] = {run->as_of, horizon, run->supporting ? "true" : "false"};
-		run_send(run, STEP_CANDIDATES, "remind_candidates", 3, v);
+		char expires[24];
+		snprintf(expires, sizeof expires, "%lld", run->link_expires);
+		const char *v[] = {run->as_of, horizon, run->supporting ? "true" : "false",
+				   run->public_url[0] != '\0' ? expires : NULL};
+		run_send(run, STEP_CANDIDATES, "remind_candidates", 4, v);
 		return;
 	}
 	run_after_skips(run);
@@ -371,6 +379,7 @@ static void run_free(struct run *run)
 	free(run->timezone);
 	free(run->report_to);
 	free(run->escalate_to);
+	free(run->public_url);
 	json_decref(run->escalated);
 	json_decref(run->stale);
 	for (size_t i = 0; i < json_array_size(run->notifications); i++)

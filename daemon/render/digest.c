@@ -210,6 +210,16 @@ char *digest_body(const struct digest *d)
 			put(&o, " (%s)\n", it->meeting_code);
 		}
 	}
+	if (d->signin_url != NULL && fr)
+		put(&o,
+		    "\nVos recommandations dans suivi (ce lien vous connecte pendant %d" NBSP
+		    "jours" NNBSP "; ne le transférez pas)" NBSP ":\n  %s\n",
+		    d->link_days, d->signin_url);
+	else if (d->signin_url != NULL)
+		put(&o,
+		    "\nOpen your items in suivi (this link signs you in for %d days; do not "
+		    "forward it):\n  %s\n",
+		    d->link_days, d->signin_url);
 	if (d->replies && fr)
 		put(&o,
 		    "\nPour mettre une recommandation à jour, répondez à ce message, au-dessus de "

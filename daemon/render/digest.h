@@ -56,7 +56,9 @@ struct digest {
 	const char *as_of; /* YYYY-MM-DD */
 	struct digest_item *items;
 	size_t n;
-	bool replies; /* owners may answer by replying ([mail] reply_address is set) */
+	bool replies;           /* owners may answer by replying ([mail] reply_address is set) */
+	const char *signin_url; /* the owner's sign-in link to the web view, NULL: none */
+	int link_days;          /* how long that link signs the owner in */
 };
 
 /* The line above which an owner writes its answer; import/mail-reply.c cuts replies there. */

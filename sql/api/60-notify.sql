@@ -38,10 +38,12 @@ $$;
 -- the reminder ledger says of that item and that owner: the smallest horizon already
 -- reminded for the current deadline, and how many days ago the last overdue reminder went.
 -- daemon/render/digest.c decides from that. Ordered by owner, then deadline.
-CREATE FUNCTION suivi_remind_candidates(as_of date, horizon integer, supporting boolean)
+CREATE FUNCTION suivi_remind_candidates(as_of date, horizon integer, supporting boolean,
+					link_expires bigint DEFAULT NULL)
 RETURNS TABLE (owner_id bigint, handle text, name text, email text, cc jsonb, locale text,
 	       role text, rec_id bigint, ref text, text text, meeting text, meeting_title text,
-	       due_on text, days integer, horizon_sent integer, overdue_sent_ago integer)
+	       due_on text, days integer, horizon_sent integer, overdue_sent_ago integer,
+	       link text)
 LANGUAGE sql STABLE AS $$
 	WITH c AS (
 		SELECT r.owner_id AS oid, 'lead' AS role, r.id, r.n, r.meeting_id, r.text, r.due_on
@@ -61,7 +63,12 @@ LANGUAGE sql STABLE AS $$
 		WHERE l.rec_id = c.id AND l.owner_id = o.id AND l.reason = 'horizon'
 		  AND l.due_on = c.due_on),
 	       (SELECT as_of - max(l.sent_on) FROM reminder_ledger l
-		WHERE l.rec_id = c.id AND l.owner_id = o.id AND l.reason = 'overdue')
+		WHERE l.rec_id = c.id AND l.owner_id = o.id AND l.reason = 'overdue'),
+	       -- The owner's sign-in link (sql/api/15-sessions.sql), on its first row only:
+	       -- one HMAC per digest, not per item. The window's order is the query's.
+	       CASE WHEN link_expires IS NOT NULL
+			 AND lag(o.id) OVER (ORDER BY o.handle, c.due_on, c.id) IS DISTINCT FROM o.id
+		    THEN suivi_signin_link(o.id, link_expires) END
 	FROM c
 	JOIN owners o ON o.id = c.oid
 	JOIN meetings m ON m.id = c.meeting_id

@@ -180,5 +180,5 @@ check_PROGRAMS += tests/integration/test-web
 TESTS += tests/integration/test-web
 tests_integration_test_web_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_web_SOURCES = tests/integration/test-web.c \
-	tests/integration/test-web.h $(APITEST_SOURCES)
+	tests/integration/test-web-more.c tests/integration/test-web.h $(APITEST_SOURCES)
 tests_integration_test_web_LDADD = $(INTEGRATION_LDADD)

@@ -273,7 +273,9 @@ START_TEST(responses_match_the_document)
 	sample(v, "GET", "/v1/calendar.ics", NULL, NULL, 200, "/v1/calendar.ics?owner=oa-o");
 	sample(v, "GET", "/v1/calendar.ics", NULL, NULL, 404, "/v1/calendar.ics?meeting=oa-none");
 
-	/* The web view: a session (its cookie for the two after), a digest's sign-in link. */
+	/* The web view: the dashboard, a session (its cookie for the two after), a digest's
+	 * sign-in link, revoking the links. */
+	sample(v, "GET", "/v1/dashboard", NULL, NULL, 200, "/v1/dashboard?as_of=2025-01-01");
 	char *sbody = xasprintf("{\"token\":\"%s\"}", v);
 	sample(NULL, "POST", "/v1/sessions", NULL, sbody, 201, "/v1/sessions");
 	struct http_response *sr = hreq(NULL, "POST", "/v1/sessions", NULL, sbody, NULL);
@@ -289,6 +291,8 @@ START_TEST(responses_match_the_document)
 			   "extract(epoch FROM now())::bigint"
 			   " + 600) FROM owners WHERE handle = 'oa-o'");
 	sample(NULL, "GET", "/signin", NULL, NULL, 303, "/signin?l=%s", link);
+	sample(sec, "POST", "/v1/owners/{handle}/revoke-links", NULL, NULL, 200,
+	       "/v1/owners/oa-o/revoke-links");
 	free(link);
 	free(headers);
 	free(cookie);

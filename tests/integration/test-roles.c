@@ -99,6 +99,10 @@ static const struct row rows[] = {
     {"POST", "/v1/notifications/{NOTIF}/retry", NULL, NULL, NEED_SECRETARIAT},
     /* api-workflow */
     {"GET", "/v1/workflow", NULL, NULL, NEED_VIEWER},
+    /* api-dashboard */
+    {"GET", "/v1/dashboard", NULL, NULL, NEED_VIEWER},
+    /* api-owners: the digests' sign-in links (sessions: test-web) */
+    {"POST", "/v1/owners/rl-own/revoke-links", NULL, NULL, NEED_SECRETARIAT},
 };
 
 static char *owner_token;

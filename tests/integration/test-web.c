@@ -9,7 +9,7 @@
  *   hashed, good for reads, writes only with X-Suivi-CSRF (a refused write changes nothing),
  *   roles and owner scope as for tokens, the bearer header first, logout, expiry, a revoked
  *   token ending its sessions, tokens of machines refused.
- * The sign-in route's session is checked here; the digests' links in a later suite. */
+ * Sign-in links and the dashboard are in test-web-more.c. */
 #include "suivi-config.h"
 
 #include <arpa/inet.h>
@@ -655,6 +655,7 @@ static Suite *web_suite(void)
 	tcase_add_test(tc, session_roles_and_owner_scope);
 	tcase_add_test(tc, session_expiry_and_revoked_token);
 	tcase_add_test(tc, session_refusals);
+	test_web_add_more(tc);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -17,4 +17,6 @@ char *set_cookie_secret(const struct http_response *r);
 /* POST /v1/sessions with token on port; fails unless 201; returns the secret. */
 char *sign_in(int port, const char *token);
 
+void test_web_add_more(TCase *tc);
+
 #endif

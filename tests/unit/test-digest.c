@@ -100,7 +100,7 @@ START_TEST(test_digest_english)
 	struct digest_item items[4];
 	memcpy(items, sample_items, sizeof items);
 	digest_sort(items, 4);
-	struct digest d = {"OCRTIS France", REPORT_EN, "2026-11-22", items, 4, false};
+	struct digest d = {"OCRTIS France", REPORT_EN, "2026-11-22", items, 4, false, NULL, 0};
 	char *subject = digest_subject(&d);
 	char *body = digest_body(&d);
 
@@ -123,7 +123,7 @@ START_TEST(test_digest_english)
 	free(subject);
 	free(body);
 
-	struct digest one = {"X", REPORT_EN, "2026-11-22", items + 2, 1, false};
+	struct digest one = {"X", REPORT_EN, "2026-11-22", items + 2, 1, false, NULL, 0};
 	subject = digest_subject(&one);
 	ck_assert_str_eq(subject, "suivi reminder: 1 recommendation due soon");
 	free(subject);
@@ -139,7 +139,7 @@ START_TEST(test_digest_french)
 	struct digest_item items[4];
 	memcpy(items, sample_items, sizeof items);
 	digest_sort(items, 4);
-	struct digest d = {"Office central", REPORT_FR, "2026-11-22", items, 4, false};
+	struct digest d = {"Office central", REPORT_FR, "2026-11-22", items, 4, false, NULL, 0};
 	char *subject = digest_subject(&d);
 	char *body = digest_body(&d);
 
@@ -169,7 +169,7 @@ START_TEST(test_digest_french)
 	free(subject);
 	free(body);
 
-	struct digest one = {"X", REPORT_FR, "2026-11-22", items, 1, false};
+	struct digest one = {"X", REPORT_FR, "2026-11-22", items, 1, false, NULL, 0};
 	subject = digest_subject(&one);
 	ck_assert_str_eq(subject, "Rappel suivi" NBSP ": 1 recommandation en retard");
 	free(subject);
@@ -245,13 +245,50 @@ END_TEST
 /* Text slips found reading the mails against real data: an item due today (a horizon of the
  * ledger) is not "in 0 days", and a closed item's status reads as its label, in both
  * languages. */
+/* With [server] public_url set, the digest carries the owner's sign-in link and says how
+ * long it lasts, in both languages; without it, nothing of the kind. */
+START_TEST(test_signin_link)
+{
+	struct digest_item item = {"bamako-2019/1",
+				   "Mettre en place une base",
+				   "bamako-2019",
+				   "Atelier",
+				   "2026-11-07",
+				   -15,
+				   false};
+	const char *url = "https://suivi.example.org/signin?l=12.1800000000.0.abc";
+	struct digest en = {"X", REPORT_EN, "2026-11-22", &item, 1, false, url, 14};
+	char *body = digest_body(&en);
+	ck_assert_ptr_nonnull(strstr(body,
+				     "\nOpen your items in suivi (this link signs you in "
+				     "for 14 days; do not forward it):\n  "
+				     "https://suivi.example.org/signin?l=12.1800000000.0.abc\n"));
+	free(body);
+	struct digest fr = {"X", REPORT_FR, "2026-11-22", &item, 1, false, url, 3};
+	body = digest_body(&fr);
+	ck_assert_ptr_nonnull(strstr(body, "ce lien vous connecte pendant 3" NBSP "jours"));
+	ck_assert_ptr_nonnull(strstr(body, ":\n  https://suivi.example.org/signin?l=12."));
+	free(body);
+	struct digest none = {"X", REPORT_EN, "2026-11-22", &item, 1, false, NULL, 14};
+	body = digest_body(&none);
+	ck_assert_ptr_null(strstr(body, "signin"));
+	ck_assert_ptr_null(strstr(body, "this link"));
+	free(body);
+	none.lang = REPORT_FR;
+	body = digest_body(&none);
+	ck_assert_ptr_null(strstr(body, "signin"));
+	ck_assert_ptr_null(strstr(body, "ce lien"));
+	free(body);
+}
+END_TEST
+
 START_TEST(test_due_today_and_closed_label)
 {
 	struct digest_item today = {"eu-ca-2023/4", "Publier le rapport",
 				    "eu-ca-2023",   "Dialogue UE–Asie centrale",
 				    "2026-11-22",   0,
 				    false};
-	struct digest d = {"Office central", REPORT_FR, "2026-11-22", &today, 1, false};
+	struct digest d = {"Office central", REPORT_FR, "2026-11-22", &today, 1, false, NULL, 0};
 	char *body = digest_body(&d);
 	ck_assert_ptr_nonnull(strstr(body, "eu-ca-2023/4 — échéance aujourd’hui (22/11/2026)\n"));
 	ck_assert_ptr_null(strstr(body, "dans 0 jour"));
@@ -290,6 +327,7 @@ Suite *make_digest_suite(void)
 	tcase_add_test(tc, test_digest_french);
 	tcase_add_test(tc, test_report_sections);
 	tcase_add_test(tc, test_due_today_and_closed_label);
+	tcase_add_test(tc, test_signin_link);
 	suite_add_tcase(s, tc);
 	return s;
 }
