@@ -233,7 +233,8 @@ void db_pool_dispatch(struct db_pool *p)
 	}
 }
 
-static void pool_submit(struct db_pool *p, struct work *w)
+/* Queue work, behind what waits or (first) ahead of it. */
+static void pool_submit(struct db_pool *p, struct work *w, bool first)
 {
 	if (p->failing || p->freeing) {
 		db_work_fail_later(w, DB_UNAVAILABLE, "database db_unavailable");
@@ -243,7 +244,10 @@ static void pool_submit(struct db_pool *p, struct work *w)
 		db_work_fail_later(w, DB_UNAVAILABLE, "too many requests waiting for the database");
 		return;
 	}
-	TAILQ_INSERT_TAIL(&p->queue, w, entry);
+	if (first)
+		TAILQ_INSERT_HEAD(&p->queue, w, entry);
+	else
+		TAILQ_INSERT_TAIL(&p->queue, w, entry);
 	w->queued = true;
 	p->queued++;
 	db_pool_dispatch(p);
@@ -257,8 +261,8 @@ static bool pool_has_stmt(const struct db_pool *p, const char *name)
 	return false;
 }
 
-int db_exec(struct db_pool *p, const char *stmt, int nparams, const char *const *values, db_cb cb,
-	    void *arg)
+static int exec_stmt(struct db_pool *p, const char *stmt, int nparams, const char *const *values,
+		     db_cb cb, void *arg, bool first)
 {
 	if (!pool_has_stmt(p, stmt)) {
 		log_warnx("event=db_unknown_statement stmt=%s", stmt);
@@ -267,8 +271,20 @@ int db_exec(struct db_pool *p, const char *stmt, int nparams, const char *const 
 	struct work *w = work_new(p, WORK_EXEC, stmt, NULL, nparams, values);
 	w->cb = cb;
 	w->arg = arg;
-	pool_submit(p, w);
+	pool_submit(p, w, first);
 	return 0;
+}
+
+int db_exec(struct db_pool *p, const char *stmt, int nparams, const char *const *values, db_cb cb,
+	    void *arg)
+{
+	return exec_stmt(p, stmt, nparams, values, cb, arg, false);
+}
+
+int db_exec_first(struct db_pool *p, const char *stmt, int nparams, const char *const *values,
+		  db_cb cb, void *arg)
+{
+	return exec_stmt(p, stmt, nparams, values, cb, arg, true);
 }
 
 int db_exec_sql(struct db_pool *p, const char *sql, int nparams, const char *const *values,
@@ -277,7 +293,7 @@ int db_exec_sql(struct db_pool *p, const char *sql, int nparams, const char *con
 	struct work *w = work_new(p, WORK_EXEC, NULL, sql, nparams, values);
 	w->cb = cb;
 	w->arg = arg;
-	pool_submit(p, w);
+	pool_submit(p, w, false);
 	return 0;
 }
 
@@ -286,7 +302,7 @@ void db_acquire(struct db_pool *p, db_acquire_cb cb, void *arg)
 	struct work *w = work_new(p, WORK_ACQUIRE, NULL, NULL, 0, NULL);
 	w->acquire_cb = cb;
 	w->arg = arg;
-	pool_submit(p, w);
+	pool_submit(p, w, false);
 }
 
 static int conn_exec(struct db_conn *c, const char *stmt, const char *sql, int nparams,

@@ -88,6 +88,10 @@ bool db_pool_available(const struct db_pool *pool);
  * Returns -1 only on misuse (unknown statement); failures go to cb. */
 int db_exec(struct db_pool *pool, const char *stmt, int nparams, const char *const *values,
 	    db_cb cb, void *arg) WUR;
+/* The same, ahead of the work already waiting (not of what runs): for a probe that must
+ * measure the database, not the queue in front of it (GET /v1/health). */
+int db_exec_first(struct db_pool *pool, const char *stmt, int nparams, const char *const *values,
+		  db_cb cb, void *arg) WUR;
 /* Run a one-off parameterised statement (dynamic SQL: still never with values inlined). */
 int db_exec_sql(struct db_pool *pool, const char *sql, int nparams, const char *const *values,
 		db_cb cb, void *arg) WUR;

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -85,7 +86,12 @@ static const struct route auth_routes[] = {
     {0},
 };
 static const struct route *const auth_tables[] = {auth_routes, NULL};
-static const struct db_stmt *const auth_stmt_tables[] = {auth_stmts, NULL};
+static const struct db_stmt pool_stmts[] = {
+    {"t_ping", "SELECT 1"},
+    {"t_slow", "SELECT pg_sleep(0.2)"},
+    {NULL, NULL},
+};
+static const struct db_stmt *const auth_stmt_tables[] = {auth_stmts, pool_stmts, NULL};
 
 /* A port the kernel just gave out and took back: free for the test in practice. */
 static int free_port(void)
@@ -669,6 +675,49 @@ START_TEST(test_database_down_is_503)
 }
 END_TEST
 
+/* The order in which the pool's work came back: arg is the work's number. */
+static int finished[8], nfinished;
+
+static void note_finished(PGresult *res, const struct db_error *err, void *arg)
+{
+	ck_assert_msg(res != NULL, "work %d failed: %s", (int)(intptr_t)arg,
+		      err != NULL ? err->message : "?");
+	finished[nfinished++] = (int)(intptr_t)arg;
+	if (nfinished == 5)
+		event_base_loopbreak(base);
+}
+
+/* Work sent with db_exec_first runs before the work already waiting: GET /v1/health's ping
+ * measures the database, not the queue (behind a busy pool's waiting requests the HTTP
+ * fuzzer saw it miss its 1.5 s deadline and answer 503 "unavailable", the database up). */
+START_TEST(test_first_goes_ahead_of_the_queue)
+{
+	nfinished = 0;
+	/* Both connections busy (or still connecting) and work waiting behind them. */
+	for (intptr_t i = 1; i <= 4; i++)
+		ck_assert_int_eq(db_exec(pool, "t_slow", 0, NULL, note_finished, (void *)i), 0);
+	ck_assert_int_eq(db_exec_first(pool, "t_ping", 0, NULL, note_finished, (void *)9), 0);
+	struct event *timer = evtimer_new(base, client_timeout, NULL);
+	struct timeval tv = {REPLY_BOUND_S, 0};
+	evtimer_add(timer, &tv);
+	event_base_dispatch(base);
+	event_free(timer);
+	ck_assert_int_eq(nfinished, 5);
+	int ping_at = -1, third_at = -1, fourth_at = -1;
+	for (int i = 0; i < nfinished; i++) {
+		if (finished[i] == 9)
+			ping_at = i;
+		else if (finished[i] == 3)
+			third_at = i;
+		else if (finished[i] == 4)
+			fourth_at = i;
+	}
+	ck_assert_msg(ping_at < third_at && ping_at < fourth_at,
+		      "the ping came back after queued work: %d %d %d %d %d", finished[0],
+		      finished[1], finished[2], finished[3], finished[4]);
+}
+END_TEST
+
 Suite *make_http_suite(void)
 {
 	Suite *s = suite_create("http");
@@ -696,6 +745,7 @@ Suite *make_http_suite(void)
 	tcase_add_test(tc, test_roles_ordered);
 	tcase_add_test(tc, test_owner_scope);
 	tcase_add_test(tc, test_database_down_is_503);
+	tcase_add_test(tc, test_first_goes_ahead_of_the_queue);
 	suite_add_tcase(s, tc);
 	return s;
 }
