@@ -6,6 +6,12 @@ tests_bench_bench_sql_CPPFLAGS = $(daemon_libsuivid_a_CPPFLAGS)
 tests_bench_bench_sql_SOURCES = tests/bench/bench-sql.c
 tests_bench_bench_sql_LDADD = $(SUIVID_LIBS)
 CLEANFILES += tests/bench/bench-sql
+# The HTTP ceiling: a minimal evhttp server answering a fixed body (http-ceiling.c).
+EXTRA_PROGRAMS += tests/bench/http-ceiling
+tests_bench_http_ceiling_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS)
+tests_bench_http_ceiling_SOURCES = tests/bench/http-ceiling.c
+tests_bench_http_ceiling_LDADD = $(LIBEVENT_LIBS)
+CLEANFILES += tests/bench/http-ceiling
 
 EXTRA_DIST += \
 	tests/bench/run.sh \
@@ -22,8 +28,9 @@ EXTRA_DIST += \
 	tests/bench/lua/comment.lua
 
 BENCH_RESULTS = $(abs_top_srcdir)/tests/bench/results.md
-bench: daemon/suivid client/suivi tests/bench/bench-sql
+bench: daemon/suivid client/suivi tests/bench/bench-sql tests/bench/http-ceiling
 	SUIVID='$(abs_top_builddir)/daemon/suivid' \
+	HTTP_CEILING='$(abs_top_builddir)/tests/bench/http-ceiling' \
 	SUIVI='$(abs_top_builddir)/client/suivi' \
 	BENCH_SQL='$(abs_top_builddir)/tests/bench/bench-sql' \
 	SUIVI_MIGRATIONS_DIR='$(abs_top_srcdir)/migrations' \

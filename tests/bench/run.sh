@@ -13,7 +13,15 @@
 # (bench-sql prints its statement tables and rec-list.c's composition), written for pgbench
 # -M prepared ($n becomes a variable); a parameter suivid sends as NULL is written NULL.
 #
-# Environment (make bench sets the first six): SUIVID, SUIVI, BENCH_SQL (binaries),
+# The machine's limit. Beside that comparison, each scenario is also measured against what
+# the machine can do at all: the HTTP ceiling (http-ceiling, a minimal evhttp server answering
+# a fixed body as large as suivid's average answer to that scenario, under the same wrk script
+# and settings) and the SQL floor (pgbench running the smallest SQL that serves the request:
+# one prepared statement returning the row or the page, or the one transaction a write must
+# commit; its best of 16 and 64 clients). Composed, limit = 1 / (1/http + 1/sql): the req/s
+# of a server whose only costs were those two; suivid ÷ limit says how close suivid comes.
+#
+# Environment (make bench sets the first seven): SUIVID, SUIVI, BENCH_SQL, HTTP_CEILING (binaries),
 # SUIVI_MIGRATIONS_DIR, PG_BINDIR, BENCH_RESULTS (results file); optional: BENCH_DURATION
 # (seconds per measurement, 10), BENCH_RECS (1000000), BENCH_POOL (suivid's pool, 4),
 # BENCH_KEEP=1 (leave the temporary directory for inspection).
@@ -22,6 +30,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 : "${SUIVID:?set SUIVID to the suivid binary}" "${SUIVI:?set SUIVI to the suivi binary}"
 : "${BENCH_SQL:?set BENCH_SQL to the bench-sql binary}"
+: "${HTTP_CEILING:?set HTTP_CEILING to the http-ceiling binary}"
 : "${SUIVI_MIGRATIONS_DIR:=$here/../../migrations}"
 : "${PG_BINDIR:=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)}"
 : "${BENCH_RESULTS:=$here/results.md}"
@@ -61,6 +70,7 @@ as_pg() {
 
 cleanup() {
 	local rc=$?
+	if [ -n "${ceiling_pid:-}" ]; then kill -TERM "$ceiling_pid" 2>/dev/null || true; fi
 	if [ -n "$suivid_pid" ] && kill -0 "$suivid_pid" 2>/dev/null; then
 		kill -TERM "$suivid_pid" 2>/dev/null || true
 		for _ in $(seq 100); do kill -0 "$suivid_pid" 2>/dev/null || break; sleep 0.1; done
@@ -268,16 +278,59 @@ write_pgbench_scripts() {
 	printf '%s\n' "\\set id random(1, $comment_max)" "$auth" "$pgb_out" >"$dir/comment.pgb"
 }
 
+# The smallest SQL that serves each scenario (the SQL floor of the limit): what a server with
+# no overhead of its own would have to ask PostgreSQL, written by hand for pgbench -M prepared.
+# Reads return the columns of the answer (the row; the page of 50); writes commit the one
+# statement that must happen (the change and its history event; the comment event).
+write_floor_scripts() {
+	local cols="r.id, m.code, r.n, r.text, r.details, o.handle, r.status, r.priority,
+		r.due_on, r.tags, r.version, r.created_at, r.updated_at, r.closed_at"
+	local from="recommendations r JOIN meetings m ON m.id = r.meeting_id
+		LEFT JOIN owners o ON o.id = r.owner_id"
+	printf '%s\n' "\\set id random(1, $recs)" \
+		"SELECT $cols FROM $from WHERE r.id = :id;" >"$dir/floor-get.pgb"
+	printf '%s\n' "\\set h random(1, $owners_50)" \
+		"SELECT $cols FROM $from WHERE o.handle = :h::text AND r.is_open
+		AND r.due_on < '$today' ORDER BY r.due_on, r.id LIMIT 50;" >"$dir/floor-overdue.pgb"
+	printf '%s\n' "\\set c random(1, $cursor_max)" \
+		"SELECT $cols FROM $from WHERE r.status = 'in_progress' AND r.tags @> '{climate}'
+		AND r.id > :c ORDER BY r.id LIMIT 50;" >"$dir/floor-page.pgb"
+	local move="WITH u AS (UPDATE recommendations SET status = :'to', version = version + 1,
+		updated_at = now() WHERE id = :id RETURNING id, version)
+		INSERT INTO history (rec_id, version, actor, kind, before, after, comment)
+		SELECT id, version, 'bench', 'transition', jsonb_build_object('status', :'from'),
+		jsonb_build_object('status', :'to'), :comment FROM u;"
+	printf '%s\n' "\\set id $pgb_write_lo + :client_id * $pgb_span + random(0, $pgb_span - 1)" \
+		"$(sed "s/:'to'/'blocked'/g; s/:'from'/'in_progress'/;
+			s/:comment/'Waiting for the budget line to be approved.'/" <<<"$move")" \
+		"$(sed "s/:'to'/'in_progress'/g; s/:'from'/'blocked'/; s/:comment/NULL/" <<<"$move")" \
+		>"$dir/floor-transition.pgb"
+	printf '%s\n' "\\set id random(1, $comment_max)" \
+		"INSERT INTO history (rec_id, version, actor, kind, comment) SELECT id, version,
+		'bench', 'comment', 'Discussed at the follow-up call; the report is expected next
+		month.' FROM recommendations WHERE id = :id;" >"$dir/floor-comment.pgb"
+	# pgbench reads one statement per line: join each statement's lines.
+	local f
+	for f in "$dir"/floor-*.pgb; do
+		awk '/^\\/ { if (acc != "") print acc; acc = ""; print; next }
+			{ gsub(/^[ \t]+/, ""); acc = acc (acc == "" ? "" : " ") $0 }
+			/;$/ { print acc; acc = "" } END { if (acc != "") print acc }' "$f" >"$f.tmp"
+		mv "$f.tmp" "$f"
+	done
+}
+
 # --- measurements -----------------------------------------------------------------------------
 
 # wrk_run SCENARIO CONNECTIONS [SECONDS] — sets w_rps w_p50 w_p99 w_non2xx w_sockerr w_statuses
 # (latencies in ms).
 wrk_run() {
 	local out line secs=${3:-$duration} cpu0 busy0
-	cpu0=$(cpu_ticks "$suivid_pid")
+	# The server measured: suivid, or http-ceiling when run_limit sets wrk_port and wrk_pid.
+	local port=${wrk_port:-$http_port} pid=${wrk_pid:-$suivid_pid}
+	cpu0=$(cpu_ticks "$pid")
 	busy0=$(machine_ticks)
 	out=$(wrk -t 1 -c "$2" -d "${secs}s" --timeout 10s --latency \
-		-s "$here/lua/$1.lua" "http://127.0.0.1:$http_port" 2>&1) || {
+		-s "$here/lua/$1.lua" "http://127.0.0.1:$port" 2>&1) || {
 		echo "bench: wrk failed: $out" >&2
 		exit 1
 	}
@@ -290,8 +343,11 @@ wrk_run() {
 	w_sockerr=$(sed -E 's/.* socket_errors=([0-9]+).*/\1/' <<<"$line")
 	w_statuses=$(sed -E 's/.* statuses=([^ ]+).*/\1/' <<<"$line")
 	w_requests=$(sed -E 's/^BENCH requests=([0-9]+).*/\1/' <<<"$line")
+	# Bytes per answer, headers included.
+	w_bytes=$(sed -E 's/.* bytes=([0-9]+).*/\1/' <<<"$line" |
+		awk -v n="$w_requests" '{ printf "%.0f", (n > 0 ? $1 / n : 0) }')
 	# suivid's own CPU per request (µs) and how busy the whole machine was (%).
-	w_cpu_us=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$suivid_pid")" -v n="$w_requests" \
+	w_cpu_us=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$pid")" -v n="$w_requests" \
 		-v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.0f", (b - a) / hz * 1e6 / n }')
 	w_busy=$(busy_pct "$busy0" "$(machine_ticks)")
 }
@@ -407,7 +463,71 @@ run_scenario() {
 		"$((res[$s,16,non2xx] + res[$s,64,non2xx]))"
 }
 
+# The limit of scenario s: the HTTP ceiling at 16 and 64 connections (the scenario's wrk script
+# against http-ceiling, its body sized so that whole answers weigh what suivid's weighed at 16
+# connections) and the SQL floor (pgbench on the smallest SQL, the best of 16 and 64 clients).
+run_limit() {
+	local s=$1 hdr c t16 t64
+	start_ceiling 0
+	hdr=$(curl -s -o /dev/null -w '%{size_header}' "http://127.0.0.1:$ceiling_port/")
+	stop_ceiling
+	start_ceiling $((res[$s,16,bytes] > hdr ? res[$s,16,bytes] - hdr : 0))
+	wrk_port=$ceiling_port wrk_pid=$ceiling_pid
+	wrk_run "$s" 16 2 # warm-up, not measured
+	for c in 16 64; do
+		wrk_run "$s" "$c"
+		res[$s,$c,http]=$w_rps
+		res[$s,$c,http_cpu]=$w_cpu_us
+	done
+	unset wrk_port wrk_pid
+	stop_ceiling
+	if [ "$s" = transition ]; then reset_write_items; fi
+	pgbench_run "floor-$s" 16 prepared
+	t16=$p_tps
+	if [ "$s" = transition ]; then reset_write_items; fi
+	pgbench_run "floor-$s" 64 prepared
+	t64=$p_tps
+	if [ "$s" = transition ]; then reset_write_items; fi
+	res[$s,sql]=$(awk -v a="$t16" -v b="$t64" -v k="${per_request[$s]}" \
+		'BEGIN { printf "%.0f", (a > b ? a : b) * k }')
+	for c in 16 64; do
+		res[$s,$c,limit]=$(awk -v h="${res[$s,$c,http]}" -v q="${res[$s,sql]}" \
+			'BEGIN { printf "%.0f", (h > 0 && q > 0 ? 1 / (1 / h + 1 / q) : 0) }')
+	done
+	log "$s: HTTP ceiling ${res[$s,16,http]} / ${res[$s,64,http]} req/s" \
+		"(${res[$s,16,bytes]} bytes an answer), SQL floor ${res[$s,sql]} req/s, limit" \
+		"${res[$s,16,limit]} / ${res[$s,64,limit]}, suivid ÷ limit" \
+		"$(ratio "${res[$s,16,rps]}" "${res[$s,16,limit]}") /" \
+		"$(ratio "${res[$s,64,rps]}" "${res[$s,64,limit]}")"
+}
+
+ceiling_pid=
+# start_ceiling BODY-BYTES — http-ceiling on a port of the kernel's choice: ceiling_port.
+start_ceiling() {
+	: >"$dir/ceiling.port"
+	"$HTTP_CEILING" 0 "$1" >"$dir/ceiling.port" 2>>"$dir/ceiling.log" &
+	ceiling_pid=$!
+	for _ in $(seq 100); do
+		ceiling_port=$(awk '$1 == "port" { print $2 }' "$dir/ceiling.port")
+		if [ -n "$ceiling_port" ] &&
+			curl -sf -o /dev/null "http://127.0.0.1:$ceiling_port/"; then
+			return 0
+		fi
+		kill -0 "$ceiling_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "bench: http-ceiling did not answer; its log:" >&2
+	tail -5 "$dir/ceiling.log" >&2
+	exit 1
+}
+stop_ceiling() {
+	kill -TERM "$ceiling_pid" 2>/dev/null || true
+	wait "$ceiling_pid" 2>/dev/null || true
+	ceiling_pid=
+}
+
 save_wrk() {
+	res[$1,$2,bytes]=$w_bytes
 	res[$1,$2,rps]=$w_rps
 	res[$1,$2,p50]=$w_p50
 	res[$1,$2,p99]=$w_p99
@@ -651,6 +771,27 @@ report() {
 	echo "Targets: reads ≥ 0.7 × pgbench, writes ≥ 0.8 × pgbench, p99 < 20 ms at 64" \
 		"connections, no non-2xx answer."
 	echo
+	echo "How close to the machine's limit: the HTTP ceiling (http-ceiling, a minimal evhttp" \
+		"server answering a fixed body, under the scenario's wrk script; answers as large as" \
+		"suivid's), the SQL floor (pgbench on the smallest SQL that serves the request, best" \
+		"of 16 and 64 clients), limit = 1 / (1/http + 1/sql), and suivid ÷ limit; beside it" \
+		"the ratio above (suivid ÷ pgbench running suivid's own SQL)."
+	echo
+	echo "| scenario | bytes an answer | HTTP ceiling req/s @16 / @64 | SQL floor req/s" \
+		"| limit req/s @16 / @64 | suivid req/s @16 / @64 | suivid ÷ limit @16 / @64" \
+		"| suivid ÷ pgbench (its SQL) @16 / @64 |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for s in "${scenarios[@]}"; do
+		echo "| ${title[$s]} | ${res[$s,16,bytes]}" \
+			"| ${res[$s,16,http]} / ${res[$s,64,http]} | ${res[$s,sql]}" \
+			"| ${res[$s,16,limit]} / ${res[$s,64,limit]}" \
+			"| ${res[$s,16,rps]} / ${res[$s,64,rps]}" \
+			"| $(ratio "${res[$s,16,rps]}" "${res[$s,16,limit]}") /" \
+			"$(ratio "${res[$s,64,rps]}" "${res[$s,64,limit]}")" \
+			"| $(ratio "${res[$s,16,rps]}" "${res[$s,16,tps]}") /" \
+			"$(ratio "${res[$s,64,rps]}" "${res[$s,64,tps]}") |"
+	done
+	echo
 	echo "Writes by answer status (wrk @16 + @64): transition" \
 		"${res[transition,16,statuses]} + ${res[transition,64,statuses]}; comment" \
 		"${res[comment,16,statuses]} + ${res[comment,64,statuses]}." \
@@ -741,6 +882,7 @@ main() {
 		BENCH_CURSOR_MAX=$cursor_max BENCH_COMMENT_MAX=$comment_max \
 		BENCH_SPAN=$wrk_span
 	write_pgbench_scripts
+	write_floor_scripts
 
 	serve_suivid
 	# BENCH_ONLY=batch: the reminder runs alone (dataset, then run_batch's first part).
@@ -756,6 +898,7 @@ main() {
 	for s in get overdue page; do wrk_run "$s" 16 5; done
 	for s in "${scenarios[@]}"; do
 		run_scenario "$s"
+		run_limit "$s"
 	done
 	declare -gA auth_tps
 	pgbench_run auth 16

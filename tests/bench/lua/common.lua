@@ -56,8 +56,8 @@ function done(summary, latency, requests)
 	table.sort(list)
 	local e = summary.errors
 	io.write(string.format("BENCH requests=%d duration_us=%d p50_us=%d p99_us=%d "
-		.. "non2xx=%d socket_errors=%d statuses=%s\n",
+		.. "non2xx=%d socket_errors=%d statuses=%s bytes=%d\n",
 		summary.requests, summary.duration, latency:percentile(50),
 		latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout,
-		#list > 0 and table.concat(list, ",") or "-"))
+		#list > 0 and table.concat(list, ",") or "-", summary.bytes))
 end
