@@ -797,6 +797,13 @@ def doc_screenshots(t):
     """The README's screenshots: dashboard, a meeting and a recommendation, en and fr."""
     os.makedirs(DOC_SHOTS, exist_ok=True)
     t.d.set_window_size(1280, 900)
+    # A history with more than its creation: a comment, as an owner would write it.
+    s, adm = t.suivi, t.tokens["admin"]
+    v = s.rec("bamako-2019/1", adm)["version"]
+    r = s.api("POST", "/v1/recommendations/bamako-2019/1/comments", t.tokens["owner"],
+              {"comment": "Termes de référence diffusés aux six services ; première réunion "
+                          "prévue à Dakar au prochain trimestre."}, {"If-Match": f'"{v}"'})
+    assert r.status == 200, r.status
     for lang in ("en", "fr"):
         t.d.execute_script("localStorage.setItem('suivi.lang', arguments[0])", lang)
         for name, path, page in (("dashboard", "/", "dashboard"),
