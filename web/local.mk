@@ -25,4 +25,8 @@ dist_webpages_DATA = \
 	web/js/pages/recommendations.js \
 	web/js/pages/reports.js \
 	web/js/pages/signin.js
-EXTRA_DIST += web/local.mk
+# The README shows these (made by make doc-screenshots, tests/browser/local.mk).
+EXTRA_DIST += web/local.mk \
+	doc/screenshots/dashboard-en.png doc/screenshots/dashboard-fr.png \
+	doc/screenshots/meeting-en.png doc/screenshots/meeting-fr.png \
+	doc/screenshots/recommendation-en.png doc/screenshots/recommendation-fr.png
