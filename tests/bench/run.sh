@@ -24,7 +24,8 @@
 # Environment (make bench sets the first seven): SUIVID, SUIVI, BENCH_SQL, HTTP_CEILING (binaries),
 # SUIVI_MIGRATIONS_DIR, PG_BINDIR, BENCH_RESULTS (results file); optional: BENCH_DURATION
 # (seconds per measurement, 10), BENCH_RECS (1000000), BENCH_POOL (suivid's pool, 4),
-# BENCH_KEEP=1 (leave the temporary directory for inspection).
+# BENCH_KEEP=1 (leave the temporary directory for inspection), BENCH_ONLY=batch (the reminder
+# runs alone) or serve (the dataset served until interrupted, the web view included).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -169,6 +170,7 @@ start_suivid() {
 	cat >"$dir/suivid.conf" <<-EOF
 		[server]
 		listen = 127.0.0.1:$http_port
+		web_dir = $(cd "$here/../../web" && pwd)
 		max_body = 16M
 		request_timeout = 300
 		max_connections = 1024
@@ -572,9 +574,15 @@ curl_time() {
 # sql_secs NAME VALUE... — seconds PostgreSQL takes to execute the daemon's statement NAME with
 # these parameters (EXPLAIN ANALYZE: the result is built, including its text, but not sent).
 sql_secs() {
-	local name=$1 sql args="" v
+	local name=$1
 	shift
-	sql=$("$BENCH_SQL" stmt "$name")
+	sql_secs_of "$("$BENCH_SQL" stmt "$name")" "$@"
+}
+
+# sql_secs_of SQL VALUE... — the same for a statement given as SQL.
+sql_secs_of() {
+	local sql=$1 args="" v
+	shift
 	for v in "$@"; do args+="${args:+, }'$v'"; done
 	psql_bench -c "PREPARE q AS $sql" \
 		-c "EXPLAIN (ANALYZE, TIMING OFF, COSTS OFF) EXECUTE q($args)" |
@@ -608,8 +616,10 @@ run_batch() {
 	done
 	batch_remind=$(median <"$dir/remind.times")
 	hwm_dry=$(rss_kib VmHWM)
-	sql_candidates=$(sql_secs remind_candidates "$today" 14 false)
-	sql_report=$(sql_secs remind_report "$today" UTC)
+	# The candidates are read through a cursor (remind.c): their query, whole.
+	local cands='SELECT * FROM suivi_remind_candidates($1::date, $2::integer, $3::boolean, NULL)'
+	sql_candidates=$(sql_secs_of "$cands" "$today" 14 false)
+	sql_report=$(sql_secs remind_report "$today" UTC 20 3 50)
 	remind_profile=
 	if [ -f "$dir/perf.data" ]; then
 		# Functions by share of suivid's samples, callees included (top of the tree).
@@ -885,6 +895,16 @@ main() {
 	write_floor_scripts
 
 	serve_suivid
+	# BENCH_ONLY=serve: the dataset served until interrupted, for measurements by hand (the web
+	# view's dashboard at 1M: tests/browser/perf.py with PERF_URL and PERF_TOKEN).
+	if [ "${BENCH_ONLY:-}" = serve ]; then
+		printf 'PERF_URL=http://127.0.0.1:%s\nPERF_TOKEN=%s\n' "$http_port" "$BENCH_TOKEN" \
+			>"$dir/serve.env"
+		log "serving on http://127.0.0.1:$http_port (web view at /); token and URL in" \
+			"$dir/serve.env; interrupt to stop"
+		wait "$suivid_pid" || true
+		return
+	fi
 	# BENCH_ONLY=batch: the reminder runs alone (dataset, then run_batch's first part).
 	if [ "${BENCH_ONLY:-}" = batch ]; then
 		rss_reset
