@@ -66,6 +66,8 @@ struct owner_digest {
 };
 
 static void add_digest(struct run *run, PGresult *res, int first, struct owner_digest *od);
+static void decide_rows(struct run *run, PGresult *res, int from, int to);
+static PGresult *carry_append(PGresult *carry, PGresult *res, int from, int to);
 static int int_or(PGresult *res, int row, int col, int none);
 static size_t notification_add(struct run *run, json_t *row, struct evbuffer *lines);
 static void ledger_add(struct run *run, const struct ledger_row *rows, size_t n, size_t note);
@@ -140,18 +142,62 @@ static char *reason_text(enum digest_reason why, int days, int horizon, bool sup
 			 horizon);
 }
 
-void remind_decide_reminders(struct run *run, PGresult *res)
+/* Rows [from, to) of res, at the end of carry (NULL: a new result of res's columns). */
+static PGresult *carry_append(PGresult *carry, PGresult *res, int from, int to)
+{
+	if (carry == NULL && (carry = PQcopyResult(res, PG_COPYRES_ATTRS)) == NULL)
+		fatalx("out of memory");
+	for (int i = from; i < to; i++) {
+		int t = PQntuples(carry);
+		for (int c = 0; c < PQnfields(res); c++) {
+			bool null = PQgetisnull(res, i, c);
+			if (PQsetvalue(carry, t, c, null ? NULL : PQgetvalue(res, i, c),
+				       null ? -1 : PQgetlength(res, i, c)) == 0)
+				fatalx("out of memory");
+		}
+	}
+	return carry;
+}
+
+void remind_decide_batch(struct run *run, PGresult *res, bool last)
+{
+	int rows = PQntuples(res), start = 0, end = rows;
+
+	if (run->carry != NULL) {
+		/* The owner cut by the previous batch: its rows at the head of this one. */
+		const char *handle = PQgetvalue(run->carry, 0, C_HANDLE);
+		while (start < rows && strcmp(PQgetvalue(res, start, C_HANDLE), handle) == 0)
+			start++;
+		run->carry = carry_append(run->carry, res, 0, start);
+		if (start == rows && !last)
+			return; /* it goes on in the next batch */
+		decide_rows(run, run->carry, 0, PQntuples(run->carry));
+		PQclear(run->carry);
+		run->carry = NULL;
+	}
+	if (!last && end > start) {
+		/* The last owner of the batch may go on in the next one: keep its rows. */
+		const char *handle = PQgetvalue(res, rows - 1, C_HANDLE);
+		while (end > start && strcmp(PQgetvalue(res, end - 1, C_HANDLE), handle) == 0)
+			end--;
+		run->carry = carry_append(NULL, res, end, rows);
+	}
+	decide_rows(run, res, start, end);
+}
+
+/* Rows [from, to) of res, whole owners, into digests. */
+static void decide_rows(struct run *run, PGresult *res, int from, int to)
 {
 	struct digest_policy policy = {run->before, run->n_before, run->overdue_every};
-	int rows = PQntuples(res);
+	int rows = to;
 	struct owner_digest od = {
-	    .items = xcalloc((size_t)rows + 1, sizeof *od.items),
-	    .ledger = xcalloc((size_t)rows + 1, sizeof *od.ledger),
+	    .items = xcalloc((size_t)(to - from) + 1, sizeof *od.items),
+	    .ledger = xcalloc((size_t)(to - from) + 1, sizeof *od.ledger),
 	    .lines = evbuffer_new(),
 	};
-	int first = 0;
+	int first = from;
 
-	for (int i = 0; i <= rows; i++) {
+	for (int i = from; i <= rows; i++) {
 		if (i == rows ||
 		    strcmp(PQgetvalue(res, i, C_HANDLE), PQgetvalue(res, first, C_HANDLE)) != 0) {
 			if (od.n > 0)
@@ -322,7 +368,7 @@ void remind_decide_escalations(struct run *run, PGresult *res)
 	evbuffer_free(lines);
 }
 
-/* Columns: 0 suivi_report_overdue, 1 suivi_report_changes. */
+/* Columns: 0 suivi_report_overdue_mail, 1 suivi_report_changes. */
 void remind_decide_report(struct run *run, PGresult *res)
 {
 	json_t *overdue = json_loads(PQgetvalue(res, 0, 0), 0, NULL);

@@ -11,11 +11,20 @@
 #include "core/config.h"
 #include "notify/remind.h"
 
+/* The caps of the mailed overdue report (doc/suivid.conf.5, report_to): a page a person
+ * reads, whatever the size of the database. The owners and the meetings with the most overdue
+ * items, the oldest items of each listed owner (and without a lead owner), and the items that
+ * became overdue or were closed since the previous report. */
+#define REPORT_LISTED 20
+#define REPORT_ITEMS 3
+#define REPORT_CHANGES 50
+
 enum step {
 	STEP_BEGIN,
 	STEP_LOCK,
 	STEP_CLAIM,
-	STEP_CANDIDATES,
+	STEP_DECLARE,
+	STEP_FETCH,
 	STEP_INSERT_DIGESTS,
 	STEP_SKIPS,
 	STEP_ESCALATIONS,
@@ -70,6 +79,10 @@ struct run {
 	int stale_after;
 
 	bool already_run;
+	int batch;             /* candidates fetched at a time (REMIND_BATCH, SUIVI_REMIND_BATCH) */
+	bool fetched_all;      /* the last FETCH returned fewer rows than asked */
+	int fetches;           /* FETCHes of candidates, for the log */
+	PGresult *carry;       /* the candidates of the owner that the last FETCH cut, or NULL */
 	json_t *notifications; /* what would be written: the outbox rows */
 	char **lines;          /* lines[i]: notification i's items, "ref\treason\n"…, or NULL */
 	long long *ids;        /* ids[i]: notification i's id once written, or REMIND_NOT_NEW… */
@@ -83,11 +96,16 @@ struct run {
 	json_t *created;   /* the answer's list */
 };
 
-/* The candidates (suivi_remind_candidates' rows) into digests, cc copies and ledger rows. */
-void remind_decide_reminders(struct run *run, PGresult *res);
+/* Candidates fetched at a time: suivid holds one batch (and the owner it cuts) at once. */
+#define REMIND_BATCH 5000
+
+/* One batch of candidates (suivi_remind_candidates' rows, by owner) into digests, cc copies
+ * and ledger rows: every owner the batch completes; the rows of the owner it ends on wait in
+ * run->carry for the next batch, unless last. */
+void remind_decide_batch(struct run *run, PGresult *res, bool last);
 /* suivi_remind_escalations' rows into the report's section and the week's escalation. */
 void remind_decide_escalations(struct run *run, PGresult *res);
-/* The overdue report (suivi_report_overdue, suivi_report_changes) as a notification. */
+/* The overdue report (suivi_report_overdue_mail, suivi_report_changes) as a notification. */
 void remind_decide_report(struct run *run, PGresult *res);
 /* What the API's answer says of notification i of the run. */
 json_t *remind_summary_of(const struct run *run, size_t i);

@@ -2,12 +2,15 @@
  * outbox in one transaction, on one borrowed connection:
  *
  *   BEGIN → lock (one run at a time) → claim the scheduled time (scheduled runs) →
- *   candidates → INSERT the digests … ON CONFLICT DO NOTHING → reminder_skips →
- *   escalations, stale items, report documents → INSERT those → COMMIT, then kick the outbox.
+ *   DECLARE a cursor on the candidates → { FETCH a batch → INSERT its digests … ON CONFLICT
+ *   DO NOTHING } until the last → reminder_skips → escalations, stale items, the report's
+ *   documents → INSERT those → COMMIT, then kick the outbox.
  *
- * The digests are written before the report is built, and their bodies dropped once written:
- * at a million recommendations both are tens of megabytes, and the report's documents the
- * largest part of the run's memory, so they should not be alive at once.
+ * The run holds one batch of candidates at a time (and the rows of the owner a batch cuts,
+ * until the next completes it), and drops each digest's body once written. The report's
+ * documents are computed and capped in SQL (suivi_report_overdue_mail): counts, and the lists
+ * a person reads. So the run's memory does not grow with the database, except for what the
+ * answer lists: one summary per notification, one line per item reminded.
  *
  * A dry run takes the same path in a READ ONLY transaction, skips the writes and asks which
  * dedup keys do not exist yet instead of inserting. */
@@ -37,6 +40,7 @@ static void run_sql(struct run *run, enum step step, const char *sql);
 static void run_acquired(struct db_conn *conn, const struct db_error *err, void *arg);
 static void run_step_done(PGresult *res, const struct db_error *err, void *arg);
 static void run_next_after_claim(struct run *run);
+static void run_fetch(struct run *run);
 static void run_after_candidates(struct run *run);
 static void run_after_skips(struct run *run);
 static void run_after_escalations(struct run *run);
@@ -47,19 +51,25 @@ static void run_finish(struct run *run);
 static void run_fail(struct run *run, const struct db_error *err);
 static void run_free(struct run *run);
 
+/* The candidates, read REMIND_BATCH rows at a time in the run's transaction (a cursor is not a
+ * statement the pool can prepare). */
+static const char declare_sql[] =
+    "DECLARE remind_candidates NO SCROLL CURSOR FOR SELECT * FROM"
+    " suivi_remind_candidates($1::date, $2::integer, $3::boolean, $4::bigint)";
+
 /* The SQL lives in sql/api/60-notify.sql and 50-reports.sql. */
 const struct db_stmt remind_stmts[] = {
     {"remind_lock", "SELECT pg_advisory_xact_lock(" REMIND_LOCK_KEY ")"},
     /* Zero rows: this scheduled time (or a later one) already ran. */
     {"remind_claim_run", "SELECT suivi_remind_claim_run($1, $2::bigint)"},
-    {"remind_candidates",
-     "SELECT * FROM suivi_remind_candidates($1::date, $2::integer, $3::boolean, $4::bigint)"},
     {"remind_escalations", "SELECT * FROM suivi_remind_escalations($1::date, $2::integer)"},
     /* The report lists at most 50 stale items, and how many there are. */
     {"remind_stale", "SELECT suivi_remind_stale($1::date, $2::integer, 50)::text"},
     {"remind_skips", "SELECT suivi_remind_skips($1::date, $2::jsonb)"},
-    {"remind_report", "SELECT suivi_report_overdue($1::date, NULL, NULL, $2)::text,"
-		      " suivi_report_changes($1::date, $2)::text"},
+    /* The mailed report's lists are capped (REPORT_* in remind-internal.h); the counts are
+     * whole. */
+    {"remind_report", "SELECT suivi_report_overdue_mail($1::date, $2, $3::integer, $4::integer)"
+		      "::text, suivi_report_changes($1::date, $2, $5::integer)::text"},
     {"remind_insert",
      "SELECT * FROM suivi_notifications_insert($1::jsonb, $2::date, $3::bigint[], $4::bigint[],"
      " $5::text[], $6::integer[], $7::date[], $8::integer[])"},
@@ -78,6 +88,9 @@ void remind_run(struct db_pool *pool, const struct config *config, struct outbox
 	run->arg = arg;
 	snprintf(run->as_of, sizeof run->as_of, "%s", req->as_of);
 	run->dry_run = req->dry_run;
+	/* SUIVI_REMIND_BATCH: for the tests, a batch small enough to cut owners. */
+	const char *batch = getenv("SUIVI_REMIND_BATCH");
+	run->batch = batch != NULL && atoi(batch) > 0 ? atoi(batch) : REMIND_BATCH;
 	run->reminders = req->reminders;
 	run->report = req->report && config->report_to != NULL && config->report_to[0] != '\0';
 	run->job = req->job != NULL ? xstrdup(req->job) : NULL;
@@ -169,13 +182,17 @@ static void run_step_done(PGresult *res, const struct db_error *err, void *arg)
 			run_next_after_claim(run);
 		}
 		break;
-	case STEP_CANDIDATES:
-		remind_decide_reminders(run, res);
-		run_insert(run, STEP_INSERT_DIGESTS, STEP_SKIPS);
+	case STEP_DECLARE:
+		run_fetch(run);
+		break;
+	case STEP_FETCH:
+		run->fetched_all = PQntuples(res) < run->batch;
+		remind_decide_batch(run, res, run->fetched_all);
+		run_insert(run, STEP_INSERT_DIGESTS, STEP_FETCH);
 		break;
 	case STEP_INSERT_DIGESTS:
 		run_inserted(run, res);
-		run_after_candidates(run);
+		run_fetch(run);
 		break;
 	case STEP_SKIPS:
 		run_after_skips(run);
@@ -216,10 +233,29 @@ static void run_next_after_claim(struct run *run)
 		snprintf(expires, sizeof expires, "%lld", run->link_expires);
 		const char *v[] = {run->as_of, horizon, run->supporting ? "true" : "false",
 				   run->public_url[0] != '\0' ? expires : NULL};
-		run_send(run, STEP_CANDIDATES, "remind_candidates", 4, v);
+		run->step = STEP_DECLARE;
+		if (db_conn_exec_sql(run->conn, declare_sql, 4, v, run_step_done, run) != 0) {
+			struct db_error err = {
+			    .status = DB_ERROR, .sqlstate = "", .message = "declare"};
+			run_fail(run, &err);
+		}
 		return;
 	}
 	run_after_skips(run);
+}
+
+/* The next batch of candidates, or on when the last one is decided and written. The count is
+ * ours, not a value from outside: FETCH takes no parameter. */
+static void run_fetch(struct run *run)
+{
+	if (run->fetched_all) {
+		run_after_candidates(run);
+		return;
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "FETCH FORWARD %d FROM remind_candidates", run->batch);
+	run->fetches++;
+	run_sql(run, STEP_FETCH, sql);
 }
 
 static void run_after_candidates(struct run *run)
@@ -262,22 +298,27 @@ static void run_after_escalations(struct run *run)
 static void run_report(struct run *run)
 {
 	if (run->report) {
-		const char *v[] = {run->as_of, run->timezone};
-		run_send(run, STEP_REPORT, "remind_report", 2, v);
+		char listed[16], items[16], changes[16];
+		snprintf(listed, sizeof listed, "%d", REPORT_LISTED);
+		snprintf(items, sizeof items, "%d", REPORT_ITEMS);
+		snprintf(changes, sizeof changes, "%d", REPORT_CHANGES);
+		const char *v[] = {run->as_of, run->timezone, listed, items, changes};
+		run_send(run, STEP_REPORT, "remind_report", 5, v);
 		return;
 	}
 	run_insert(run, STEP_INSERT, STEP_END);
 }
 
 /* Write (or, dry, preview) the notifications decided since the last insert, with their ledger
- * rows. Nothing new: go on to next (STEP_SKIPS: after the candidates; STEP_END: commit). */
+ * rows. Nothing new: go on to next (STEP_FETCH: the next batch of candidates; STEP_END:
+ * commit). */
 static void run_insert(struct run *run, enum step step, enum step next)
 {
 	size_t from = run->inserted, to = json_array_size(run->notifications);
 
 	if (from == to) {
-		if (next == STEP_SKIPS)
-			run_after_candidates(run);
+		if (next == STEP_FETCH)
+			run_fetch(run);
 		else
 			run_sql(run, STEP_END, run->dry_run ? "ROLLBACK" : "COMMIT");
 		return;
@@ -325,6 +366,7 @@ static void run_inserted(struct run *run, PGresult *res)
 	}
 	json_decref(by_key);
 	run->inserted = to;
+	run->n_ledger = 0; /* written with their notifications */
 }
 
 /* After COMMIT or ROLLBACK: the answer. */
@@ -342,9 +384,10 @@ static void run_finish(struct run *run)
 	}
 	size_t made = json_array_size(run->created);
 	log_info("event=remind_run as_of=%s dry_run=%s job=%s already_run=%s created=%zu "
-		 "owners_without_email=%zu",
+		 "owners_without_email=%zu fetches=%d",
 		 run->as_of, run->dry_run ? "true" : "false", run->job != NULL ? run->job : "api",
-		 run->already_run ? "true" : "false", made, json_array_size(run->skipped));
+		 run->already_run ? "true" : "false", made, json_array_size(run->skipped),
+		 run->fetches);
 	if (!run->dry_run && made > 0 && run->outbox != NULL)
 		outbox_kick(run->outbox);
 	json_t *skipped = json_array();
@@ -382,6 +425,7 @@ static void run_free(struct run *run)
 	free(run->public_url);
 	json_decref(run->escalated);
 	json_decref(run->stale);
+	PQclear(run->carry);
 	for (size_t i = 0; i < json_array_size(run->notifications); i++)
 		free(run->lines[i]);
 	free(run->lines);

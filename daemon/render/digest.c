@@ -18,6 +18,9 @@
 #define LAQUO "\xc2\xab" NBSP /* « and its space */
 #define RAQUO NBSP "\xc2\xbb" /* its space and » */
 
+/* The report lists this many escalated items; the others are counted. */
+#define REPORT_ESCALATED_LISTED 50
+
 struct out {
 	char *s;
 	size_t len, cap;
@@ -34,6 +37,10 @@ static void put_change_item(struct out *o, const json_t *it, bool closed, const 
 static void put_paused(struct out *o, const json_t *paused, enum report_lang lang);
 static void put_escalated(struct out *o, const json_t *items, enum report_lang lang);
 static void put_stale(struct out *o, const json_t *stale, enum report_lang lang);
+static char *overdue_mail_text(const json_t *overdue, enum report_lang lang);
+static void put_overdue_item(struct out *o, const json_t *it, const json_t *labels,
+			     enum report_lang lang);
+static void put_more(struct out *o, long listed, const json_t *total, enum report_lang lang);
 
 static void put_raw(struct out *o, const char *s, size_t n)
 {
@@ -71,6 +78,11 @@ static const char *str(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));
 	return s != NULL ? s : "";
+}
+
+static long num(const json_t *o, const char *key)
+{
+	return (long)json_integer_value(json_object_get(o, key));
 }
 
 enum digest_reason digest_decide(const struct digest_state *s, const struct digest_policy *p,
@@ -301,7 +313,7 @@ static void put_change_item(struct out *o, const json_t *it, bool closed, const 
 char *digest_report_body(const json_t *overdue, const json_t *changes, enum report_lang lang)
 {
 	bool fr = lang == REPORT_FR;
-	char *main_text = report_overdue_text(overdue, lang);
+	char *main_text = overdue_mail_text(overdue, lang);
 	char since[16];
 	size_t i;
 	json_t *it;
@@ -315,16 +327,24 @@ char *digest_report_body(const json_t *overdue, const json_t *changes, enum repo
 				     : (fr ? "depuis le" : "since");
 
 	const json_t *became = json_object_get(changes, "became_overdue");
-	put(&o, fr ? "\nEn retard %s %s" NBSP ": %zu\n" : "\nOverdue %s %s: %zu\n", since_what,
-	    since, json_array_size(became));
+	const json_t *became_total = json_object_get(changes, "became_overdue_total");
+	put(&o, fr ? "\nEn retard %s %s" NBSP ": %ld\n" : "\nOverdue %s %s: %ld\n", since_what,
+	    since,
+	    json_is_integer(became_total) ? num(changes, "became_overdue_total")
+					  : (long)json_array_size(became));
 	json_array_foreach (became, i, it)
 		put_change_item(&o, it, false, NULL, lang);
+	put_more(&o, (long)json_array_size(became), became_total, lang);
 
 	const json_t *closed = json_object_get(changes, "closed");
-	put(&o, fr ? "\nClôturées %s %s" NBSP ": %zu\n" : "\nClosed %s %s: %zu\n", since_what,
-	    since, json_array_size(closed));
+	const json_t *closed_total = json_object_get(changes, "closed_total");
+	put(&o, fr ? "\nClôturées %s %s" NBSP ": %ld\n" : "\nClosed %s %s: %ld\n", since_what,
+	    since,
+	    json_is_integer(closed_total) ? num(changes, "closed_total")
+					  : (long)json_array_size(closed));
 	json_array_foreach (closed, i, it)
 		put_change_item(&o, it, true, json_object_get(overdue, "status_labels"), lang);
+	put_more(&o, (long)json_array_size(closed), closed_total, lang);
 
 	const json_t *noemail = json_object_get(changes, "owners_without_email");
 	if (json_array_size(noemail) > 0) {
@@ -356,6 +376,135 @@ char *digest_report_body(const json_t *overdue, const json_t *changes, enum repo
 	put_stale(&o, json_object_get(changes, "stale"), lang);
 	put(&o, fr ? "\n-- \nsuivi — rapport envoyé automatiquement\n"
 		   : "\n-- \nsuivi — this report was sent automatically\n");
+	return o.s;
+}
+
+/* "  … and K more" after a list capped by the database, total its full length (absent: none
+ * left out). */
+static void put_more(struct out *o, long listed, const json_t *total, enum report_lang lang)
+{
+	long more = json_is_integer(total) ? (long)json_integer_value(total) - listed : 0;
+
+	if (more > 0)
+		put(o, lang == REPORT_FR ? "  … et %ld autres\n" : "  … and %ld more\n", more);
+}
+
+static void put_overdue_item(struct out *o, const json_t *it, const json_t *labels,
+			     enum report_lang lang)
+{
+	char days[32], date[16];
+	const char *status = str(it, "status");
+	const char *label = json_string_value(
+	    json_object_get(json_object_get(labels, status), lang == REPORT_FR ? "fr" : "en"));
+
+	report_days((int)num(it, "days_overdue"), lang, days, sizeof days);
+	report_date(str(it, "due_on"), lang, date, sizeof date);
+	put(o,
+	    lang == REPORT_FR ? "    %s — échéance %s, en retard de %s (%s)\n      "
+			      : "    %s — due %s, %s overdue (%s)\n      ",
+	    str(it, "ref"), date, days, label != NULL ? label : status);
+	put_line_text(o, str(it, "text"));
+	put(o, "\n");
+}
+
+/* The overdue part of the mailed report, from suivi_report_overdue_mail()'s document: totals,
+ * the owners with the most overdue items and the oldest of each, the meetings with the most,
+ * the oldest without a lead owner — each list followed by how many it leaves out. NULL when
+ * the document is not of that shape. */
+static char *overdue_mail_text(const json_t *overdue, enum report_lang lang)
+{
+	bool fr = lang == REPORT_FR;
+	const json_t *owners = json_object_get(overdue, "owners");
+	const json_t *meetings = json_object_get(overdue, "meetings");
+	const json_t *unowned = json_object_get(overdue, "unowned");
+	const json_t *labels = json_object_get(overdue, "status_labels");
+	struct out o = {0};
+	char date[16];
+	size_t i, k;
+	json_t *ow, *it;
+
+	if (!json_is_object(overdue) || !json_is_array(owners) || !json_is_array(meetings) ||
+	    !json_is_array(unowned))
+		return NULL;
+	long total = num(overdue, "total"), listed = 0;
+	report_date(str(overdue, "as_of"), lang, date, sizeof date);
+	if (fr)
+		put(&o, "Recommandations en retard au %s\n\n", date);
+	else
+		put(&o, "Overdue recommendations as of %s\n\n", date);
+	if (total == 0) {
+		put(&o, fr ? "Aucune recommandation n’est en retard.\n"
+			   : "No recommendation is overdue.\n");
+		return o.s;
+	}
+	long n_owners = num(overdue, "owners_total"), n_meetings = num(overdue, "meetings_total");
+	if (fr)
+		put(&o,
+		    "%ld recommandation%s en retard, de %ld responsable%s, dans %ld réunion%s.\n",
+		    total, total > 1 ? "s" : "", n_owners, n_owners > 1 ? "s" : "", n_meetings,
+		    n_meetings > 1 ? "s" : "");
+	else
+		put(&o, "%ld overdue recommendation%s, led by %ld owner%s, from %ld meeting%s.\n",
+		    total, total == 1 ? "" : "s", n_owners, n_owners == 1 ? "" : "s", n_meetings,
+		    n_meetings == 1 ? "" : "s");
+
+	if (json_array_size(owners) > 0)
+		put(&o, fr ? "\nPar responsable, les plus en retard d’abord, avec leurs plus "
+			     "anciennes" NBSP ":\n"
+			   : "\nBy lead owner, the most overdue first, with their oldest items:\n");
+	json_array_foreach (owners, i, ow) {
+		long n = num(ow, "total");
+		const json_t *items = json_object_get(ow, "items");
+		listed += n;
+		put(&o, "\n");
+		put_line_text(&o, str(ow, "name"));
+		put(&o, " (%s) — %ld\n", str(ow, "handle"), n);
+		json_array_foreach (items, k, it)
+			put_overdue_item(&o, it, labels, lang);
+		if (n > (long)json_array_size(items))
+			put(&o,
+			    fr ? "    … et %ld autres" NBSP ": suivi list --overdue --owner %s\n"
+			       : "    … and %ld more: suivi list --overdue --owner %s\n",
+			    n - (long)json_array_size(items), str(ow, "handle"));
+	}
+	long more = n_owners - (long)json_array_size(owners);
+	if (more > 0) {
+		long items = total - num(overdue, "unowned_total") - listed;
+		if (fr)
+			put(&o, "\n… et %ld autres responsables, %ld recommandation%s en retard\n",
+			    more, items, items > 1 ? "s" : "");
+		else
+			put(&o, "\n… and %ld more owners, %ld overdue recommendation%s\n", more,
+			    items, items == 1 ? "" : "s");
+	}
+
+	if (json_array_size(meetings) > 0)
+		put(&o, fr ? "\nPar réunion, les plus en retard d’abord" NBSP ":\n"
+			   : "\nBy meeting, the most overdue first:\n");
+	listed = 0;
+	json_array_foreach (meetings, i, it) {
+		listed += num(it, "total");
+		put(&o, "  %s — ", str(it, "code"));
+		put_line_text(&o, str(it, "title"));
+		put(&o, " — %ld\n", num(it, "total"));
+	}
+	more = n_meetings - (long)json_array_size(meetings);
+	if (more > 0)
+		put(&o,
+		    fr ? "  … et %ld autres réunions, %ld recommandations en retard\n"
+		       : "  … and %ld more meetings, %ld overdue recommendations\n",
+		    more, total - listed);
+
+	long n_unowned = num(overdue, "unowned_total");
+	if (n_unowned > 0) {
+		put(&o, fr ? "\nSans responsable — %ld\n" : "\nWithout a lead owner — %ld\n",
+		    n_unowned);
+		json_array_foreach (unowned, k, it)
+			put_overdue_item(&o, it, labels, lang);
+		if (n_unowned > (long)json_array_size(unowned))
+			put(&o, fr ? "    … et %ld autres\n" : "    … and %ld more\n",
+			    n_unowned - (long)json_array_size(unowned));
+	}
 	return o.s;
 }
 
@@ -402,6 +551,11 @@ static void put_escalated(struct out *o, const json_t *items, enum report_lang l
 	       : "\nEscalated (no answer to the reminders): %zu\n",
 	    json_array_size(items));
 	json_array_foreach (items, i, it) {
+		if (i == REPORT_ESCALATED_LISTED) {
+			put(o, fr ? "  … et %zu autres\n" : "  … and %zu more\n",
+			    json_array_size(items) - i);
+			break;
+		}
 		long sent = (long)json_integer_value(json_object_get(it, "reminders"));
 		report_date(str(it, "due_on"), lang, due, sizeof due);
 		report_days((int)json_integer_value(json_object_get(it, "days_overdue")), lang,

@@ -62,6 +62,66 @@ BEGIN
 END;
 $$;
 
+-- The overdue report as mailed to the secretariat: counts computed here, lists capped so that
+-- its size does not grow with the database (the full list is the API's export above). The
+-- max_listed owners and meetings with the most overdue items, each listed owner's max_items
+-- oldest items, and max_items oldest items without a lead owner; the totals say how many
+-- more there are.
+CREATE FUNCTION suivi_report_overdue_mail(as_of date, timezone text, max_listed integer,
+					  max_items integer)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+	WITH items AS MATERIALIZED (
+		SELECT r.owner_id, r.meeting_id FROM recommendations r
+		WHERE r.is_open AND r.due_on < as_of
+	), by_owner AS (
+		SELECT i.owner_id, count(*) AS n FROM items i WHERE i.owner_id IS NOT NULL
+		GROUP BY i.owner_id
+	), top_owners AS (
+		SELECT b.owner_id, b.n, o.handle, o.name FROM by_owner b JOIN owners o ON o.id = b.owner_id
+		ORDER BY b.n DESC, o.handle LIMIT max_listed
+	), by_meeting AS (
+		SELECT i.meeting_id, count(*) AS n FROM items i GROUP BY i.meeting_id
+	), top_meetings AS (
+		SELECT m.code, m.title, b.n FROM by_meeting b JOIN meetings m ON m.id = b.meeting_id
+		ORDER BY b.n DESC, m.code LIMIT max_listed
+	)
+	SELECT jsonb_build_object(
+		'as_of', suivi_date(as_of), 'timezone', timezone,
+		'status_labels', suivi_status_labels(),
+		'total', (SELECT count(*) FROM items),
+		'owners_total', (SELECT count(*) FROM by_owner),
+		'owners', coalesce((SELECT jsonb_agg(jsonb_build_object(
+				'handle', t.handle, 'name', t.name, 'total', t.n,
+				'items', coalesce((
+					SELECT jsonb_agg(jsonb_build_object(
+						'ref', m.code || '/' || r.n, 'text', r.text,
+						'status', r.status, 'due_on', suivi_date(r.due_on),
+						'days_overdue', as_of - r.due_on)
+						ORDER BY r.due_on, r.id)
+					FROM (SELECT * FROM recommendations r
+					      WHERE r.owner_id = t.owner_id AND r.is_open
+						AND r.due_on < as_of
+					      ORDER BY r.due_on, r.id LIMIT max_items) r
+					JOIN meetings m ON m.id = r.meeting_id), '[]'))
+				ORDER BY t.n DESC, t.handle)
+			FROM top_owners t), '[]'),
+		'meetings_total', (SELECT count(*) FROM by_meeting),
+		'meetings', coalesce((SELECT jsonb_agg(jsonb_build_object(
+				'code', t.code, 'title', t.title, 'total', t.n)
+				ORDER BY t.n DESC, t.code)
+			FROM top_meetings t), '[]'),
+		'unowned_total', (SELECT count(*) FROM items i WHERE i.owner_id IS NULL),
+		'unowned', coalesce((
+			SELECT jsonb_agg(jsonb_build_object(
+				'ref', m.code || '/' || r.n, 'text', r.text, 'status', r.status,
+				'due_on', suivi_date(r.due_on), 'days_overdue', as_of - r.due_on)
+				ORDER BY r.due_on, r.id)
+			FROM (SELECT * FROM recommendations r
+			      WHERE r.owner_id IS NULL AND r.is_open AND r.due_on < as_of
+			      ORDER BY r.due_on, r.id LIMIT max_items) r
+			JOIN meetings m ON m.id = r.meeting_id), '[]'))
+$$;
+
 -- Counts by status, per meeting and per owner, from recommendation_counts; overdue counts
 -- from the open-by-due-date index.
 CREATE FUNCTION suivi_report_summary(as_of date) RETURNS jsonb
@@ -165,8 +225,10 @@ $$;
 
 -- The overdue report's other sections, as of a date in the deployment's time zone: what
 -- became overdue and what was closed (while overdue) since the previous report (or in the
--- last 7 days when there is none), and the owners without email who had reminders due.
-CREATE FUNCTION suivi_report_changes(as_of date, timezone text) RETURNS jsonb
+-- last 7 days when there is none), and the owners without email who had reminders due. lim
+-- caps the lists of became_overdue and closed (NULL: all); their _total say how many.
+CREATE FUNCTION suivi_report_changes(as_of date, timezone text, lim integer DEFAULT NULL)
+RETURNS jsonb
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_variable
 DECLARE
@@ -181,15 +243,26 @@ BEGIN
 	RETURN jsonb_build_object(
 		'previous', to_char(previous, 'YYYY-MM-DD'),
 		'since', to_char(since, 'YYYY-MM-DD'),
+		'became_overdue_total', (
+			SELECT count(*) FROM recommendations r
+			WHERE r.is_open AND r.due_on < as_of AND r.due_on >= since),
 		'became_overdue', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'ref', m.code || '/' || r.n, 'text', r.text,
 				'owner', o.handle, 'owner_name', o.name,
 				'due_on', to_char(r.due_on, 'YYYY-MM-DD'),
 				'days_overdue', as_of - r.due_on) ORDER BY r.due_on, r.id)
-			FROM recommendations r JOIN meetings m ON m.id = r.meeting_id
-			LEFT JOIN owners o ON o.id = r.owner_id
-			WHERE r.is_open AND r.due_on < as_of AND r.due_on >= since), '[]'),
+			FROM (SELECT * FROM recommendations r
+			      WHERE r.is_open AND r.due_on < as_of AND r.due_on >= since
+			      ORDER BY r.due_on, r.id LIMIT lim) r
+			JOIN meetings m ON m.id = r.meeting_id
+			LEFT JOIN owners o ON o.id = r.owner_id), '[]'),
+		'closed_total', (
+			SELECT count(*) FROM recommendations r
+			WHERE NOT r.is_open AND r.closed_at IS NOT NULL AND r.due_on IS NOT NULL
+			  AND (r.closed_at AT TIME ZONE tz)::date > since
+			  AND (r.closed_at AT TIME ZONE tz)::date <= as_of
+			  AND r.due_on < (r.closed_at AT TIME ZONE tz)::date),
 		'closed', coalesce((
 			SELECT jsonb_agg(jsonb_build_object(
 				'ref', m.code || '/' || r.n, 'text', r.text,
@@ -197,12 +270,14 @@ BEGIN
 				'due_on', to_char(r.due_on, 'YYYY-MM-DD'),
 				'closed_on', to_char((r.closed_at AT TIME ZONE tz)::date, 'YYYY-MM-DD'))
 				ORDER BY r.closed_at, r.id)
-			FROM recommendations r JOIN meetings m ON m.id = r.meeting_id
-			LEFT JOIN owners o ON o.id = r.owner_id
-			WHERE NOT r.is_open AND r.closed_at IS NOT NULL AND r.due_on IS NOT NULL
-			  AND (r.closed_at AT TIME ZONE tz)::date > since
-			  AND (r.closed_at AT TIME ZONE tz)::date <= as_of
-			  AND r.due_on < (r.closed_at AT TIME ZONE tz)::date), '[]'),
+			FROM (SELECT * FROM recommendations r
+			      WHERE NOT r.is_open AND r.closed_at IS NOT NULL AND r.due_on IS NOT NULL
+				AND (r.closed_at AT TIME ZONE tz)::date > since
+				AND (r.closed_at AT TIME ZONE tz)::date <= as_of
+				AND r.due_on < (r.closed_at AT TIME ZONE tz)::date
+			      ORDER BY r.closed_at, r.id LIMIT lim) r
+			JOIN meetings m ON m.id = r.meeting_id
+			LEFT JOIN owners o ON o.id = r.owner_id), '[]'),
 		'owners_without_email', coalesce((
 			SELECT jsonb_agg(jsonb_build_object('handle', s.handle, 'name', s.name,
 							    'items', s.items)

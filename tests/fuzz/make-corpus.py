@@ -144,7 +144,8 @@ def main():
         ("x/1", "é", "x", "y", "2026-11-21", 0x7f, 0),
         ("x/2", "\u00e9\n\x01", "x", "y\xff", "2026-11-20", 0x00, 1),
         ("x/3", "", "", "", "", 0xff, 0)]))
-    for i, doc in enumerate(reports[:1]):
+    # The mailed report: suivi_report_overdue_mail()'s document, capped lists and totals.
+    for i, doc in enumerate([MAIL_OVERDUE]):
         wrapped = ('{"overdue":%s,"changes":%s,"escalated":[{"ref":"bamako-2019/3",'
                    '"text":"Base","owner":"ocrtis","owner_name":"OCRTIS","due_on":'
                    '"2026-01-01","days_overdue":325}]}' % (doc, CHANGES))
@@ -196,6 +197,16 @@ CHANGES = ('{"previous":"2026-11-15","since":"2026-11-15","became_overdue":[{"re
            '"closed_on":"2026-11-20"}],"owners_without_email":[{"handle":"douanes","name":'
            '"Douanes","items":2}],"owners_paused":[{"handle":"dcpj","name":"DCPJ"}],'
            '"stale":[{"ref":"x/1","text":"t","days_idle":100}]}')
+
+MAIL_OVERDUE = ('{"status_labels":{"in_progress":{"en":"in progress","fr":"en cours"}},'
+                '"as_of":"2026-11-22","timezone":"Europe/Brussels","total":40,'
+                '"owners_total":25,"owners":[{"handle":"ocrtis","name":"OCRTIS\\nFrance",'
+                '"total":9,"items":[{"ref":"bamako-2019/3","text":"Base\\n\\u0001x",'
+                '"status":"in_progress","due_on":"2026-03-31","days_overdue":236}]}],'
+                '"meetings_total":30,"meetings":[{"code":"bamako-2019","title":"Atelier",'
+                '"total":12}],"unowned_total":4,"unowned":[{"ref":"eu-ca-2023/1",'
+                '"text":"=cmd()","status":"proposed","due_on":"2026-11-21",'
+                '"days_overdue":1}]}')
 
 LABELS = ('"status_labels":{"in_progress":{"en":"in progress","fr":"en cours"},'
           '"blocked":{"en":"blocked","fr":"bloquée"}},')

@@ -451,6 +451,111 @@ START_TEST(client_shows_why)
 }
 END_TEST
 
+/* 25 owners, owner k leading k overdue items and one due in 2 days, over 22 meetings: more
+ * than the report's caps (20 owners, 3 items each, 20 meetings). */
+static const char capped_seed[] =
+    "INSERT INTO meetings (code, title, starts_on, ends_on)"
+    " SELECT format('m%s', lpad(j::text, 2, '0')), format('Meeting %s', j), '2019-05-06',"
+    " '2019-05-08' FROM generate_series(1, 22) j;"
+    "INSERT INTO owners (handle, name, email, locale)"
+    " SELECT format('o%s', lpad(k::text, 2, '0')), format('Owner %s', k),"
+    " format('o%s@example.org', k), 'en' FROM generate_series(1, 25) k;"
+    "INSERT INTO recommendations (meeting_id, n, text, owner_id, due_on, status)"
+    " SELECT m.id, row_number() OVER (PARTITION BY m.id ORDER BY k, i),"
+    " format('Item %s of owner %s', i, k), o.id,"
+    " CASE WHEN i <= k THEN date '2026-10-01' + i ELSE date '2026-11-30' END, 'accepted'"
+    " FROM generate_series(1, 25) k CROSS JOIN LATERAL generate_series(1, k + 1) i"
+    " JOIN owners o ON o.handle = format('o%s', lpad(k::text, 2, '0'))"
+    " JOIN meetings m ON m.code = format('m%s', lpad((((k - 1) % 22) + 1)::text, 2, '0'))";
+
+/* The reminder notifications of a run's answer, without what differs between two daemons. */
+static json_t *decided(json_t *answer)
+{
+	json_t *n = json_deep_copy(json_object_get(answer, "notifications"));
+	json_decref(answer);
+	return n;
+}
+
+/* Candidates read a few rows at a time (SUIVI_REMIND_BATCH=7: owners cut across batches)
+ * decide the same digests as in one batch, and the ledger records exactly their items. The
+ * mailed report lists at most 20 owners, 3 items each and 20 meetings, and says how many more
+ * with the database's counts. */
+START_TEST(batches_and_capped_report)
+{
+	struct nt t;
+	setenv("SUIVI_REMIND_BATCH", "7", 1);
+	nt_start(&t, pg, &(struct nt_opts){.schedule = "report_to = secretariat@example.org\n"});
+	ck_assert_int_eq(pg_exec(t.db, capped_seed, false), 0);
+	json_t *small = decided(nt_run(&t, true, "2026-11-28", 200));
+	/* 350 candidates, 7 at a time */
+	ck_assert(suivid_wait_log(t.p, "created=26 owners_without_email=0 fetches=51", 10000));
+	unsetenv("SUIVI_REMIND_BATCH");
+	nt_restart(&t);
+	json_t *whole = decided(nt_run(&t, true, "2026-11-28", 200));
+	ck_assert_msg(json_equal(small, whole), "batches of 7 and one batch differ");
+	/* 25 digests and the report; owner k's digest lists its k + 1 items */
+	ck_assert_int_eq(json_array_size(whole), 26);
+	json_decref(small);
+	json_decref(whole);
+
+	setenv("SUIVI_REMIND_BATCH", "7", 1);
+	nt_restart(&t);
+	unsetenv("SUIVI_REMIND_BATCH");
+	json_t *a = nt_run(&t, false, "2026-11-28", 200);
+	const json_t *n = notification(a, "reminder:o25:2026-11-28");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_int_eq(json_array_size(json_object_get(n, "lines")), 26);
+	ck_assert(has_line(n, "m03/5", "overdue 57 days"));
+	json_decref(a);
+	/* The ledger: one row per item of each digest, with that digest. */
+	ck_assert_int_eq(nt_sql_int(t.db, "SELECT count(*) FROM reminder_ledger"), 350);
+	ck_assert_int_eq(nt_sql_int(t.db,
+				    "SELECT count(*) FROM notifications n WHERE n.kind = 'reminder'"
+				    " AND (n.payload->>'items')::int <> (SELECT count(*) FROM"
+				    " reminder_ledger l WHERE l.notification_id = n.id)"),
+			 0);
+	ck_assert_int_eq(nt_sql_int(t.db,
+				    "SELECT count(*) FROM reminder_ledger l JOIN recommendations r"
+				    " ON r.id = l.rec_id WHERE r.owner_id <> l.owner_id"),
+			 0);
+
+	ck_assert(nt_wait_sql(t.db,
+			      "SELECT count(*) FROM notifications WHERE state = 'sent' AND kind = "
+			      "'overdue_report'",
+			      "1", 30000));
+	char *id = nt_id_of(t.db, "overdue-report:", "2026-11-28");
+	json_t *m = nt_parse_mail(&t, id);
+	const char *body = json_string_value(json_object_get(m, "body"));
+	int total = nt_sql_int(t.db, "SELECT count(*) FROM recommendations"
+				     " WHERE is_open AND due_on < '2026-11-28'");
+	ck_assert_int_eq(total, 325);
+	/* Owners 1 to 5 are left out: 15 items; meetings m04 and m05: 9. */
+	int left = nt_sql_int(t.db, "SELECT sum(n) FROM (SELECT count(*) AS n FROM recommendations"
+				    " WHERE is_open AND due_on < '2026-11-28' GROUP BY owner_id"
+				    " ORDER BY n LIMIT 5) x");
+	int left_m = nt_sql_int(t.db, "SELECT sum(n) FROM (SELECT count(*) AS n FROM"
+				      " recommendations WHERE is_open AND due_on < '2026-11-28'"
+				      " GROUP BY meeting_id ORDER BY n LIMIT 2) x");
+	const char *want[] = {
+	    xasprintf("%d overdue recommendations, led by 25 owners, from 22 meetings.\n", total),
+	    xasprintf("\n… and 5 more owners, %d overdue recommendations\n", left),
+	    xasprintf("  … and 2 more meetings, %d overdue recommendations\n", left_m),
+	    xasprintf("\nOwner 25 (o25) — 25\n    m03/5 — due 2026-10-02, 57 days overdue"),
+	    xasprintf("    … and 22 more: suivi list --overdue --owner o25\n"),
+	    xasprintf("  m03 — Meeting 3 — 28\n"),
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		ck_assert_msg(strstr(body, want[i]) != NULL, "no «%s» in:\n%s", want[i], body);
+		free((char *)want[i]);
+	}
+	ck_assert_ptr_null(strstr(body, "(o05)"));
+	ck_assert_ptr_nonnull(strstr(body, "(o06) — 6\n"));
+	json_decref(m);
+	free(id);
+	nt_stop(&t);
+}
+END_TEST
+
 static Suite *remind_suite(void)
 {
 	Suite *s = suite_create("remind");
@@ -462,6 +567,7 @@ static Suite *remind_suite(void)
 	tcase_add_test(tc, paused_and_supporting_owners);
 	tcase_add_test(tc, escalation_once_a_week);
 	tcase_add_test(tc, client_shows_why);
+	tcase_add_test(tc, batches_and_capped_report);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -179,12 +179,15 @@ START_TEST(test_digest_french)
 }
 END_TEST
 
+/* suivi_report_overdue_mail()'s document. */
 static const char *overdue_doc =
-    "{\"as_of\":\"2026-11-22\",\"timezone\":\"UTC\",\"total\":1,"
-    "\"owners\":[{\"owner\":{\"handle\":\"ocrtis\",\"name\":\"OCRTIS\",\"email\":\"o@x.org\"},"
-    "\"total\":1,\"meetings\":[{\"code\":\"bamako-2019\",\"title\":\"Atelier\","
-    "\"items\":[{\"ref\":\"bamako-2019/3\",\"id\":3,\"text\":\"Base\",\"status\":\"accepted\","
-    "\"due_on\":\"2026-11-18\",\"days_overdue\":4}]}]}],\"unowned\":[]}";
+    "{\"as_of\":\"2026-11-22\",\"timezone\":\"UTC\",\"total\":1,\"owners_total\":1,"
+    "\"owners\":[{\"handle\":\"ocrtis\",\"name\":\"OCRTIS\",\"total\":1,"
+    "\"items\":[{\"ref\":\"bamako-2019/3\",\"text\":\"Base\",\"status\":\"accepted\","
+    "\"due_on\":\"2026-11-18\",\"days_overdue\":4}]}],\"meetings_total\":1,"
+    "\"meetings\":[{\"code\":\"bamako-2019\",\"title\":\"Atelier\",\"total\":1}],"
+    "\"unowned_total\":0,\"unowned\":[]}";
+
 static const char *changes_doc =
     "{\"previous\":\"2026-11-15\",\"since\":\"2026-11-15\","
     "\"became_overdue\":[{\"ref\":\"bamako-2019/3\",\"text\":\"Base\",\"owner\":\"ocrtis\","
@@ -237,6 +240,52 @@ START_TEST(test_report_sections)
 	free(body);
 
 	ck_assert_ptr_null(digest_report_body(changes, changes, REPORT_EN));
+	json_decref(overdue);
+	json_decref(changes);
+}
+END_TEST
+
+/* A report larger than its caps: every list left short says how many it leaves out, and the
+ * totals are the document's, not the lengths of its lists. */
+START_TEST(test_report_capped)
+{
+	json_t *overdue =
+	    json_pack("{s:s,s:s,s:i,s:i,s:[{s:s,s:s,s:i,s:[{s:s,s:s,s:s,s:s,s:i}]}],s:i,"
+		      "s:[{s:s,s:s,s:i}],s:i,s:[{s:s,s:s,s:s,s:s,s:i}]}",
+		      "as_of", "2026-11-22", "timezone", "UTC", "total", 1000, "owners_total", 40,
+		      "owners", "handle", "ocrtis", "name", "OCRTIS", "total", 300, "items", "ref",
+		      "b/1", "text", "Base", "status", "accepted", "due_on", "2025-01-01",
+		      "days_overdue", 690, "meetings_total", 12, "meetings", "code", "b", "title",
+		      "Atelier", "total", 600, "unowned_total", 7, "unowned", "ref", "b/9", "text",
+		      "Sans", "status", "accepted", "due_on", "2025-02-01", "days_overdue", 659);
+	json_t *changes = json_loads(changes_doc, 0, NULL);
+	json_object_set_new(changes, "became_overdue_total", json_integer(61));
+	json_object_set_new(changes, "closed_total", json_integer(1));
+	ck_assert_ptr_nonnull(overdue);
+	char *body = digest_report_body(overdue, changes, REPORT_EN);
+	ck_assert_ptr_nonnull(body);
+	ck_assert_ptr_nonnull(
+	    strstr(body, "1000 overdue recommendations, led by 40 owners, from 12 meetings.\n"));
+	ck_assert_ptr_nonnull(strstr(body, "\nOCRTIS (ocrtis) — 300\n    b/1 — due 2025-01-01"));
+	ck_assert_ptr_nonnull(
+	    strstr(body, "    … and 299 more: suivi list --overdue --owner ocrtis\n"));
+	/* 1000 − 7 unowned − 300 listed */
+	ck_assert_ptr_nonnull(
+	    strstr(body, "\n… and 39 more owners, 693 overdue recommendations\n"));
+	ck_assert_ptr_nonnull(strstr(body,
+				     "  b — Atelier — 600\n"
+				     "  … and 11 more meetings, 400 overdue recommendations\n"));
+	ck_assert_ptr_nonnull(strstr(body, "\nWithout a lead owner — 7\n    b/9"));
+	ck_assert_ptr_nonnull(strstr(body, "    … and 6 more\n"));
+	ck_assert_ptr_nonnull(strstr(body, "\nOverdue since the report of 2026-11-15: 61\n"));
+	ck_assert_ptr_nonnull(strstr(body, "    Base\n  … and 60 more\n\nClosed"));
+	ck_assert_ptr_null(strstr(body, "(implemented)\n    Fermer\n  … and"));
+	free(body);
+	body = digest_report_body(overdue, changes, REPORT_FR);
+	ck_assert_ptr_nonnull(
+	    strstr(body, "    … et 299 autres" NBSP ": suivi list --overdue --owner ocrtis\n"));
+	ck_assert_ptr_nonnull(strstr(body, "\n… et 39 autres responsables, 693 recommandations"));
+	free(body);
 	json_decref(overdue);
 	json_decref(changes);
 }
@@ -326,6 +375,7 @@ Suite *make_digest_suite(void)
 	tcase_add_test(tc, test_digest_english);
 	tcase_add_test(tc, test_digest_french);
 	tcase_add_test(tc, test_report_sections);
+	tcase_add_test(tc, test_report_capped);
 	tcase_add_test(tc, test_due_today_and_closed_label);
 	tcase_add_test(tc, test_signin_link);
 	suite_add_tcase(s, tc);
