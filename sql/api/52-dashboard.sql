@@ -6,8 +6,9 @@
 -- (index-only, one range per bucket: a count with no expression per row); the overdue
 -- items of each owner and of each meeting as ranges of recommendations_owner_open_due_idx
 -- and recommendations_meeting_open_due_idx (migration 0007); the table is read only for the
--- ten oldest items. horizon is the longest of [schedule] remind_before (days): "due soon"
--- is what the next reminders will announce.
+-- ten oldest items (OFFSET 0 keeps each per-owner and per-meeting count from being computed
+-- twice, once for the filter and once for the order). horizon is the longest of [schedule]
+-- remind_before (days): "due soon" is what the next reminders will announce.
 
 -- Open items with a deadline in [lo, hi] (index-only).
 CREATE FUNCTION suivi_dashboard_due(lo date, hi date) RETURNS bigint
@@ -57,7 +58,8 @@ LANGUAGE sql STABLE AS $$
 						 SELECT NULL, NULL,
 							(SELECT count(*) FROM recommendations r
 							 WHERE r.owner_id IS NULL AND r.is_open
-							   AND r.due_on < as_of)) c
+							   AND r.due_on < as_of)
+						 OFFSET 0) c
 					   WHERE c.n > 0
 					   ORDER BY c.n DESC, c.handle NULLS LAST LIMIT 10) t),
 		'overdue_by_meeting', (SELECT coalesce(jsonb_agg(jsonb_build_object(
@@ -68,7 +70,7 @@ LANGUAGE sql STABLE AS $$
 							  (SELECT count(*) FROM recommendations r
 							   WHERE r.meeting_id = m.id AND r.is_open
 							     AND r.due_on < as_of) AS n
-						   FROM meetings m) c
+						   FROM meetings m OFFSET 0) c
 					     WHERE c.n > 0
 					     ORDER BY c.n DESC, c.code LIMIT 10) t),
 		'overdue_by_age', (SELECT jsonb_agg(jsonb_build_object(
