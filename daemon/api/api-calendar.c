@@ -24,7 +24,6 @@
 static void calendar_feed(struct api_request *r);
 static void calendar_done(PGresult *res, const struct db_error *err, void *arg);
 static char *link_base(struct api_request *r);
-static bool etag_matches(const char *header, const char *etag);
 
 const struct db_stmt api_calendar_stmts[] = {
     {"calendar_feed", "SELECT suivi_calendar($1::bigint, $2, $3, $4)::text"},
@@ -90,8 +89,7 @@ static void calendar_done(PGresult *res, const struct db_error *err, void *arg)
 	api_set_header(r, "ETag", etag);
 	/* The key is in the URL: keep shared caches from storing a private feed. */
 	api_set_header(r, "Cache-Control", "private, no-cache");
-	const char *inm = api_header(r, "If-None-Match");
-	if (inm != NULL && etag_matches(inm, etag))
+	if (api_if_none_match(r, etag))
 		api_reply_empty(r, 304);
 	else
 		api_reply_bytes(r, 200, "text/calendar; charset=utf-8", ics, len);
@@ -108,24 +106,4 @@ static char *link_base(struct api_request *r)
 		strlen(host))
 		return NULL;
 	return xasprintf("http://%s", host);
-}
-
-/* If-None-Match (RFC 9110 §13.1.2): "*" or a list of tags, weak ones compared weakly. */
-static bool etag_matches(const char *header, const char *etag)
-{
-	const char *p = header;
-	size_t elen = strlen(etag);
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return true;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		size_t n = strcspn(p, ", \t");
-		if (n == elen && strncmp(p, etag, n) == 0)
-			return true;
-		p += n;
-	}
-	return false;
 }

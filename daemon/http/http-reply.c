@@ -249,3 +249,28 @@ const char *http_status_phrase(int status)
 		return status < 400 ? "OK" : status < 500 ? "Bad Request" : "Server Error";
 	}
 }
+
+/* Whether If-None-Match lists etag (or is "*"); weak validators compare too (RFC 9110
+ * 13.1.2 uses the weak comparison for If-None-Match). */
+bool api_if_none_match(struct api_request *r, const char *etag)
+{
+	const char *header = api_header(r, "If-None-Match");
+	if (header == NULL)
+		return false;
+	size_t elen = strlen(etag);
+	for (const char *p = header; *p != '\0';) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		size_t len = strcspn(p, ",");
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == elen && memcmp(p, etag, elen) == 0)
+			return true;
+		p += strcspn(p, ",");
+	}
+	return false;
+}

@@ -44,7 +44,6 @@ static const struct {
 static const char *web_type(const char *name);
 static bool web_segment_ok(const char *seg);
 static int web_open(const char *dir, char *const *segs, size_t nsegs);
-static bool etag_matches(const char *header, const char *etag);
 
 void http_security_headers(struct evkeyvalq *out)
 {
@@ -86,28 +85,6 @@ static int web_open(const char *dir, char *const *segs, size_t nsegs)
 		fd = next;
 	}
 	return fd;
-}
-
-/* Whether If-None-Match lists etag (or is "*"); weak validators compare too (RFC 9110
- * 13.1.2 uses the weak comparison for If-None-Match). */
-static bool etag_matches(const char *header, const char *etag)
-{
-	size_t elen = strlen(etag);
-	for (const char *p = header; *p != '\0';) {
-		while (*p == ' ' || *p == '\t' || *p == ',')
-			p++;
-		if (*p == '*')
-			return true;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		size_t len = strcspn(p, ",");
-		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (len == elen && memcmp(p, etag, elen) == 0)
-			return true;
-		p += strcspn(p, ",");
-	}
-	return false;
 }
 
 bool http_web_serve(struct api_request *r, char *const *segs, size_t nsegs)
@@ -154,8 +131,7 @@ bool http_web_serve(struct api_request *r, char *const *segs, size_t nsegs)
 		 (unsigned long)st.st_mtim.tv_nsec);
 	api_set_header(r, "ETag", etag);
 	api_set_header(r, "Cache-Control", "no-cache");
-	const char *inm = api_header(r, "If-None-Match");
-	if (inm != NULL && etag_matches(inm, etag)) {
+	if (api_if_none_match(r, etag)) {
 		close(fd);
 		http_request_send(r, 304, NULL, NULL, 0);
 		return true;

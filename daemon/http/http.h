@@ -122,6 +122,8 @@ void api_query_each(struct api_request *r,
 		    void (*fn)(const char *key, const char *value, void *arg), void *arg);
 /* A request header, NULL when absent. */
 const char *api_header(struct api_request *r, const char *name);
+/* Whether the request's If-None-Match lists etag or is "*" (weak comparison): answer 304. */
+bool api_if_none_match(struct api_request *r, const char *etag);
 /* The parsed JSON body (BODY_JSON routes), borrowed. */
 json_t *api_body_json(struct api_request *r);
 /* The raw body (BODY_IMPORT routes), NUL-terminated, borrowed, and its media type
