@@ -13,11 +13,13 @@ Prints the median of RUNS runs (default 7) and every run.
 
 Without PERF_URL it starts a throwaway suivid with the demo data (tests/browser/webenv.py;
 SUIVID etc. as make check sets them: `make perf-web`). With PERF_URL=http://host:port and
-PERF_TOKEN=suivi_… it measures that suivid (e.g. the benchmark's 1M recommendations).
+PERF_TOKEN=suivi_… it measures that suivid: for the benchmark's 1M recommendations, run
+`make bench BENCH_ONLY=serve` and take both from the serve.env it names.
 """
 
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -107,6 +109,7 @@ def main():
             driver.quit()
         if suivi is not None:
             suivi.cleanup()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
