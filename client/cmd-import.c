@@ -269,7 +269,7 @@ static char *convert(struct client *c, const char *file, const char *label, cons
 {
 	char *cause = NULL, *text = NULL;
 	if (kind != CONVERT_PDF) {
-		text = convert_document(kind, label, data, len, &cause);
+		text = convert_spawn(kind, label, data, len, &cause);
 	} else if (strcmp(file, "-") != 0) {
 		text = convert_pdf(label, file, &cause);
 	} else {

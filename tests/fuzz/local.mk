@@ -153,11 +153,11 @@ tests_fuzz_fuzz_import_prose_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 FUZZ_REPLAYS += tests/fuzz/replay-convert
 tests_fuzz_replay_convert_CPPFLAGS = $(FUZZ_CPPFLAGS) -DFUZZ_TARGET='"convert"'
 tests_fuzz_replay_convert_SOURCES = tests/fuzz/fuzz-convert.c tests/fuzz/replay.c $(FUZZ_COMMON)
-tests_fuzz_replay_convert_LDADD = $(SUIVI_CLIENT_LIBS)
+tests_fuzz_replay_convert_LDADD = $(SUIVI_CONVERT_LIBS)
 FUZZ_TARGETS += tests/fuzz/fuzz-convert
 tests_fuzz_fuzz_convert_CPPFLAGS = $(FUZZ_CPPFLAGS)
 tests_fuzz_fuzz_convert_SOURCES = tests/fuzz/fuzz-convert.c $(FUZZ_COMMON)
-tests_fuzz_fuzz_convert_LDADD = $(SUIVI_CLIENT_LIBS)
+tests_fuzz_fuzz_convert_LDADD = $(SUIVI_CONVERT_LIBS)
 tests_fuzz_fuzz_convert_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 
 # the inbound mail line parser: an owner's reply to its reminder (import/mail-reply.c)
