@@ -193,13 +193,29 @@ start_suivid() {
 }
 
 serve_suivid() {
-	"$SUIVID" -c "$dir/suivid.conf" serve 2>>"$dir/suivid.log" &
-	suivid_pid=$!
-	local ok=0
-	for _ in $(seq 100); do
-		if curl -sf -o /dev/null "http://127.0.0.1:$http_port/v1/health"; then ok=1; break; fi
-		kill -0 "$suivid_pid" 2>/dev/null || break
-		sleep 0.1
+	local ok=0 try
+	# A port free_port found free may be taken before suivid binds it (a busy machine has
+	# thousands of connections' local ports in that range): then another port, a few times.
+	for try in 1 2 3 4 5; do
+		"$SUIVID" -c "$dir/suivid.conf" serve 2>>"$dir/suivid.log" &
+		suivid_pid=$!
+		for _ in $(seq 100); do
+			if curl -sf -o /dev/null "http://127.0.0.1:$http_port/v1/health"; then
+				ok=1
+				break
+			fi
+			kill -0 "$suivid_pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		[ "$ok" = 1 ] && break
+		if kill -0 "$suivid_pid" 2>/dev/null ||
+			! tail -3 "$dir/suivid.log" | grep -q 'Address already in use'; then
+			break
+		fi
+		wait "$suivid_pid" 2>/dev/null || true
+		http_port=$(free_port)
+		sed -i "s/^listen = 127.0.0.1:.*/listen = 127.0.0.1:$http_port/" "$dir/suivid.conf"
+		log "port taken, suivid tries $http_port (attempt $((try + 1)))"
 	done
 	if [ "$ok" != 1 ]; then
 		echo "bench: suivid did not answer /v1/health; its log:" >&2
