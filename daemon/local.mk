@@ -22,6 +22,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/http/http.c daemon/http/http.h \
 	daemon/http/http-internal.h \
 	daemon/http/http-path.c \
+	daemon/http/http-listen.c \
 	daemon/http/http-reply.c \
 	daemon/http/http-web.c \
 	daemon/render/calendar.c daemon/render/calendar.h \

@@ -81,6 +81,10 @@ int http_path_split(const char *path, char **segs, size_t *nsegs);
 bool http_path_match(const char *pat, char *const *segs, size_t nsegs, struct http_span *spans,
 		     unsigned *nspans);
 /* Whether a peer address is this machine (ROUTE_METRICS without a token). */
+/* Listen for s->http on "127.0.0.1:8470" or "[::1]:8470" (numeric only), or on a Unix
+ * socket path (http-listen.c). */
+int http_listen_tcp(struct http_server *s, const char *spec, char **cause);
+int http_listen_unix(struct http_server *s, const char *path, char **cause);
 bool http_peer_is_local(const struct sockaddr *sa);
 /* Only ASCII digits (true for ""). */
 bool http_all_digits(const char *s);

@@ -1,6 +1,7 @@
-/* http.c — suivid's HTTP/1.1 server on evhttp: listeners, one router over the resource
- * files' route tables, bearer authentication and every role decision, body checks, and the
- * sending of replies (built in http-reply.c). Handlers only see requests they may serve. */
+/* http.c — suivid's HTTP/1.1 server on evhttp (its listeners: http-listen.c): one router over
+ * the resource files' route tables, bearer and cookie authentication and every role decision,
+ * body checks, and the sending of replies (built in http-reply.c). Handlers only see requests
+ * they may serve. */
 #include "suivi-config.h"
 
 #include <arpa/inet.h>
@@ -8,7 +9,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,13 +17,11 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
-#include <event2/listener.h>
 
 #include "http/http-internal.h"
 #include "http/http.h"
@@ -53,10 +51,6 @@
 #define HTTP_BODY_CAP_MARGIN ((size_t)1 << 20)
 
 /* A path parameter: count segments from first ("{ref}" may take two). */
-static int listen_tcp(struct http_server *s, const char *spec, char **cause);
-static int listen_unix(struct http_server *s, const char *path, char **cause);
-static int bind_listener(struct http_server *s, const struct sockaddr *sa, socklen_t len,
-			 const char *what, char **cause);
 static void connection_closed(struct evhttp_connection *evcon, void *arg);
 static struct http_conn *connection_find(struct http_server *s, struct evhttp_request *req);
 static bool connection_admit(struct http_server *s, struct evhttp_request *req);
@@ -100,10 +94,10 @@ struct http_server *http_server_new(const struct http_server_options *opt, char 
 	evhttp_set_gencb(s->http, http_dispatch, s);
 
 	const char *listen = s->config->listen;
-	if (listen != NULL && *listen != '\0' && listen_tcp(s, listen, cause) != 0)
+	if (listen != NULL && *listen != '\0' && http_listen_tcp(s, listen, cause) != 0)
 		goto fail;
 	if (s->config->unix_socket != NULL && *s->config->unix_socket != '\0' &&
-	    listen_unix(s, s->config->unix_socket, cause) != 0)
+	    http_listen_unix(s, s->config->unix_socket, cause) != 0)
 		goto fail;
 	if (s->nbound == 0) {
 		set_cause(cause, "no listener: set [server] listen or unix_socket");
@@ -159,152 +153,6 @@ void http_server_free(struct http_server *s)
 	evhttp_free(s->http);
 	free(s->conns);
 	free(s);
-}
-
-/* "127.0.0.1:8470" or "[::1]:8470", numeric only: no DNS at start. */
-static int listen_tcp(struct http_server *s, const char *spec, char **cause)
-{
-	struct sockaddr_storage ss;
-	memset(&ss, 0, sizeof ss);
-	socklen_t len;
-	const char *colon = strrchr(spec, ':');
-	char host[INET6_ADDRSTRLEN + 1];
-	size_t hlen = colon == NULL ? 0 : (size_t)(colon - spec);
-	char *end;
-	unsigned long port = 0;
-	if (colon != NULL && http_all_digits(colon + 1) && colon[1] != '\0' &&
-	    strlen(colon + 1) <= 5)
-		port = strtoul(colon + 1, &end, 10);
-	if (colon == NULL || colon[1] == '\0' || !http_all_digits(colon + 1) || port > 65535 ||
-	    hlen == 0 || hlen >= sizeof host + 2)
-		goto bad;
-	if (spec[0] == '[') {
-		if (spec[hlen - 1] != ']' || hlen < 3)
-			goto bad;
-		memcpy(host, spec + 1, hlen - 2);
-		host[hlen - 2] = '\0';
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
-			goto bad;
-		len = sizeof *sin6;
-	} else {
-		if (hlen >= sizeof host)
-			goto bad;
-		memcpy(host, spec, hlen);
-		host[hlen] = '\0';
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons((uint16_t)port);
-		if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
-			goto bad;
-		len = sizeof *sin;
-	}
-	return bind_listener(s, (struct sockaddr *)&ss, len, spec, cause);
-bad:
-	set_cause(cause, "listen = %s: expected IPv4:port or [IPv6]:port, numeric", spec);
-	return -1;
-}
-
-static int listen_unix(struct http_server *s, const char *path, char **cause)
-{
-	struct sockaddr_un sun;
-	memset(&sun, 0, sizeof sun);
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof sun.sun_path) {
-		set_cause(cause, "unix_socket %s: path longer than %zu bytes", path,
-			  sizeof sun.sun_path - 1);
-		return -1;
-	}
-	strcpy(sun.sun_path, path);
-
-	struct stat st;
-	if (lstat(path, &st) == 0) {
-		if (!S_ISSOCK(st.st_mode)) {
-			set_cause(cause, "unix_socket %s: exists and is not a socket", path);
-			return -1;
-		}
-		/* A socket someone still accepts on is not stale: refuse to steal it. */
-		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd >= 0 && connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0) {
-			close(fd);
-			set_cause(cause, "unix_socket %s: Address already in use", path);
-			return -1;
-		}
-		if (fd >= 0)
-			close(fd);
-		if (unlink(path) != 0) {
-			set_cause(cause, "unix_socket %s: cannot remove stale socket: %s", path,
-				  strerror(errno));
-			return -1;
-		}
-	}
-	/* Created 0660 from the start: no window where others may connect. */
-	mode_t old = umask(0117);
-	int rc = bind_listener(s, (struct sockaddr *)&sun, sizeof sun, path, cause);
-	umask(old);
-	if (rc != 0)
-		return -1;
-	if (chmod(path, 0660) != 0 || stat(path, &st) != 0) {
-		set_cause(cause, "unix_socket %s: %s", path, strerror(errno));
-		return -1;
-	}
-	s->unix_path = xstrdup(path);
-	s->unix_dev = st.st_dev;
-	s->unix_ino = st.st_ino;
-	return 0;
-}
-
-static int bind_listener(struct http_server *s, const struct sockaddr *sa, socklen_t len,
-			 const char *what, char **cause)
-{
-	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC;
-	if (sa->sa_family != AF_UNIX)
-		flags |= LEV_OPT_REUSEABLE;
-	struct evconnlistener *l =
-	    evconnlistener_new_bind(s->base, NULL, NULL, flags, -1, sa, (int)len);
-	if (l == NULL) {
-		set_cause(cause, "cannot listen on %s: %s", what, strerror(errno));
-		return -1;
-	}
-	if (sa->sa_family != AF_UNIX) {
-		/* Replies are written as they are ready: without TCP_NODELAY a reply larger than
-		 * one segment waits ~40 ms for the client's delayed ACK (Nagle). Accepted sockets
-		 * inherit the option from the listening one on Linux. */
-		int one = 1;
-		if (setsockopt(evconnlistener_get_fd(l), IPPROTO_TCP, TCP_NODELAY, &one,
-			       sizeof one) != 0)
-			log_warn("event=tcp_nodelay_failed addr=%s", log_quote(what));
-	}
-	struct evhttp_bound_socket *b = evhttp_bind_listener(s->http, l);
-	if (b == NULL) {
-		evconnlistener_free(l);
-		set_cause(cause, "cannot listen on %s", what);
-		return -1;
-	}
-	s->bound[s->nbound++] = b;
-
-	/* Log the real address: port 0 asks the kernel for one. */
-	char addr[INET6_ADDRSTRLEN + 16];
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof ss;
-	if (sa->sa_family != AF_UNIX &&
-	    getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&ss, &sslen) == 0) {
-		char host[INET6_ADDRSTRLEN];
-		if (ss.ss_family == AF_INET6) {
-			struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-			inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof host);
-			snprintf(addr, sizeof addr, "[%s]:%u", host, ntohs(in6->sin6_port));
-		} else {
-			struct sockaddr_in *in = (struct sockaddr_in *)&ss;
-			inet_ntop(AF_INET, &in->sin_addr, host, sizeof host);
-			snprintf(addr, sizeof addr, "%s:%u", host, ntohs(in->sin_port));
-		}
-		what = addr;
-	}
-	log_info("event=listening addr=%s", log_quote(what));
-	return 0;
 }
 
 /* libevent's limit for a body limit of max_body: 4 × max_body, at least max_body + 1 MiB,
