@@ -1,20 +1,24 @@
 # make bench — suivid under wrk against pgbench running the same SQL, plus batch timings
 # (tests/bench/run.sh says what and how). Not part of make check: it loads a million
 # recommendations and runs for several minutes. Results: tests/bench/results.md.
-EXTRA_PROGRAMS = tests/bench/bench-sql
+# make check runs it at a tiny size instead (check-tiny.sh: every part once, about 40 s), so
+# that the benchmark keeps working; not under valgrind (tests/valgrind/local.mk lists its
+# suites).
+check_PROGRAMS += tests/bench/bench-sql
 tests_bench_bench_sql_CPPFLAGS = $(daemon_libsuivid_a_CPPFLAGS)
 tests_bench_bench_sql_SOURCES = tests/bench/bench-sql.c
 tests_bench_bench_sql_LDADD = $(SUIVID_LIBS)
-CLEANFILES += tests/bench/bench-sql
 # The HTTP ceiling: a minimal evhttp server answering a fixed body (http-ceiling.c).
-EXTRA_PROGRAMS += tests/bench/http-ceiling
+check_PROGRAMS += tests/bench/http-ceiling
 tests_bench_http_ceiling_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS)
 tests_bench_http_ceiling_SOURCES = tests/bench/http-ceiling.c
 tests_bench_http_ceiling_LDADD = $(LIBEVENT_LIBS)
-CLEANFILES += tests/bench/http-ceiling
+TESTS += tests/bench/check-tiny.sh
+CLEANFILES += tests/bench/check-tiny.md tests/bench/check-tiny.md.out
 
 EXTRA_DIST += \
 	tests/bench/run.sh \
+	tests/bench/check-tiny.sh \
 	tests/bench/results.md \
 	tests/bench/sql/load.sql \
 	tests/bench/sql/history.sql \

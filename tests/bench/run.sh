@@ -25,7 +25,10 @@
 # SUIVI_MIGRATIONS_DIR, PG_BINDIR, BENCH_RESULTS (results file); optional: BENCH_DURATION
 # (seconds per measurement, 10), BENCH_RECS (1000000), BENCH_POOL (suivid's pool, 4),
 # BENCH_KEEP=1 (leave the temporary directory for inspection), BENCH_ONLY=batch (the reminder
-# runs alone) or serve (the dataset served until interrupted, the web view included).
+# runs alone) or serve (the dataset served until interrupted, the web view included),
+# BENCH_TINY=1 (every part once, as briefly as it can run: no warm-ups, no repetitions, a
+# dataset scaled to BENCH_RECS — make check's tests/bench/check-tiny.sh keeps the benchmark
+# working with it; its figures measure nothing).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,8 +43,27 @@ recs=${BENCH_RECS:-1000000}
 owners=10000
 meetings=5000
 writes=20000 # the last ids, all in_progress, for the transition scenario
+wrk_span=4096 # write ids a wrk run of the transition scenario owns
 pool=${BENCH_POOL:-4}
 pgbench_warm=5
+# Timed runs of each batch part (medians), rows of the CSV import and its meeting, runs of the
+# client and of curl.
+runs=3
+import_rows=10000
+import_meeting=m-00042
+client_runs=50
+curl_runs=20
+tiny=${BENCH_TINY:-0}
+if [ "$tiny" = 1 ]; then
+	runs=1 import_rows=500 import_meeting=m-00001 client_runs=5 curl_runs=3
+	# Few owners so that some still have the 50 overdue items the overdue scenario reads;
+	# pgbench's pace is its whole run (no warm-up to leave out).
+	owners=10
+	meetings=20
+	writes=$((recs / 2))
+	wrk_span=$((writes / 8))
+	pgbench_warm=0
+fi
 export SUIVI_MIGRATIONS_DIR
 : "${SUIVI_SQL_DIR:=$here/../../sql}"
 export SUIVI_SQL_DIR
@@ -402,12 +424,20 @@ wait_quiet() {
 # them. MODE: prepared (default) or extended (unnamed statements, planned on every execution,
 # as suivid sends the list statement).
 pgbench_run() {
-	local out rc=0
+	local out rc=0 length=(-T $((duration + pgbench_warm)))
+	# BENCH_TINY: a few transactions a client, not seconds.
+	if [ "$tiny" = 1 ]; then length=(-t 5); fi
 	out=$("$PG_BINDIR/pgbench" -n -M "${3:-prepared}" -c "$2" -j 1 -P 1 \
-		-T $((duration + pgbench_warm)) -f "$dir/$1.pgb" "${pgb_defs[@]}" \
+		"${length[@]}" -f "$dir/$1.pgb" "${pgb_defs[@]}" \
 		-h "$dir" -p "$pg_port" -U suivi suivi 2>&1) || rc=$?
-	p_tps=$(awk -v w="$pgbench_warm" '$1 == "progress:" && $2 + 0 > w + 0.5 {
-		n++; t += $4 } END { if (n) printf "%.1f", t / n }' <<<"$out")
+	if [ "$tiny" = 1 ]; then
+		# A few transactions: their pace from the summary (without the connections' opening;
+		# a progress report may cover only the opening and say 0).
+		p_tps=$(awk '$1 == "tps" && $2 == "=" { printf "%.1f", $3; exit }' <<<"$out")
+	else
+		p_tps=$(awk -v w="$pgbench_warm" '$1 == "progress:" && $2 + 0 > w + 0.5 {
+			n++; t += $4 } END { if (n) printf "%.1f", t / n }' <<<"$out")
+	fi
 	p_failed=$(sed -nE 's/^number of failed transactions: ([0-9]+).*/\1/p' <<<"$out")
 	if [ "$rc" -ne 0 ] || [ -z "$p_tps" ]; then
 		echo "bench: pgbench $1 failed (exit $rc):" >&2
@@ -457,7 +487,7 @@ declare -A mode=([get]=prepared [overdue]=extended [page]=extended [transition]=
 run_scenario() {
 	local s=$1
 	wrk_slot "$s"
-	wrk_run "$s" 16 2 # warm-up, not measured
+	if [ "$tiny" != 1 ]; then wrk_run "$s" 16 2; fi # warm-up, not measured
 	wrk_slot "$s"
 	wrk_run "$s" 16
 	save_wrk "$s" 16
@@ -471,7 +501,7 @@ run_scenario() {
 	wrk_run "$s" 64
 	save_wrk "$s" 64
 	wait_quiet
-	if [ "${mode[$s]}" = extended ]; then
+	if [ "${mode[$s]}" = extended ] && [ "$tiny" != 1 ]; then
 		pgbench_run "$s" 16 prepared
 		res[$s,prepared]=$(printf '%.0f' "$p_tps")
 	fi
@@ -483,7 +513,8 @@ run_scenario() {
 
 # The limit of scenario s: the HTTP ceiling at 16 and 64 connections (the scenario's wrk script
 # against http-ceiling, its body sized so that whole answers weigh what suivid's weighed at 16
-# connections) and the SQL floor (pgbench on the smallest SQL, the best of 16 and 64 clients).
+# connections) and the SQL floor (pgbench on the smallest SQL, the best of 16 and 64 clients;
+# BENCH_TINY: 16 only).
 run_limit() {
 	local s=$1 hdr c t16 t64
 	start_ceiling 0
@@ -491,7 +522,7 @@ run_limit() {
 	stop_ceiling
 	start_ceiling $((res[$s,16,bytes] > hdr ? res[$s,16,bytes] - hdr : 0))
 	wrk_port=$ceiling_port wrk_pid=$ceiling_pid
-	wrk_run "$s" 16 2 # warm-up, not measured
+	if [ "$tiny" != 1 ]; then wrk_run "$s" 16 2; fi # warm-up, not measured
 	for c in 16 64; do
 		wrk_run "$s" "$c"
 		res[$s,$c,http]=$w_rps
@@ -502,9 +533,12 @@ run_limit() {
 	if [ "$s" = transition ]; then reset_write_items; fi
 	pgbench_run "floor-$s" 16 prepared
 	t16=$p_tps
-	if [ "$s" = transition ]; then reset_write_items; fi
-	pgbench_run "floor-$s" 64 prepared
-	t64=$p_tps
+	t64=0
+	if [ "$tiny" != 1 ]; then
+		if [ "$s" = transition ]; then reset_write_items; fi
+		pgbench_run "floor-$s" 64 prepared
+		t64=$p_tps
+	fi
 	if [ "$s" = transition ]; then reset_write_items; fi
 	res[$s,sql]=$(awk -v a="$t16" -v b="$t64" -v k="${per_request[$s]}" \
 		'BEGIN { printf "%.0f", (a > b ? a : b) * k }')
@@ -616,7 +650,7 @@ run_batch() {
 	# Reminder digests and overdue report, decided without writing (dry run), three times;
 	# the third under perf when it works here.
 	printf '{"dry_run":true}' >"$dir/remind.json"
-	for i in 1 2 3; do
+	for i in $(seq "$runs"); do
 		local perf_pid=
 		if [ "$i" = 3 ] && perf_works; then
 			perf record -q -e cpu-clock -F 99 --call-graph dwarf,8192 -p "$suivid_pid" \
@@ -669,7 +703,7 @@ run_batch() {
 	hwm_real=$(rss_kib VmHWM)
 	rss_reset
 	printf '{"dry_run":true,"as_of":"%s"}' "$tomorrow" >"$dir/remind-next.json"
-	for i in 1 2 3; do
+	for i in $(seq "$runs"); do
 		t=$(curl_time POST /v1/reminders/run "$dir/remind-next.json" application/json 200)
 		echo "$t" >>"$dir/remind-next.times"
 	done
@@ -687,29 +721,30 @@ run_batch() {
 		return
 	fi
 
-	# Import of 10,000 recommendations as CSV into an existing meeting, three times.
-	awk -v today="$today" -v owners="$owners" 'BEGIN {
+	# Import of 10,000 recommendations as CSV into an existing meeting, three times (tiny:
+	# the figures above).
+	awk -v today="$today" -v owners="$owners" -v rows="$import_rows" 'BEGIN {
 		print "text,owner,due_on,priority,tags"
 		split("climate;finance|gender|health;data|urgent||training", tags, "|")
-		for (i = 1; i <= 10000; i++)
+		for (i = 1; i <= rows; i++)
 			printf "\"Imported recommendation %d: strengthen the national reporting on " \
 				"item %d, with a progress review before the next session.\"," \
 				"%d,%s,%s,%s\n", i, i % 97, 1 + (i * 37) % owners, today,
 				(i % 3 ? "normal" : "high"), tags[1 + i % 6]
 	}' >"$dir/import.csv"
-	for i in 1 2 3; do
-		t=$(curl_time POST "/v1/meetings/m-00042/import" "$dir/import.csv" text/csv 201)
+	for i in $(seq "$runs"); do
+		t=$(curl_time POST "/v1/meetings/$import_meeting/import" "$dir/import.csv" text/csv 201)
 		echo "$t" >>"$dir/import.times"
 	done
 	batch_import=$(median <"$dir/import.times")
-	log "import of 10,000: ${batch_import}s"
+	log "import of $import_rows: ${batch_import}s"
 
 	# The client: process start to exit, median of 50 runs; beside it the same list fetched by
 	# curl (the server's part) and the client's start alone (--version).
 	local h=$owners_50 t0 t1
 	SUIVI_URL="http://127.0.0.1:$http_port" SUIVI_TOKEN=$BENCH_TOKEN \
 		"$SUIVI" list --overdue --owner "$h" >"$dir/client.out"
-	for i in $(seq 50); do
+	for i in $(seq "$client_runs"); do
 		t0=$EPOCHREALTIME
 		SUIVI_URL="http://127.0.0.1:$http_port" SUIVI_TOKEN=$BENCH_TOKEN \
 			"$SUIVI" list --overdue --owner "$h" >/dev/null
@@ -718,7 +753,7 @@ run_batch() {
 			>>"$dir/client.times"
 	done
 	batch_client=$(median <"$dir/client.times")
-	for i in $(seq 20); do
+	for i in $(seq "$curl_runs"); do
 		curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $BENCH_TOKEN" \
 			"http://127.0.0.1:$http_port/v1/recommendations?overdue=true&owner=$h&limit=200" |
 			awk '{ printf "%.4f\n", $1 * 1000 }' >>"$dir/curl.times"
@@ -731,7 +766,7 @@ run_batch() {
 	batch_curl=$(median <"$dir/curl.times")
 	batch_version=$(median <"$dir/version.times")
 	batch_client_items=$(($(wc -l <"$dir/client.out") - 1))
-	log "suivi list --overdue --owner $h: ${batch_client} ms (median of 50)"
+	log "suivi list --overdue --owner $h: ${batch_client} ms (median of $client_runs)"
 }
 
 # --- report -----------------------------------------------------------------------------------
@@ -778,7 +813,8 @@ report() {
 		"backends); suivid's pool is warm (a 2 s wrk run precedes each scenario). The token" \
 		"lookup alone: pgbench ${auth_tps[16]} / ${auth_tps[64]} tps at 16 / 64 connections." \
 		"With -M prepared (a cached plan) at 16 connections the lists would reach" \
-		"${res[overdue,prepared]} (overdue) and ${res[page,prepared]} (page) req/s in pgbench."
+		"${res[overdue,prepared]:-—} (overdue) and ${res[page,prepared]:-—} (page) req/s in" \
+		"pgbench."
 	echo
 	echo "| scenario | suivid req/s @16 / @64 | pgbench req/s @16 / @64 | ratio @16 / @64" \
 		"| p50 ms @16 / @64 | p99 ms @16 | p99 ms @64 | non-2xx | target met? |"
@@ -830,23 +866,23 @@ report() {
 		"| < 32 MiB | $(yesno lt "$(mib "$rss_256")" 32) |"
 	echo "| suivid peak RSS over the scenarios above | $(mib "$rss_scenarios") MiB | — | — |"
 	echo "| suivid peak RSS during the batch work below | $(mib "$rss_batch") MiB | — | — |"
-	echo "| reminders + overdue report, dry run, $recs items (median of 3)" \
+	echo "| reminders + overdue report, dry run, $recs items (median of $runs)" \
 		"| ${batch_remind} s | < 10 s | $(yesno lt "$batch_remind" 10) |"
-	echo "| import of 10,000 recommendations, one CSV request (median of 3)" \
+	echo "| import of $import_rows recommendations, one CSV request (median of $runs)" \
 		"| ${batch_import} s | < 2 s | $(yesno lt "$batch_import" 2) |"
 	echo "| \`suivi list --overdue --owner $owners_50\` ($batch_client_items items)," \
-		"process start to exit (median of 50) | ${batch_client} ms | < 10 ms" \
+		"process start to exit (median of $client_runs) | ${batch_client} ms | < 10 ms" \
 		"| $(yesno lt "$batch_client" 10) |"
 	echo
 	echo "After one real run (the digests and ${ledger_rows} rows of the reminder ledger" \
 		"written in ${batch_remind_real} s), the next day's dry run takes" \
-		"${batch_remind_next} s (median of 3) and decides: ${batch_remind_next_what:-nothing}."
+		"${batch_remind_next} s (median of $runs) and decides: ${batch_remind_next_what:-nothing}."
 	echo
 	echo "The dry run decided: ${batch_remind_what:-nothing}. Of its time, PostgreSQL" \
 		"spends ${sql_candidates} s on the reminder candidates and ${sql_report} s building" \
 		"the overdue report and its changes (remind_candidates, remind_report, run alone);" \
 		"the rest is suivid. The client's list: the same list through curl takes" \
-		"${batch_curl} ms, \`suivi --version\` ${batch_version} ms (medians of 20)."
+		"${batch_curl} ms, \`suivi --version\` ${batch_version} ms (medians of $curl_runs)."
 	echo
 	echo "Where the time goes, per scenario: suivid's own CPU per request and how busy the" \
 		"two CPUs were during the wrk runs (the rest is PostgreSQL and wrk)."
@@ -900,7 +936,6 @@ main() {
 	comment_max=$((recs - writes))
 	# Write items: three spans for wrk's transition runs (warm-up, 16, 64), the rest split
 	# between pgbench's 64 clients.
-	wrk_span=4096
 	wrk_slots=0
 	pgb_write_lo=$((recs - writes + 3 * wrk_span + 1))
 	pgb_span=$(((writes - 3 * wrk_span) / 64))
@@ -931,7 +966,9 @@ main() {
 	log "suivid on 127.0.0.1:$http_port (pool $pool); scenarios, ${duration}s per run"
 	local s
 	# Warm suivid's pool backends (catalog caches, shared memory) on the reads first.
-	for s in get overdue page; do wrk_run "$s" 16 5; done
+	if [ "$tiny" != 1 ]; then
+		for s in get overdue page; do wrk_run "$s" 16 5; done
+	fi
 	for s in "${scenarios[@]}"; do
 		run_scenario "$s"
 		run_limit "$s"
@@ -939,8 +976,11 @@ main() {
 	declare -gA auth_tps
 	pgbench_run auth 16
 	auth_tps[16]=$(printf '%.0f' "$p_tps")
-	pgbench_run auth 64
-	auth_tps[64]=$(printf '%.0f' "$p_tps")
+	auth_tps[64]=—
+	if [ "$tiny" != 1 ]; then
+		pgbench_run auth 64
+		auth_tps[64]=$(printf '%.0f' "$p_tps")
+	fi
 	rss_scenarios=$(rss_kib VmHWM)
 
 	rss_reset
