@@ -121,6 +121,7 @@ void db_conn_fail(struct db_conn *c, const char *why)
 	PQclear(c->error);
 	c->last = c->error = NULL;
 	c->rolling_back = false;
+	c->oversized = false;
 
 	struct work *cur = c->current;
 	c->current = NULL;
@@ -188,6 +189,20 @@ static void conn_poll_connect(struct db_conn *c)
 
 void db_conn_became_idle(struct db_conn *c)
 {
+	if (c->oversized) {
+		/* Not a failure: the pool keeps serving from the others meanwhile. */
+		log_info("event=db_connection_reopened conn=%d reason=large_buffers", c->index);
+		c->oversized = false;
+		if (c->io != NULL) {
+			event_free(c->io);
+			c->io = NULL;
+		}
+		c->fd = -1;
+		PQfinish(c->pg);
+		c->pg = NULL;
+		db_conn_start(c);
+		return;
+	}
 	c->state = CONN_IDLE;
 	conn_watch(c, EV_READ); /* notice a server that goes away while idle */
 	db_pool_update_failing(c->pool);
@@ -260,6 +275,13 @@ static void conn_read(struct db_conn *c)
 			db_conn_fail(c, "unexpected COPY");
 			return;
 		} else {
+			if (PQntuples(res) == 1) {
+				size_t row = 0;
+				for (int f = 0; f < PQnfields(res); f++)
+					row += (size_t)PQgetlength(res, 0, f);
+				if (row > DB_CONN_BUFFER_MAX)
+					c->oversized = true;
+			}
 			PQclear(c->last);
 			c->last = res;
 		}
@@ -354,7 +376,12 @@ static void conn_query_done(struct db_conn *c)
 int db_conn_send(struct db_conn *c, struct work *w)
 {
 	int ok;
+	size_t sent = 0;
 
+	for (int i = 0; i < w->nparams; i++)
+		sent += w->values[i] != NULL ? strlen(w->values[i]) : 0;
+	if (sent > DB_CONN_BUFFER_MAX)
+		c->oversized = true;
 	if (w->stmt != NULL)
 		ok = PQsendQueryPrepared(c->pg, w->stmt, w->nparams, (const char *const *)w->values,
 					 NULL, NULL, 0);

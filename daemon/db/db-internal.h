@@ -16,6 +16,11 @@
 #define DB_CONNECT_TIMEOUT_MS 5000
 #define DB_BACKOFF_MIN_MS 100
 #define DB_BACKOFF_MAX_MS 2000
+/* libpq keeps a connection's input and output buffers at the largest message they ever held,
+ * until PQfinish: a connection that carried more than this in one statement or one row is
+ * closed and opened again once idle, so that one large report does not pin its size in every
+ * connection of the pool for the daemon's life. */
+#define DB_CONN_BUFFER_MAX (1024 * 1024)
 
 enum conn_state {
 	CONN_DOWN,       /* waiting for the reconnect timer */
@@ -71,6 +76,7 @@ struct db_conn {
 	struct work *lender;  /* the acquire work while LENT */
 	bool expired;         /* LENT past its deadline: every query fails, reset on release */
 	bool rolling_back;    /* LENT released with a transaction open */
+	bool oversized;       /* carried more than DB_CONN_BUFFER_MAX at once: reopen when idle */
 	PGresult *last;       /* result being collected for `current` */
 	PGresult *error;      /* first error result of `current` */
 };

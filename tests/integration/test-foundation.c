@@ -605,6 +605,64 @@ START_TEST(body_over_max_body_is_413)
 }
 END_TEST
 
+/* libpq keeps a connection's buffers at the largest message they held: a statement that
+ * carried more than DB_CONN_BUFFER_MAX (1 MiB) has its connection reopened once idle, and
+ * the pool goes on serving. A small one does not. */
+START_TEST(large_statement_reopens_its_connection)
+{
+	char *conf = conf_for(pg_cluster_new_database(pg), "max_body = 8M\n");
+	struct suivid_proc *p = suivid_start(conf, NULL, true);
+	char *token = suivid_make_token(p, "admin-test", "admin", NULL);
+	int port = suivid_port(p);
+	struct http_response *r = http_do(
+	    port, "POST", "/v1/meetings", token, NULL,
+	    "{\"code\":\"big-2026\",\"title\":\"Big\",\"starts_on\":\"2026-01-01\"}", NULL, 10000);
+	ck_assert_int_eq(r->status, 201);
+	http_response_free(r);
+
+	/* 5000 lines of 300 characters: a 1.5 MB parameter, and an answer as large. */
+	size_t n = 5000, width = 300;
+	char *csv = xmalloc(5 + n * (width + 12) + 1), *q = csv;
+	q += sprintf(q, "text\n");
+	for (size_t i = 0; i < n; i++) {
+		q += sprintf(q, "Item %05zu ", i);
+		memset(q, 'x', width);
+		q += width;
+		*q++ = '\n';
+	}
+	*q = '\0';
+	r = http_do(port, "POST", "/v1/meetings/big-2026/import?dry_run=true", token, "text/csv",
+		    "text\nOne small item\n", NULL, 10000);
+	ck_assert_int_eq(r->status, 200);
+	http_response_free(r);
+	ck_assert_msg(strstr(suivid_log(p), "event=db_connection_reopened") == NULL,
+		      "a small statement reopened its connection: %s", suivid_log(p));
+
+	r = http_do(port, "POST", "/v1/meetings/big-2026/import?dry_run=true", token, "text/csv",
+		    csv, NULL, 60000);
+	ck_assert_msg(r->status == 200, "large import dry run: %d", r->status);
+	ck_assert_msg(r->body_len > 1024 * 1024, "answer of %zu bytes", r->body_len);
+	http_response_free(r);
+	ck_assert_msg(suivid_wait_log(p, "event=db_connection_reopened", 20000),
+		      "no connection reopened after a 1.5 MB statement: %s", suivid_log(p));
+
+	/* The pool serves on, the reopened connection included. */
+	for (int i = 0; i < 8; i++) {
+		r = http_do(port, "GET", "/v1/meetings/big-2026", token, NULL, NULL, NULL, 10000);
+		ck_assert_int_eq(r->status, 200);
+		http_response_free(r);
+	}
+	r = http_do(port, "GET", "/v1/health", NULL, NULL, NULL, NULL, 10000);
+	ck_assert_int_eq(r->status, 200);
+	http_response_free(r);
+
+	free(csv);
+	free(token);
+	suivid_stop(p);
+	free(conf);
+}
+END_TEST
+
 START_TEST(unknown_path_is_404_problem)
 {
 	char *conf = conf_for(pg_cluster_new_database(pg), NULL);
@@ -699,6 +757,7 @@ static Suite *foundation_suite(void)
 	     {token_required_on_private_routes, body_over_max_body_is_413,
 	      unknown_path_is_404_problem, wrong_method_is_405_with_allow}},
 	    {"unix", {unix_socket_serves_health}},
+	    {"pool", {large_statement_reopens_its_connection}},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
 		TCase *tc = tcase_create(groups[i].name);
