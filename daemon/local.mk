@@ -13,6 +13,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/core/schedule.c daemon/core/schedule.h \
 	daemon/db/db.c daemon/db/db.h \
 	daemon/db/db-conn.c \
+	daemon/db/db-listen.c daemon/db/db-listen.h \
 	daemon/db/db-internal.h \
 	daemon/db/embedded-pg.c daemon/db/embedded-pg.h \
 	daemon/db/migrate.c daemon/db/migrate.h daemon/db/migrate-internal.h \
