@@ -26,6 +26,7 @@ daemon_libsuivid_a_SOURCES = \
 	daemon/http/http-listen.c \
 	daemon/http/http-reply.c \
 	daemon/http/http-web.c \
+	daemon/http/token-cache.c daemon/http/token-cache.h \
 	daemon/render/calendar.c daemon/render/calendar.h \
 	daemon/render/confirm.c daemon/render/confirm.h \
 	daemon/render/digest.c daemon/render/digest.h \

@@ -37,6 +37,7 @@
 #include "api/api-workflow.h"
 #include "api/app.h"
 #include "http/auth.h"
+#include "http/token-cache.h"
 #include "core/config.h"
 #include "db/db.h"
 #include "db/embedded-pg.h"
@@ -63,6 +64,7 @@ struct daemon {
 	char *conninfo;
 	struct db_pool *pool;
 	struct auth *auth;
+	struct token_cache *tokens;
 	struct http_server *http;
 	struct app app; /* reminders: the outbox (handlers reach it) */
 	struct scheduler *scheduler;
@@ -492,6 +494,8 @@ static int cmd_serve(struct daemon *d)
 	d->pool = db_pool_new(d->base, &po);
 	workflow_watch(d->base, d->pool);
 	d->auth = auth_new(d->base, d->pool);
+	d->tokens = token_cache_new(d->base, d->conninfo, d->config->token_cache);
+	auth_set_token_cache(d->auth, d->tokens);
 	d->app.outbox = outbox_new(d->base, d->pool, d->config);
 	d->scheduler = scheduler_new(d->base, d->conninfo, d->pool, d->app.outbox, d->config);
 	struct http_server_options ho = {
@@ -541,6 +545,7 @@ out:
 	outbox_free(d->app.outbox);   /* kills hooks that outlived the drain */
 	if (d->auth != NULL)
 		auth_free(d->auth);
+	token_cache_free(d->tokens);
 	if (d->http != NULL)
 		http_server_free(d->http);
 	for (size_t i = 0; i < ARRAY_LEN(d->signals); i++)
@@ -619,6 +624,7 @@ static void reload(struct daemon *d)
 	outbox_set_config(d->app.outbox, fresh);
 	scheduler_set_config(d->scheduler, fresh);
 	workflow_refresh(d->pool);
+	token_cache_set_capacity(d->tokens, fresh->token_cache);
 	d->config = fresh;
 	config_free(old);
 	log_info("event=reload result=ok file=%s", log_quote(d->config_path));

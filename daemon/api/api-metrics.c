@@ -1,9 +1,10 @@
 /* api-metrics.c — GET /metrics for Prometheus (text exposition format 0.0.4): what this
- * process counted (core/metrics.c), the pool's connections by state and its queue, and what
- * the database holds — the outbox by kind and state, the oldest pending notification's age,
- * the scheduler's last recorded run per job. Open without a token from this machine and to
- * metrics and admin tokens (ROUTE_METRICS, decided by the router). When the database does not
- * answer, the process's own metrics are still served, with suivi_database_up 0. */
+ * process counted (core/metrics.c, the token cache's figures), the pool's connections by
+ * state and its queue, and what the database holds — the outbox by kind and state, the
+ * oldest pending notification's age, the scheduler's last recorded run per job. Open without
+ * a token from this machine and to metrics and admin tokens (ROUTE_METRICS, decided by the
+ * router). When the database does not answer, the process's own metrics are still served,
+ * with suivi_database_up 0. */
 #include "suivi-config.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include "api/api-metrics.h"
 #include "api/api-util.h"
 #include "core/metrics.h"
+#include "http/token-cache.h"
 #include "util.h"
 
 static void metrics_get(struct api_request *r);
@@ -50,6 +52,7 @@ static void metrics_done(PGresult *res, const struct db_error *err, void *arg)
 	(void)err; /* a failed query is the metric suivi_database_up 0, not an error */
 
 	metrics_render(&t);
+	token_cache_metrics(&t);
 	struct db_pool_stats st;
 	db_pool_stats(api_pool(r), &st);
 	metrics_family(&t, "suivi_db_connections", "gauge",

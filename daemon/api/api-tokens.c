@@ -11,6 +11,7 @@
 #include "api/api-util.h"
 #include "base64.h"
 #include "core/log.h"
+#include "http/token-cache.h"
 #include "api/validate.h"
 
 #define TOKENS_LIMIT_DEFAULT 50
@@ -256,6 +257,7 @@ static void tokens_revoke_done(PGresult *res, const struct db_error *err, void *
 	}
 	log_info("event=token_revoked id=%s by=%s", PQgetvalue(res, 0, 0),
 		 log_quote(api_identity(r)->name));
+	token_cache_forget_all(); /* the very next request here refuses it */
 	api_reply_empty(r, 204);
 }
 

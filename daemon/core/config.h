@@ -35,6 +35,7 @@ struct config {
 	char *public_url;    /* "https://suivi.example.org" (no trailing slash); "": no links */
 	int session_hours;   /* lifetime of a web session */
 	int link_days;       /* lifetime of a digest's sign-in link */
+	int token_cache;     /* bearer tokens' identities kept in memory; 0: none */
 
 	/* [database] */
 	char *url;      /* libpq conninfo or URI; NULL: embedded PostgreSQL in data_dir */

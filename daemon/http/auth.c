@@ -1,7 +1,8 @@
 /* auth.c — bearer tokens and session secrets: generation from getrandom(2), SHA-256 hashes,
  * and the lookups the router makes through the pool (the identity behind a token or a
- * session, the lead owner of a recommendation). No cache: a revoked token or session must be
- * refused by the very next request. */
+ * session, the lead owner of a recommendation). Bearer tokens go through the token cache
+ * (token-cache.h), which forgets a token as soon as the database notifies its change and
+ * answers only while it hears those notifications; sessions are always looked up. */
 #include "suivi-config.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <sys/random.h>
 
 #include "http/auth.h"
+#include "http/token-cache.h"
 #include "base64.h"
 #include "core/log.h"
 #include "sha256.h"
@@ -23,6 +25,7 @@
 struct auth {
 	struct event_base *base;
 	struct db_pool *pool;
+	struct token_cache *tokens; /* NULL: no cache */
 };
 
 /* One pending lookup: which callback to call with what. */
@@ -31,6 +34,10 @@ struct auth_query {
 	auth_cb cb;             /* identity lookup */
 	auth_owner_cb owner_cb; /* recommendation owner lookup */
 	void *arg;
+	struct identity hit; /* answered by the cache: hit.name is ours */
+	bool cacheable;      /* a bearer token's lookup, whose answer the cache may keep */
+	uint64_t ticket;     /* token_cache_ticket when the lookup started */
+	char hash[65];
 };
 
 static bool token_looks_valid(const char *token);
@@ -217,13 +224,18 @@ struct auth *auth_new(struct event_base *base, struct db_pool *pool)
 	return a;
 }
 
+void auth_set_token_cache(struct auth *a, struct token_cache *tokens)
+{
+	a->tokens = tokens;
+}
+
 void auth_free(struct auth *a)
 {
 	free(a);
 }
 
-/* Answer "unknown" from the loop, so that callers never see their callback run inside
- * the call that started the lookup. */
+/* Answer from the loop — "unknown", or the cache's hit — so that callers never see their
+ * callback run inside the call that started the lookup. */
 static void auth_defer(struct auth_query *q)
 {
 	struct timeval now = {0, 0};
@@ -234,7 +246,10 @@ static void auth_defer(struct auth_query *q)
 static void auth_deferred_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct auth_query *q = arg;
-	if (q->cb != NULL)
+	if (q->cb != NULL && q->hit.name != NULL) {
+		q->cb(&q->hit, NULL, q->arg);
+		free(q->hit.name);
+	} else if (q->cb != NULL)
 		q->cb(NULL, NULL, q->arg);
 	else
 		q->owner_cb(false, 0, NULL, q->arg);
@@ -251,9 +266,19 @@ void auth_lookup(struct auth *a, const char *token, auth_cb cb, void *arg)
 		auth_defer(q);
 		return;
 	}
-	char hash[65];
-	auth_token_hash(token, hash);
-	const char *values[] = {hash};
+	auth_token_hash(token, q->hash);
+	if (a->tokens != NULL) {
+		struct identity id;
+		if (token_cache_get(a->tokens, q->hash, &id)) {
+			q->hit = id;
+			q->hit.name = xstrdup(id.name); /* the entry may go before the callback */
+			auth_defer(q);
+			return;
+		}
+		q->cacheable = true;
+		q->ticket = token_cache_ticket(a->tokens);
+	}
+	const char *values[] = {q->hash};
 	if (db_exec(a->pool, "auth_token_lookup", 1, values, auth_lookup_done, q) != 0) {
 		log_warnx("event=auth_lookup_failed cause=\"statement auth_token_lookup unknown\"");
 		auth_defer(q);
@@ -287,6 +312,8 @@ static void auth_lookup_done(PGresult *res, const struct db_error *err, void *ar
 	id.role = role;
 	id.owner_id = PQgetisnull(res, 0, 3) ? 0 : strtoll(PQgetvalue(res, 0, 3), NULL, 10);
 	id.session_id = strtoll(PQgetvalue(res, 0, 4), NULL, 10);
+	if (q->cacheable)
+		token_cache_put(q->auth->tokens, q->ticket, q->hash, &id);
 	q->cb(&id, NULL, q->arg);
 	free(q);
 }

@@ -50,13 +50,18 @@ bool role_parse(const char *s, enum role *out);
 int auth_token_generate(char **token, char hash_hex[65]) WUR;
 void auth_token_hash(const char *token, char hash_hex[65]);
 
+struct token_cache;
+
 struct auth *auth_new(struct event_base *base, struct db_pool *pool);
+/* Answer bearer tokens from tokens (NULL: look every one up); it stays the caller's. */
+void auth_set_token_cache(struct auth *a, struct token_cache *tokens);
 void auth_free(struct auth *a);
 
 typedef void (*auth_cb)(const struct identity *id /* NULL: unknown or revoked */,
 			const struct db_error *err /* set when the database failed */, void *arg);
-/* Look up the identity behind a bearer token (async, through the pool). cb runs once, always
- * from the loop, never before auth_lookup returns; id is borrowed for the call. */
+/* Look up the identity behind a bearer token: in the token cache (http/token-cache.h) while
+ * it can answer, else through the pool, whose answer the cache then keeps. cb runs once,
+ * always from the loop, never before auth_lookup returns; id is borrowed for the call. */
 void auth_lookup(struct auth *a, const char *token, auth_cb cb, void *arg);
 
 /* A new session secret: base64url of AUTH_SESSION_RANDOM_BYTES random bytes, and its SHA-256

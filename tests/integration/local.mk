@@ -182,3 +182,11 @@ tests_integration_test_web_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
 tests_integration_test_web_SOURCES = tests/integration/test-web.c \
 	tests/integration/test-web-more.c tests/integration/test-web.h $(APITEST_SOURCES)
 tests_integration_test_web_LDADD = $(INTEGRATION_LDADD)
+
+# The token cache across two suivids: revocation through the other daemon, the LISTEN
+# connection lost (every token looked up) and back (the cache emptied), changes in SQL.
+check_PROGRAMS += tests/integration/test-token-cache
+TESTS += tests/integration/test-token-cache
+tests_integration_test_token_cache_CPPFLAGS = $(INTEGRATION_CPPFLAGS)
+tests_integration_test_token_cache_SOURCES = tests/integration/test-token-cache.c
+tests_integration_test_token_cache_LDADD = $(INTEGRATION_LDADD)

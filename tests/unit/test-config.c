@@ -538,7 +538,7 @@ START_TEST(test_example_config)
 	}
 	free(line);
 	fclose(f);
-	ck_assert_int_eq(uncommented, 36);
+	ck_assert_int_eq(uncommented, 37);
 	c = test_config_parse_ok(text);
 	ck_assert_str_eq(c->unix_socket, "/run/suivi/suivid.sock");
 	ck_assert_ptr_null(c->url);
