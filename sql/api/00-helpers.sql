@@ -33,7 +33,8 @@
 --            ORDER BY <order> LIMIT $2 + 1),
 --          $2, $1::date, <by_due>)::text
 --
---   status=S… (one $n, all values)   r.status = ANY($n::text[])
+--   status=S (one)                   r.status = $n
+--   status=S… (several; one $n)      r.status = ANY($n::text[])
 --   open=true | open=false           r.is_open | NOT r.is_open
 --   overdue=true                     r.is_open AND r.due_on < $1::date
 --   overdue=false                    (NOT r.is_open OR r.due_on IS NULL OR r.due_on >= $1::date)

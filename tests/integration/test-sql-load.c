@@ -326,6 +326,17 @@ START_TEST(test_plans)
 		assert_no_seq_scan(shapes[i].what, sql);
 		free(sql);
 	}
+	/* The filtered page after a cursor with one status (rec-list.c writes an equality): the
+	 * status's ids in order from migration 0009's index, the tags tested in it, no visit of
+	 * the table; without that index, the primary key from the cursor on, every row read. */
+	assert_no_seq_scan("status tag after",
+			   "SELECT suivi_rec_page(ARRAY(SELECT r.id FROM recommendations r "
+			   "WHERE r.status = 'blocked' AND r.tags @> ARRAY['t7'::text] "
+			   "AND r.id > suivi_cursor_id('100000') ORDER BY r.id LIMIT 51), 50, "
+			   "'" TODAY "', false)");
+	ck_assert_msg(strstr(plans, "Index Only Scan using recommendations_status_tags_idx") !=
+			  NULL,
+		      "status tag after:\n%s", plans);
 	assert_no_seq_scan("get", "SELECT suivi_rec_get('m42/7', '" TODAY "')");
 	assert_no_seq_scan("history", "SELECT suivi_rec_history('m42/7', NULL, 50)");
 	assert_no_seq_scan("meeting", "SELECT suivi_meeting_json('m42', '" TODAY "')");

@@ -79,14 +79,38 @@ START_TEST(test_status_literal_escapes_quotes)
 				.limit = 5,
 				.open = 0,
 				.overdue = 0,
-				.statuses = {"a\"b\\c"},
-				.nstatuses = 1};
+				.statuses = {"a\"b\\c", "d"},
+				.nstatuses = 2};
 	struct rec_query q;
 
 	rec_list_build(&f, &q);
-	ck_assert_str_eq(q.params[2], "{\"a\\\"b\\\\c\"}");
+	ck_assert_str_eq(q.params[2], "{\"a\\\"b\\\\c\",\"d\"}");
 	ck_assert_ptr_nonnull(strstr(q.sql, "NOT r.is_open"));
 	ck_assert_ptr_nonnull(strstr(q.sql, "r.due_on >= $1::date"));
+	rec_query_clear(&q);
+}
+END_TEST
+
+/* One status is an equality, which lets the (status, id) index give the order by id. */
+START_TEST(test_one_status_is_an_equality)
+{
+	struct rec_filters f = {.today = "2026-11-22",
+				.limit = 50,
+				.open = -1,
+				.overdue = -1,
+				.statuses = {"in_progress"},
+				.nstatuses = 1,
+				.tags = {"climate"},
+				.ntags = 1,
+				.after = "450000"};
+	struct rec_query q;
+
+	rec_list_build(&f, &q);
+	ck_assert_int_eq(q.nparams, 5);
+	ck_assert_str_eq(q.params[2], "in_progress");
+	ck_assert_ptr_nonnull(strstr(q.sql, "r.status = $3 AND"));
+	ck_assert_ptr_null(strstr(q.sql, "ANY("));
+	ck_assert_ptr_nonnull(strstr(q.sql, "ORDER BY r.id LIMIT"));
 	rec_query_clear(&q);
 }
 END_TEST
@@ -100,6 +124,7 @@ Suite *make_rec_list_suite(void)
 	tcase_add_test(tc, test_every_filter_is_a_parameter);
 	tcase_add_test(tc, test_due_filters_order_by_due_date);
 	tcase_add_test(tc, test_status_literal_escapes_quotes);
+	tcase_add_test(tc, test_one_status_is_an_equality);
 	suite_add_tcase(s, tc);
 	return s;
 }
