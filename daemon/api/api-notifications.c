@@ -30,7 +30,7 @@
 											"at") ")"
 
 static void reminders_run(struct api_request *r);
-static void reminders_run_done(json_t *answer, const struct db_error *err, void *arg);
+static void reminders_run_done(struct evbuffer *answer, const struct db_error *err, void *arg);
 static void notifications_list(struct api_request *r);
 static void notifications_list_done(PGresult *res, const struct db_error *err, void *arg);
 static void notifications_retry(struct api_request *r);
@@ -111,7 +111,7 @@ static void reminders_run(struct api_request *r)
 		   reminders_run_done, r);
 }
 
-static void reminders_run_done(json_t *answer, const struct db_error *err, void *arg)
+static void reminders_run_done(struct evbuffer *answer, const struct db_error *err, void *arg)
 {
 	struct api_request *r = arg;
 
@@ -119,8 +119,7 @@ static void reminders_run_done(json_t *answer, const struct db_error *err, void 
 		api_fail_db(r, err);
 		return;
 	}
-	json_object_del(answer, "already_run"); /* scheduled runs only */
-	api_reply_json(r, 200, answer);
+	api_reply_json_buffer(r, 200, answer);
 }
 
 /* --- GET /v1/notifications ------------------------------------------------------------- */

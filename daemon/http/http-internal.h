@@ -98,5 +98,8 @@ void http_security_headers(struct evkeyvalq *out);
 /* Send the reply, log the request line, and free r. */
 void http_request_send(struct api_request *r, int status, const char *type, const char *data,
 		       size_t len);
+/* The same with the body in buf, whose contents are taken (buf stays the caller's). */
+void http_request_send_buffer(struct api_request *r, int status, const char *type,
+			      struct evbuffer *buf);
 
 #endif

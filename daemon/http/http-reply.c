@@ -126,6 +126,11 @@ void api_reply_json(struct api_request *r, int status, json_t *body)
 	free(text);
 }
 
+void api_reply_json_buffer(struct api_request *r, int status, struct evbuffer *buf)
+{
+	http_request_send_buffer(r, status, "application/json", buf);
+}
+
 void api_reply_created(struct api_request *r, json_t *body, const char *location)
 {
 	api_set_header(r, "Location", location);

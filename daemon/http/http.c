@@ -606,6 +606,16 @@ static bool media_type_parse(const char *header, char *type, size_t size)
 void http_request_send(struct api_request *r, int status, const char *type, const char *data,
 		       size_t len)
 {
+	struct evbuffer *buf = evbuffer_new();
+	if (buf == NULL || (len > 0 && evbuffer_add(buf, data, len) != 0))
+		fatalx("event=out_of_memory where=http_reply");
+	http_request_send_buffer(r, status, type, buf);
+	evbuffer_free(buf);
+}
+
+void http_request_send_buffer(struct api_request *r, int status, const char *type,
+			      struct evbuffer *buf)
+{
 	struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
 	http_security_headers(out);
 	if (type != NULL) {
@@ -614,16 +624,14 @@ void http_request_send(struct api_request *r, int status, const char *type, cons
 	}
 	/* HEAD: the length of what GET would send, and no body (evhttp 2.1 writes the body of a
 	 * HEAD answer as given, and adds no Content-Length to it). */
+	size_t len = evbuffer_get_length(buf);
 	if (r->method == EVHTTP_REQ_HEAD && status >= 200 && status != 204 && status != 304) {
 		char clen[24];
 		snprintf(clen, sizeof clen, "%zu", len);
 		evhttp_remove_header(out, "Content-Length");
 		evhttp_add_header(out, "Content-Length", clen);
-		len = 0;
+		evbuffer_drain(buf, len);
 	}
-	struct evbuffer *buf = evbuffer_new();
-	if (buf == NULL || (len > 0 && evbuffer_add(buf, data, len) != 0))
-		fatalx("event=out_of_memory where=http_reply");
 	struct http_conn *c = connection_find(r->server, r->req);
 	if (c != NULL) {
 		c->flushing++;
@@ -631,7 +639,6 @@ void http_request_send(struct api_request *r, int status, const char *type, cons
 		evhttp_request_set_on_complete_cb(r->req, reply_written, r->server);
 	}
 	evhttp_send_reply(r->req, status, http_status_phrase(status), buf);
-	evbuffer_free(buf);
 
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);

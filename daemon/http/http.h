@@ -136,6 +136,8 @@ void api_set_header(struct api_request *r, const char *name, const char *value);
 
 /* Answer with a JSON document (stolen) and free the request. */
 void api_reply_json(struct api_request *r, int status, json_t *body);
+/* JSON text already written in buf (its contents are taken; buf stays the caller's). */
+void api_reply_json_buffer(struct api_request *r, int status, struct evbuffer *buf);
 /* 201 with Location. */
 void api_reply_created(struct api_request *r, json_t *body, const char *location);
 /* Answer with bytes of a given content type. */

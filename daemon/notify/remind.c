@@ -10,7 +10,8 @@
  * until the next completes it), and drops each digest's body once written. The report's
  * documents are computed and capped in SQL (suivi_report_overdue_mail): counts, and the lists
  * a person reads. So the run's memory does not grow with the database, except for what the
- * answer lists: one summary per notification, one line per item reminded.
+ * answer lists (one summary per notification, one line per item reminded: kept as plain text
+ * and written out as JSON one notification at a time, only for a run the API asked for).
  *
  * A dry run takes the same path in a READ ONLY transaction, skips the writes and asks which
  * dedup keys do not exist yet instead of inserting. */
@@ -21,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <event2/buffer.h>
 
 #include "render/digest.h"
 #include "core/log.h"
@@ -114,7 +117,6 @@ void remind_run(struct db_pool *pool, const struct config *config, struct outbox
 				       : run->report_to);
 	run->notifications = json_array();
 	run->skipped = json_array();
-	run->created = json_array();
 	db_acquire(pool, run_acquired, run);
 }
 
@@ -369,20 +371,72 @@ static void run_inserted(struct run *run, PGresult *res)
 	run->n_ledger = 0; /* written with their notifications */
 }
 
-/* After COMMIT or ROLLBACK: the answer. */
-static void run_finish(struct run *run)
+static int answer_put(const char *buffer, size_t size, void *data)
 {
-	db_release(run->conn);
-	run->conn = NULL;
+	return evbuffer_add(data, buffer, size);
+}
+
+/* The answer's JSON text, written one notification at a time: at a million recommendations
+ * the lines name a couple of hundred thousand items, and as one jansson document they were
+ * the largest thing the run held. Each notification's lines are freed once written. */
+static struct evbuffer *run_answer(struct run *run, size_t *made)
+{
+	struct evbuffer *out = evbuffer_new();
+	if (out == NULL)
+		fatalx("event=out_of_memory where=remind_answer");
+	json_t *as_of = json_string(run->as_of);
+	evbuffer_add_printf(out, "{\"dry_run\":%s,\"as_of\":", run->dry_run ? "true" : "false");
+	json_dump_callback(as_of, answer_put, out, JSON_ENCODE_ANY);
+	json_decref(as_of);
+	evbuffer_add_printf(out, ",\"notifications\":[");
+	*made = 0;
 	for (size_t i = 0; i < json_array_size(run->notifications); i++) {
 		if (run->ids[i] == REMIND_NOT_NEW)
 			continue;
 		json_t *s = remind_summary_of(run, i);
 		if (run->ids[i] >= 0)
 			json_object_set_new(s, "id", json_integer(run->ids[i]));
-		json_array_append_new(run->created, s);
+		if (*made > 0)
+			evbuffer_add(out, ",", 1);
+		json_dump_callback(s, answer_put, out, JSON_COMPACT);
+		json_decref(s);
+		free(run->lines[i]);
+		run->lines[i] = NULL;
+		(*made)++;
 	}
-	size_t made = json_array_size(run->created);
+	evbuffer_add_printf(out, "],\"owners_without_email\":[");
+	size_t i;
+	json_t *s;
+	json_array_foreach (run->skipped, i, s) {
+		json_t *o =
+		    json_pack("{s:O,s:O,s:O}", "handle", json_object_get(s, "handle"), "name",
+			      json_object_get(s, "name"), "items", json_object_get(s, "items"));
+		if (i > 0)
+			evbuffer_add(out, ",", 1);
+		json_dump_callback(o, answer_put, out, JSON_COMPACT);
+		json_decref(o);
+	}
+	evbuffer_add_printf(out, "]}\n");
+	return out;
+}
+
+/* After COMMIT or ROLLBACK: the answer — written only when someone asked for it, not for a
+ * scheduled run. */
+static void run_finish(struct run *run)
+{
+	db_release(run->conn);
+	run->conn = NULL;
+	size_t made = 0;
+	struct evbuffer *answer;
+	if (run->job == NULL) {
+		answer = run_answer(run, &made);
+	} else {
+		for (size_t i = 0; i < json_array_size(run->notifications); i++)
+			made += run->ids[i] != REMIND_NOT_NEW;
+		answer = evbuffer_new();
+		if (answer == NULL)
+			fatalx("event=out_of_memory where=remind_answer");
+	}
 	log_info("event=remind_run as_of=%s dry_run=%s job=%s already_run=%s created=%zu "
 		 "owners_without_email=%zu fetches=%d",
 		 run->as_of, run->dry_run ? "true" : "false", run->job != NULL ? run->job : "api",
@@ -390,18 +444,8 @@ static void run_finish(struct run *run)
 		 run->fetches);
 	if (!run->dry_run && made > 0 && run->outbox != NULL)
 		outbox_kick(run->outbox);
-	json_t *skipped = json_array();
-	size_t i;
-	json_t *s;
-	json_array_foreach (run->skipped, i, s)
-		json_array_append_new(skipped, json_pack("{s:O,s:O,s:O}", "handle",
-							 json_object_get(s, "handle"), "name",
-							 json_object_get(s, "name"), "items",
-							 json_object_get(s, "items")));
-	json_t *answer = json_pack(
-	    "{s:b,s:s,s:O,s:o,s:b}", "dry_run", run->dry_run, "as_of", run->as_of, "notifications",
-	    run->created, "owners_without_email", skipped, "already_run", run->already_run);
 	run->cb(answer, NULL, run->arg);
+	evbuffer_free(answer);
 	run_free(run);
 }
 
@@ -433,6 +477,5 @@ static void run_free(struct run *run)
 	free(run->ledger);
 	json_decref(run->notifications);
 	json_decref(run->skipped);
-	json_decref(run->created);
 	free(run);
 }

@@ -19,6 +19,8 @@
 #include "core/config.h"
 #include "db/db.h"
 
+struct evbuffer;
+
 struct outbox;
 
 struct remind_request {
@@ -30,10 +32,11 @@ struct remind_request {
 	time_t scheduled_for;
 };
 
-/* Called once from the loop. On success answer is {"dry_run","as_of","notifications":[
- * {"id"?,"kind","recipient","subject","dedup_key","items"}],"owners_without_email":[…],
- * "already_run":bool} (stolen by the callee); on failure answer is NULL and err says why. */
-typedef void (*remind_done_cb)(json_t *answer, const struct db_error *err, void *arg);
+/* Called once from the loop. On success answer is the JSON text {"dry_run","as_of",
+ * "notifications":[{"id"?,"kind","recipient","subject","dedup_key","items","lines"}],
+ * "owners_without_email":[…]} of a run the API asked for, or empty for a scheduled run (the
+ * callee may take its contents, not the buffer); on failure answer is NULL and err says why. */
+typedef void (*remind_done_cb)(struct evbuffer *answer, const struct db_error *err, void *arg);
 
 /* Everything needed from config is copied at once; outbox (may be NULL) is kicked after a
  * commit that wrote notifications. */

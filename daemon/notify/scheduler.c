@@ -73,7 +73,7 @@ static void catch_up_done(PGresult *res, const struct db_error *err, void *arg);
 static void arm(struct job *j);
 static void job_timer_cb(evutil_socket_t fd, short what, void *arg);
 static void job_run(struct job *j, time_t scheduled_for);
-static void job_done(json_t *answer, const struct db_error *err, void *arg);
+static void job_done(struct evbuffer *answer, const struct db_error *err, void *arg);
 static bool local_date(const char *tz, time_t t, char out[11]);
 
 /* Each lock is taken only when this session does not hold it yet: a session lock taken
@@ -337,7 +337,7 @@ static void job_run(struct job *j, time_t scheduled_for)
 	remind_run(s->pool, s->config, s->outbox, &req, job_done, j);
 }
 
-static void job_done(json_t *answer, const struct db_error *err, void *arg)
+static void job_done(struct evbuffer *answer, const struct db_error *err, void *arg)
 {
 	struct job *j = arg;
 
@@ -350,7 +350,6 @@ static void job_done(json_t *answer, const struct db_error *err, void *arg)
 			  log_quote(err != NULL && err->message != NULL ? err->message : ""));
 		return;
 	}
-	json_decref(answer);
 }
 
 /* The date in zone tz at time t. */
