@@ -23,7 +23,7 @@
 #
 # Environment (make bench sets the first seven): SUIVID, SUIVI, BENCH_SQL, HTTP_CEILING (binaries),
 # SUIVI_MIGRATIONS_DIR, PG_BINDIR, BENCH_RESULTS (results file); optional: BENCH_DURATION
-# (seconds per measurement, 10), BENCH_RECS (1000000), BENCH_POOL (suivid's pool, 4),
+# (seconds per measurement, 10), BENCH_RECS (1000000), BENCH_POOL (suivid's pool, 16),
 # BENCH_KEEP=1 (leave the temporary directory for inspection), BENCH_ONLY=batch (the reminder
 # runs alone), reads or writes (those scenarios and their limits alone, printed in the log
 # only: no results file) or serve (the dataset served until interrupted, the web view included),
@@ -47,7 +47,7 @@ owners=$((recs / 100))
 meetings=$((recs / 200))
 writes=20000 # the last ids, all in_progress, for the transition scenario
 wrk_span=4096 # write ids a wrk run of the transition scenario owns
-pool=${BENCH_POOL:-4}
+pool=${BENCH_POOL:-16} # suivid's default ([database] pool)
 pgbench_warm=5
 # Timed runs of each batch part (medians), rows of the CSV import and its meeting, runs of the
 # client and of curl.

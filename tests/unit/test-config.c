@@ -86,7 +86,7 @@ START_TEST(test_defaults)
 	ck_assert_int_eq(c->idle_timeout, 30);
 	ck_assert_int_eq(c->max_connections, 1024);
 	ck_assert_ptr_null(c->url);
-	ck_assert_int_eq(c->pool, 4);
+	ck_assert_int_eq(c->pool, 16);
 	ck_assert_int_eq(c->queue, 256);
 	ck_assert_str_eq(c->data_dir, SUIVI_LOCALSTATEDIR "/lib/suivi");
 	ck_assert_str_eq(c->timezone, "Europe/Brussels");
@@ -110,7 +110,7 @@ START_TEST(test_defaults)
 	c = test_config_parse_ok("");
 	ck_assert_str_eq(c->path, "suivid.conf");
 	ck_assert_str_eq(c->listen, "127.0.0.1:8470");
-	ck_assert_int_eq(c->pool, 4);
+	ck_assert_int_eq(c->pool, 16);
 	config_free(c);
 }
 END_TEST
