@@ -26,11 +26,14 @@ static void recs_comment(struct api_request *r);
 static void recs_history(struct api_request *r);
 static void recs_reminders(struct api_request *r);
 static void rec_done(PGresult *res, const struct db_error *err, void *arg);
+static void rec_got(PGresult *res, const struct db_error *err, void *arg);
 static void rec_created(PGresult *res, const struct db_error *err, void *arg);
 static void json_done(PGresult *res, const struct db_error *err, void *arg);
 
 const struct db_stmt api_recommendations_stmts[] = {
-    {"recs_get", "SELECT suivi_rec_get($1, $2::date)::text"},
+    /* Plain SQL inlined into this prepared statement (sql/api/30-recommendations.sql): no row
+     * when there is none. */
+    {"recs_get", "SELECT x.rec::text FROM suivi_rec_by_key($1, $2::date) AS x"},
     {"recs_create", "SELECT suivi_rec_create($1, $2::jsonb, $3::date)::text"},
     {"recs_patch", "SELECT suivi_rec_patch($1, $2, $3::jsonb, $4::int, $5::date)::text"},
     {"recs_transition", "SELECT suivi_rec_transition($1, $2, $3, $4, $5::int, $6::date)::text"},
@@ -174,7 +177,7 @@ static void recs_get(struct api_request *r)
 
 	api_today(r, today);
 	const char *params[] = {api_param(r, 0), today};
-	submit(r, "recs_get", 2, params, rec_done);
+	submit(r, "recs_get", 2, params, rec_got);
 }
 
 static void recs_patch(struct api_request *r)
@@ -270,6 +273,19 @@ static void rec_done(PGresult *res, const struct db_error *err, void *arg)
 	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
 		api_set_etag_from_json(r, PQgetvalue(res, 0, 0));
 	api_reply_row(r, 200, res, "recommendation", NULL);
+}
+
+/* GET's answer: no row is a 404 in the words the SQL functions use (suivi_rec_find). */
+static void rec_got(PGresult *res, const struct db_error *err, void *arg)
+{
+	struct api_request *r = arg;
+
+	if (err == NULL && PQntuples(res) == 0) {
+		api_problem(r, 404, "not_found", NULL, "there is no recommendation '%s'",
+			    api_param(r, 0));
+		return;
+	}
+	rec_done(res, err, arg);
 }
 
 static void rec_created(PGresult *res, const struct db_error *err, void *arg)

@@ -124,10 +124,39 @@ BEGIN
 END;
 $$;
 
+-- GET /v1/recommendations/{key}: the recommendation by id or ref (suivi_rec_resolve's rules),
+-- as suivi_recs_json; no row when there is none (the daemon answers 404). Plain SQL, not
+-- PL/pgSQL: the daemon's prepared statement (SELECT … FROM suivi_rec_by_key($1, $2)) inlines
+-- it and caches one plan, where suivi_rec_get ran four PL/pgSQL functions and their
+-- statements. The CASEs keep a key of the other shape from reaching a cast, also when the
+-- planner folds a constant key.
+CREATE FUNCTION suivi_rec_by_key(key text, today date) RETURNS TABLE (rec json)
+LANGUAGE sql STABLE AS $$
+	SELECT x.rec
+	FROM (SELECT r.id FROM recommendations r
+	      WHERE r.id = CASE WHEN key ~ '^[0-9]{1,18}$' THEN key::bigint END
+	      UNION ALL
+	      SELECT r.id FROM recommendations r JOIN meetings m ON m.id = r.meeting_id
+	      WHERE m.code = CASE WHEN key ~ '^.+/[0-9]{1,9}$'
+				  THEN substring(key FROM '^(.+)/[0-9]+$') END
+		AND r.n = CASE WHEN key ~ '^.+/[0-9]{1,9}$'
+			       THEN substring(key FROM '/([0-9]+)$')::integer END) AS k
+	-- ARRAY[k.id], not a sub-select: an argument holding a sub-select would keep the
+	-- planner from inlining suivi_recs_json.
+	CROSS JOIN LATERAL suivi_recs_json(ARRAY[k.id], today) AS x
+$$;
+
+-- The same for SQL callers: SU404 when there is none.
 CREATE FUNCTION suivi_rec_get(key text, today date) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	answer json;
 BEGIN
-	RETURN suivi_rec_json((suivi_rec_find(key, false)).id, today);
+	SELECT x.rec INTO answer FROM suivi_rec_by_key(key, today) AS x;
+	IF answer IS NULL THEN
+		PERFORM suivi_raise(404, 'not_found', format('there is no recommendation ''%s''', key));
+	END IF;
+	RETURN answer;
 END;
 $$;
 

@@ -91,9 +91,19 @@ START_TEST(rec_create_every_field_and_read_by_id_and_ref)
 
 	json_t *p = hcall(at.viewer, "GET", "/v1/recommendations/rc-2019/99", NULL, 404);
 	ck_assert_str_eq(JSTR(p, "code"), "not_found");
+	ck_assert_str_eq(JSTR(p, "detail"), "there is no recommendation 'rc-2019/99'");
 	json_decref(p);
 	p = hcall(at.viewer, "GET", "/v1/recommendations/99999999", NULL, 404);
 	json_decref(p);
+	/* Numbers no id or n can be: not found, never a failed cast. */
+	static const char *const beyond[] = {"/v1/recommendations/99999999999999999999",
+					     "/v1/recommendations/rc-2019/99999999999",
+					     "/v1/recommendations/rc-2019/0x1"};
+	for (size_t i = 0; i < sizeof beyond / sizeof *beyond; i++) {
+		p = hcall(at.viewer, "GET", beyond[i], NULL, 404);
+		ck_assert_str_eq(JSTR(p, "code"), "not_found");
+		json_decref(p);
+	}
 	p = hcall(at.viewer, "GET", "/v1/recommendations/nowhere/1/history", NULL, 404);
 	json_decref(p);
 	p = hcall(at.secretariat, "POST", "/v1/recommendations/99999999/comments",
