@@ -21,6 +21,7 @@ static void conn_timer_cb(evutil_socket_t fd, short what, void *arg);
 static void conn_watch(struct db_conn *c, short what);
 static void conn_read(struct db_conn *c);
 static void conn_query_done(struct db_conn *c);
+static bool conn_reopen_due(struct db_conn *c);
 
 void db_conn_init(struct db_conn *c, struct db_pool *p, int index)
 {
@@ -145,11 +146,39 @@ void db_conn_fail(struct db_conn *c, const char *why)
 	}
 }
 
+/* An oversized connection (DB_CONN_BUFFER_MAX) is reopened, if it has been open long enough;
+ * otherwise the timer comes back for it then. Returns whether it was. */
+static bool conn_reopen_due(struct db_conn *c)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	time_t age = now.tv_sec - c->opened.tv_sec;
+	if (age < DB_CONN_REOPEN_AFTER_S) {
+		struct timeval tv = {DB_CONN_REOPEN_AFTER_S - age, 0};
+		evtimer_add(c->timer, &tv);
+		return false;
+	}
+	/* Not a failure: the pool keeps serving from the others meanwhile. */
+	log_info("event=db_connection_reopened conn=%d reason=large_buffers", c->index);
+	c->oversized = false;
+	if (c->io != NULL) {
+		event_free(c->io);
+		c->io = NULL;
+	}
+	c->fd = -1;
+	PQfinish(c->pg);
+	c->pg = NULL;
+	db_conn_start(c);
+	return true;
+}
+
 static void conn_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct db_conn *c = arg;
 
-	if (c->state == CONN_DOWN)
+	if (c->state == CONN_IDLE && c->oversized)
+		conn_reopen_due(c); /* busy meanwhile: checked again when idle */
+	else if (c->state == CONN_DOWN)
 		db_conn_start(c);
 	else if (c->state == CONN_CONNECTING || c->state == CONN_SETUP)
 		db_conn_fail(c, "timed out connecting to PostgreSQL");
@@ -189,20 +218,8 @@ static void conn_poll_connect(struct db_conn *c)
 
 void db_conn_became_idle(struct db_conn *c)
 {
-	if (c->oversized) {
-		/* Not a failure: the pool keeps serving from the others meanwhile. */
-		log_info("event=db_connection_reopened conn=%d reason=large_buffers", c->index);
-		c->oversized = false;
-		if (c->io != NULL) {
-			event_free(c->io);
-			c->io = NULL;
-		}
-		c->fd = -1;
-		PQfinish(c->pg);
-		c->pg = NULL;
-		db_conn_start(c);
+	if (c->oversized && conn_reopen_due(c))
 		return;
-	}
 	c->state = CONN_IDLE;
 	conn_watch(c, EV_READ); /* notice a server that goes away while idle */
 	db_pool_update_failing(c->pool);
@@ -322,6 +339,7 @@ static void conn_query_done(struct db_conn *c)
 		}
 		evtimer_del(c->timer);
 		c->backoff_ms = DB_BACKOFF_MIN_MS;
+		clock_gettime(CLOCK_MONOTONIC, &c->opened);
 		log_info("event=db_connected conn=%d statements=%zu", c->index, c->pool->nstmts);
 		db_conn_became_idle(c);
 		return;

@@ -17,10 +17,14 @@
 #define DB_BACKOFF_MIN_MS 100
 #define DB_BACKOFF_MAX_MS 2000
 /* libpq keeps a connection's input and output buffers at the largest message they ever held,
- * until PQfinish: a connection that carried more than this in one statement or one row is
- * closed and opened again once idle, so that one large report does not pin its size in every
- * connection of the pool for the daemon's life. */
+ * until PQfinish: a connection that carried more than DB_CONN_BUFFER_MAX in one statement or
+ * one row is closed and opened again once idle, so that one large report does not pin its
+ * size in every connection of the pool for the daemon's life — but not before it has been
+ * open DB_CONN_REOPEN_AFTER_S (a timer waits for that): opening one costs a connection and
+ * a prepare of every statement, and under a stream of large reports reopening at once took
+ * the pool's time (the HTTP fuzzer saw 503s). */
 #define DB_CONN_BUFFER_MAX (1024 * 1024)
+#define DB_CONN_REOPEN_AFTER_S 30
 
 enum conn_state {
 	CONN_DOWN,       /* waiting for the reconnect timer */
@@ -71,14 +75,15 @@ struct db_conn {
 	short io_what;
 	struct event *timer; /* connect timeout or reconnect backoff */
 	int backoff_ms;
-	size_t setup_step;    /* 0: session settings; then statement i+1 */
-	struct work *current; /* query in flight (BUSY, or LENT with a query) */
-	struct work *lender;  /* the acquire work while LENT */
-	bool expired;         /* LENT past its deadline: every query fails, reset on release */
-	bool rolling_back;    /* LENT released with a transaction open */
-	bool oversized;       /* carried more than DB_CONN_BUFFER_MAX at once: reopen when idle */
-	PGresult *last;       /* result being collected for `current` */
-	PGresult *error;      /* first error result of `current` */
+	size_t setup_step;      /* 0: session settings; then statement i+1 */
+	struct work *current;   /* query in flight (BUSY, or LENT with a query) */
+	struct work *lender;    /* the acquire work while LENT */
+	bool expired;           /* LENT past its deadline: every query fails, reset on release */
+	bool rolling_back;      /* LENT released with a transaction open */
+	bool oversized;         /* carried more than DB_CONN_BUFFER_MAX at once: reopen when idle */
+	struct timespec opened; /* when its setup ended (CLOCK_MONOTONIC) */
+	PGresult *last;         /* result being collected for `current` */
+	PGresult *error;        /* first error result of `current` */
 };
 
 struct db_pool {
