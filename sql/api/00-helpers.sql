@@ -61,7 +61,9 @@
 --   suivi_owner_list(after text, lim int)           by handle; cursor = the last handle
 --   suivi_meeting_json(code, today date)            with "counts"; SU404
 --   suivi_meeting_list(after text, lim int)         by starts_on desc, code
---   suivi_rec_get(key text, today date)             key = id or ref; SU404
+--   suivi_rec_get(key text, today date)             key = id or ref; SU404 (the daemon
+--     sends SELECT x.rec::text FROM suivi_rec_by_key($1, $2) AS x: plain SQL, inlined
+--     into its prepared statement; no row when there is none)
 --   suivi_rec_history(key text, after text, lim int) oldest first; SU404
 --   suivi_report_overdue(as_of, owner, meeting, timezone)
 --   suivi_report_summary(as_of)                     suivi_report_brief(meeting, as_of)
