@@ -24,7 +24,8 @@ VALGRIND_SUITES = tests/unit/unit-tests \
 	tests/integration/test-calendar \
 	tests/integration/test-remind \
 	tests/integration/test-mailin \
-	tests/integration/test-web
+	tests/integration/test-web \
+	tests/integration/test-token-cache
 # memcheck as both wrappers run it. Children forked by suivid (initdb, pg_ctl, hooks) and by
 # the unit tests stay silent until they exec or _exit: they hold copies of the parent's heap,
 # and a child that _exits would otherwise report all of it as leaked. Such a child still
