@@ -10,8 +10,8 @@
  * it cannot parse are counted apart); a refused write changes nothing — after every
  * STORM_CHECK_EVERY requests (default 500) the storm stops and a write is sent alone once the
  * daemon is quiet, between two digests of every table; and suivid's memory (RSS) after the
- * storm stays near what it was once warmed up (not under AddressSanitizer, whose quarantine
- * grows by design).
+ * storm, once quiet, comes back near what it was once warmed up (not under AddressSanitizer,
+ * whose quarantine grows by design).
  *
  * Bounded in time and count: STORM_SECONDS (default 30) and STORM_REQUESTS (default
  * unlimited within the time); STORM_SEED makes a run repeatable. STORM_CONNECTIONS (default
@@ -354,11 +354,23 @@ int main(void)
 		}
 	}
 	double elapsed = (now_ms() - start) / 1000;
-	long final_rss = storm_rss_kb(suivid_pid(d));
+	long end_rss = storm_rss_kb(suivid_pid(d)), final_rss = end_rss;
+	/* After the run, once quiet: a pool connection that carried a large message (a report
+	 * of the grown database) keeps libpq's buffers at its size until suivid reopens it,
+	 * once idle and 30 s old (daemon/db/db-internal.h). So the memory is read until it is
+	 * back within the bound, for 45 s at most. */
+	long bound = warm_rss + warm_rss / 2 + 16384;
+	double quiet = now_ms();
+	while (!asan && warm_rss > 0 && final_rss > bound && now_ms() - quiet < 45000) {
+		poll(NULL, 0, 500);
+		final_rss = storm_rss_kb(suivid_pid(d));
+	}
 	storm_print_stats(&stats, elapsed);
-	printf("# suivid RSS: %ld kB once warm, %ld kB at peak, %ld kB at the end%s\n", warm_rss,
-	       peak_rss, final_rss, asan ? " (AddressSanitizer: not checked)" : "");
-	if (!asan && warm_rss > 0 && final_rss > warm_rss + warm_rss / 2 + 16384)
+	printf("# suivid RSS: %ld kB once warm, %ld kB at peak, %ld kB at the end of the storm, "
+	       "%ld kB %.0f s later%s\n",
+	       warm_rss, peak_rss, end_rss, final_rss, (now_ms() - quiet) / 1000,
+	       asan ? " (AddressSanitizer: not checked)" : "");
+	if (!asan && warm_rss > 0 && final_rss > bound)
 		fail("RSS grew from %ld kB to %ld kB", warm_rss, final_rss);
 	if (stats.refusal_checks == 0 && round > 1)
 		fail("no refused write was checked");
