@@ -16,6 +16,7 @@ SUIVI_DEPS=(
 	clang libclang-rt-14-dev
 	libarchive-dev poppler-utils groff qpdf
 	chromium chromium-driver python3-selenium
+	wrk
 )
 
 # npm packages the tests need where Debian has none, pinned: the OpenAPI validator
