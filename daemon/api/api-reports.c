@@ -6,6 +6,7 @@
  * the language of the text form. */
 #include "suivi-config.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,6 +249,9 @@ static void render(struct api_request *r, const struct report_call *c, PGresult 
 		break;
 	}
 	json_decref(doc);
+	/* The document was as many small blocks as the report has lines; freed, they are free
+	 * pages in the middle of the heap that glibc does not return by itself. */
+	malloc_trim(0);
 	if (out == NULL) {
 		api_problem(r, 500, "internal", NULL, "cannot render the report");
 		return;
