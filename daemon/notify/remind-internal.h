@@ -26,6 +26,7 @@ enum step {
 	STEP_DECLARE,
 	STEP_FETCH,
 	STEP_INSERT_DIGESTS,
+	STEP_ANALYZE,
 	STEP_SKIPS,
 	STEP_ESCALATIONS,
 	STEP_STALE,
@@ -82,6 +83,7 @@ struct run {
 	int batch;             /* candidates fetched at a time (REMIND_BATCH, SUIVI_REMIND_BATCH) */
 	bool fetched_all;      /* the last FETCH returned fewer rows than asked */
 	int fetches;           /* FETCHes of candidates, for the log */
+	bool analyzed;         /* ANALYZE notifications ran after the first batch written */
 	PGresult *carry;       /* the candidates of the owner that the last FETCH cut, or NULL */
 	json_t *notifications; /* what would be written: the outbox rows */
 	char **lines;          /* lines[i]: notification i's items, "ref\treason\n"…, or NULL */
