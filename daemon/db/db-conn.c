@@ -96,6 +96,20 @@ static void conn_watch(struct db_conn *c, short what)
 	}
 }
 
+/* Close the server connection and stop watching its socket. */
+static void conn_close(struct db_conn *c)
+{
+	if (c->io != NULL) {
+		event_free(c->io);
+		c->io = NULL;
+	}
+	c->fd = -1;
+	if (c->pg != NULL) {
+		PQfinish(c->pg);
+		c->pg = NULL;
+	}
+}
+
 /* Tear the connection down, fail what it was doing, and schedule a reconnect. The work's
  * callback runs last, once the connection's state is consistent, since it may submit more
  * work or release the connection. */
@@ -109,15 +123,7 @@ void db_conn_fail(struct db_conn *c, const char *why)
 	if (c->state != CONN_DOWN && !p->freeing)
 		log_warnx("event=db_connection_lost conn=%d reason=%s", c->index, log_quote(msg));
 
-	if (c->io != NULL) {
-		event_free(c->io);
-		c->io = NULL;
-	}
-	c->fd = -1;
-	if (c->pg != NULL) {
-		PQfinish(c->pg);
-		c->pg = NULL;
-	}
+	conn_close(c);
 	PQclear(c->last);
 	PQclear(c->error);
 	c->last = c->error = NULL;
@@ -161,13 +167,7 @@ static bool conn_reopen_due(struct db_conn *c)
 	/* Not a failure: the pool keeps serving from the others meanwhile. */
 	log_info("event=db_connection_reopened conn=%d reason=large_buffers", c->index);
 	c->oversized = false;
-	if (c->io != NULL) {
-		event_free(c->io);
-		c->io = NULL;
-	}
-	c->fd = -1;
-	PQfinish(c->pg);
-	c->pg = NULL;
+	conn_close(c);
 	db_conn_start(c);
 	return true;
 }
